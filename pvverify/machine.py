@@ -1,0 +1,64 @@
+"""Concrete machine states and run outcomes: the common language of the
+symbolic engine (counterexamples), the unicorn oracle (replay) and reports.
+
+Plain data only. Register names are lower-case full-width names of the mode
+(`rax`..`r15` or `eax`..`edi`); flags use the names of `arch.FLAG_BITS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ConcreteState:
+    """A complete ring-0 input (or output) state.
+
+    Memory is total: every byte not listed in `memory` holds `memory_default`.
+    MSRs likewise default to `msr_default`; the FS/GS base and the swapped GS
+    base are the MSRs 0xC0000100-0xC0000102. `port_inputs[k]` is the value the
+    k-th `in` of a run reads; `cpuid` maps (leaf, subleaf) to eax, ebx, ecx, edx.
+    """
+
+    regs: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+    cr: dict[str, int] = field(default_factory=dict)
+    msrs: dict[int, int] = field(default_factory=dict)
+    msr_default: int = 0
+    memory: dict[int, int] = field(default_factory=dict)
+    memory_default: int = 0
+    port_inputs: list[int] = field(default_factory=list)
+    port_input_default: int = 0
+    cpuid: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
+    cpuid_default: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    def read_mem(self, addr: int, size: int) -> int:
+        """Little-endian read of `size` bytes."""
+        return int.from_bytes(
+            bytes(self.memory.get(addr + i, self.memory_default) for i in range(size)), "little"
+        )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One side effect that is not plain state, in program order.
+
+    kind is one of: hlt, wbinvd, invd, invlpg(addr), cr3(value), wrmsr(msr, value),
+    in(port, size), out(port, size, value), sysret, sysexit, iret, fence(kind).
+    `shadow` is True for hlt/sysret/sysexit when an interrupt could NOT have
+    been taken between the last enabling of interrupts and the event.
+    """
+
+    kind: str
+    args: tuple[int, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """How a concrete run ended and what it left behind."""
+
+    state: ConcreteState
+    exit_pc: int | None                  # None when the run did not leave (step limit)
+    trace: list[Event] = field(default_factory=list)
+    written: set[int] = field(default_factory=set)   # addresses of every byte stored
+    stop: str = "exit"                   # "exit" | "limit" | "fault: ..." | "unsupported: ..."

@@ -1,0 +1,242 @@
+"""Obligations: what to prove, loaded from schema-1 TOML (DOMAIN.md 5) or built in code.
+
+Loading validates every field and names the file, the field and what was
+expected; nothing downstream re-checks the input. Code is kept as written
+(asm text, hex, ELF symbol) and turned into bytes by `program.build`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pvverify.arch import ARCHES, Arch
+from pvverify.conventions import CONVENTIONS, ConventionError, base_convention
+from pvverify.ctype import CType, TypeError_, parse_ctype
+
+VERDICTS = ("equivalent", "not-equivalent", "unknown")
+
+
+class ObligationError(ValueError):
+    """Bad input: the message names the file, the field and what was expected."""
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """Code as the obligation gives it: exactly one of asm, hex, or elf+symbol."""
+
+    asm: str | None = None
+    hex: str | None = None
+    elf: str | None = None
+    symbol: str | None = None
+
+    def describe(self) -> str:
+        if self.asm is not None:
+            return "asm"
+        if self.hex is not None:
+            return "hex"
+        return f"{self.elf}:{self.symbol}"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One site: an original indirect call to `target` against an inline `replacement`."""
+
+    name: str
+    arch: Arch
+    convention: str
+    returns: CType
+    args: tuple[CType, ...]
+    site_length: int
+    target: CodeSpec
+    replacement: CodeSpec
+    clobbers: tuple[str, ...] | None = None
+    expect: str | None = None
+    call: CodeSpec | None = None        # the original call's bytes, default ff 15 <slot>
+    address: int | None = None          # site address, default arch.site_address
+    target_address: int | None = None   # where an asm/hex target is placed
+    slot: int | None = None             # ops-table slot address
+    source: str | None = None           # file it came from, for messages
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def key(self) -> str:
+        """Content hash: two obligations with the same key have the same verdict."""
+        d = {
+            "arch": self.arch.name, "convention": self.convention, "returns": self.returns.name,
+            "args": [a.name for a in self.args], "site_length": self.site_length,
+            "target": asdict(self.target), "replacement": asdict(self.replacement),
+            "clobbers": list(self.clobbers) if self.clobbers is not None else None,
+            "call": asdict(self.call) if self.call else None, "address": self.address,
+            "target_address": self.target_address, "slot": self.slot,
+        }
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
+
+
+_TOP_KEYS = {"schema", "name", "arch", "convention", "clobbers", "returns", "args",
+             "site_length", "expect", "original", "replacement", "description"}
+
+
+def _code_spec(where: str, v: object, base: Path | None) -> CodeSpec:
+    if not isinstance(v, dict):
+        raise ObligationError(f"{where}: expected a table with asm, hex, or elf+symbol")
+    unknown = set(v) - {"asm", "hex", "elf", "symbol"}
+    if unknown:
+        raise ObligationError(f"{where}: unknown key(s) {sorted(unknown)}; expected asm, hex, or elf+symbol")
+    kinds = [k for k in ("asm", "hex", "elf") if k in v]
+    if len(kinds) != 1:
+        raise ObligationError(f"{where}: give exactly one of asm, hex, or elf+symbol (got {kinds or 'none'})")
+    for k, val in v.items():
+        if not isinstance(val, str):
+            raise ObligationError(f"{where}.{k}: expected a string, got {type(val).__name__}")
+    if "elf" in v:
+        if "symbol" not in v:
+            raise ObligationError(f"{where}: elf needs a symbol")
+        p = Path(v["elf"])
+        if base is not None and not p.is_absolute():
+            p = base / p
+        return CodeSpec(elf=str(p), symbol=v["symbol"])
+    if "symbol" in v:
+        raise ObligationError(f"{where}.symbol: only valid with elf")
+    if "hex" in v:
+        parse_hex(v["hex"], f"{where}.hex")
+        return CodeSpec(hex=v["hex"])
+    return CodeSpec(asm=v["asm"])
+
+
+def parse_hex(text: str, where: str) -> bytes:
+    """Hex bytes, separated by spaces or not; a clear error on anything else."""
+    digits = "".join(text.split())
+    if digits.startswith(("0x", "0X")):
+        digits = digits[2:]
+    if len(digits) % 2:
+        raise ObligationError(f"{where}: odd number of hex digits in {text!r}")
+    try:
+        return bytes.fromhex(digits)
+    except ValueError:
+        raise ObligationError(f"{where}: not hex bytes: {text!r}") from None
+
+
+def _int(where: str, v: object, lo: int = 0) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ObligationError(f"{where}: expected an integer, got {v!r}")
+    if v < lo:
+        raise ObligationError(f"{where}: expected an integer >= {lo}, got {v}")
+    return v
+
+
+def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -> Obligation:
+    """Validate a parsed schema-1 table into an Obligation."""
+    def err(key: str, msg: str) -> ObligationError:
+        return ObligationError(f"{source}: field '{key}': {msg}")
+
+    unknown = set(d) - _TOP_KEYS
+    if unknown:
+        raise err(sorted(unknown)[0], f"unknown field; expected one of {sorted(_TOP_KEYS)}")
+    if d.get("schema") != 1:
+        raise err("schema", f"expected 1, got {d.get('schema')!r}")
+    name = d.get("name", Path(source).stem)
+    if not isinstance(name, str):
+        raise err("name", "expected a string")
+    arch_name = d.get("arch")
+    if arch_name not in ARCHES:
+        raise err("arch", f"expected one of {sorted(ARCHES)}, got {arch_name!r}")
+    arch = ARCHES[arch_name]
+    conv = d.get("convention")
+    if conv not in CONVENTIONS:
+        raise err("convention", f"expected one of {list(CONVENTIONS)}, got {conv!r}")
+    try:
+        base_convention(arch, conv)
+    except ConventionError as e:
+        raise err("convention", str(e)) from None
+    clobbers = d.get("clobbers")
+    if clobbers is not None:
+        if not isinstance(clobbers, list) or not all(isinstance(c, str) for c in clobbers):
+            raise err("clobbers", "expected a list of register names")
+        bad = [c for c in clobbers if c.lower() not in arch.gprs]
+        if bad:
+            raise err("clobbers", f"{bad} are not {arch.name} registers; expected some of {list(arch.gprs)}")
+        clobbers = tuple(c.lower() for c in clobbers)
+    try:
+        returns = parse_ctype(_str(d, "returns", "void", err), arch.width)
+    except TypeError_ as e:
+        raise err("returns", str(e)) from None
+    args_v = d.get("args", [])
+    if not isinstance(args_v, list) or not all(isinstance(a, str) for a in args_v):
+        raise err("args", "expected a list of type words")
+    try:
+        args = tuple(parse_ctype(a, arch.width) for a in args_v)
+    except TypeError_ as e:
+        raise err("args", str(e)) from None
+    if any(a.kind == "void" for a in args):
+        raise err("args", "an argument cannot be void")
+    if "site_length" not in d:
+        raise err("site_length", "missing; expected the number of bytes at the site")
+    site_length = _int(f"{source}: field 'site_length'", d["site_length"], 1)
+    expect = d.get("expect")
+    if expect is not None and expect not in VERDICTS:
+        raise err("expect", f"expected one of {list(VERDICTS)}, got {expect!r}")
+
+    orig = d.get("original")
+    if not isinstance(orig, dict):
+        raise err("original", "missing table [original] with target = {...}")
+    bad_o = set(orig) - {"target", "call", "address", "slot", "target_address"}
+    if bad_o:
+        raise err("original", f"unknown key(s) {sorted(bad_o)}; expected target, call, address, slot, target_address")
+    if "target" not in orig:
+        raise err("original.target", "missing; expected { asm = ... }, { hex = ... } or { elf = ..., symbol = ... }")
+    target = _code_spec(f"{source}: field 'original.target'", orig["target"], base)
+    call = None
+    if "call" in orig:
+        call = _code_spec(f"{source}: field 'original.call'", orig["call"], base)
+        if call.hex is None:
+            raise err("original.call", "expected { hex = ... }")
+    address = _opt_int(orig, "address", source, "original.address")
+    slot = _opt_int(orig, "slot", source, "original.slot")
+    taddr = _opt_int(orig, "target_address", source, "original.target_address")
+    for k, v in (("original.address", address), ("original.slot", slot), ("original.target_address", taddr)):
+        if v is not None and v > arch.mask:
+            raise err(k, f"{v:#x} does not fit in {arch.bits} bits")
+
+    repl = d.get("replacement")
+    if not isinstance(repl, dict):
+        raise err("replacement", "missing table [replacement] with asm = ... or hex = ...")
+    replacement = _code_spec(f"{source}: field 'replacement'", repl, base)
+    if replacement.elf is not None:
+        raise err("replacement", "expected asm or hex (an ELF symbol is only valid as a target)")
+
+    return Obligation(
+        name=name, arch=arch, convention=conv, returns=returns, args=args,
+        site_length=site_length, target=target, replacement=replacement, clobbers=clobbers,
+        expect=expect, call=call, address=address, target_address=taddr, slot=slot,
+        source=source,
+    )
+
+
+def _str(d: dict, key: str, default: str, err) -> str:
+    v = d.get(key, default)
+    if not isinstance(v, str):
+        raise err(key, f"expected a string, got {v!r}")
+    return v
+
+
+def _opt_int(d: dict, key: str, source: str, label: str) -> int | None:
+    if key not in d:
+        return None
+    return _int(f"{source}: field '{label}'", d[key])
+
+
+def load(path: str | Path) -> Obligation:
+    """Read and validate one obligation file."""
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except OSError as e:
+        raise ObligationError(f"{p}: cannot read: {e.strerror}") from None
+    try:
+        d = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ObligationError(f"{p}: not valid TOML: {e}") from None
+    return from_dict(d, str(p), p.parent)
