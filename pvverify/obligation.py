@@ -60,6 +60,8 @@ class Obligation:
     target_address: int | None = None   # where an asm/hex target is placed
     slot: int | None = None             # ops-table slot address
     source: str | None = None           # file it came from, for messages
+    regions: tuple[tuple[int, bytes], ...] = ()  # more code both paths can reach (gate)
+    return_thunks: tuple[int, ...] = ()  # addresses whose `jmp` means `ret` (gate)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def key(self) -> str:
@@ -71,6 +73,8 @@ class Obligation:
             "clobbers": list(self.clobbers) if self.clobbers is not None else None,
             "call": asdict(self.call) if self.call else None, "address": self.address,
             "target_address": self.target_address, "slot": self.slot,
+            "regions": [[a, b.hex()] for a, b in self.regions],
+            "return_thunks": list(self.return_thunks),
         }
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 

@@ -1,0 +1,151 @@
+"""Deciding one obligation: build, explore both paths, prove, and replay a counterexample.
+
+This is where a verdict is decided; every rule that turns evidence into a
+verdict is in `check` below.
+"""
+
+from __future__ import annotations
+
+import time
+
+import z3
+
+from pvverify import counterexample as cx
+from pvverify.conventions import clobbers as clobber_set
+from pvverify.conventions import return_slots
+from pvverify.lift import Explorer, Limits, PathBound, entry_assumptions
+from pvverify.obligation import Obligation
+from pvverify.observe import collect, separation
+from pvverify.program import SitePair, build
+from pvverify.prove import prove
+from pvverify.semantics.state import Inputs, PathState
+from pvverify.verdict import Counterexample, Result
+
+ASSUMED = [
+    "DF is clear and VM is clear at entry (the kernel calling convention)",
+    "memory below the entry stack pointer is dead (no red zone), and no pointer other "
+    "than the stack pointer points into it",
+    "memory accesses do not fault and code is not read or written as data",
+    "interrupts and other CPUs do not intervene (except the interrupt window recorded for hlt/sysret/sysexit)",
+]
+
+
+def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
+          replay: bool = True) -> Result:
+    """The verdict for `ob`. Raises ObligationError for input that cannot be built."""
+    t0 = time.monotonic()
+    pair = build(ob)
+    res = _decide(ob, pair, timeout, limits or Limits(solver_ms=int(timeout * 1000)), replay)
+    res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
+    res.seconds = time.monotonic() - t0
+    res.assumptions = list(ASSUMED)
+    return res
+
+
+def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool) -> Result:
+    arch = ob.arch
+    if len(pair.replacement_bytes) > ob.site_length:
+        return Result(
+            "not-equivalent",
+            f"the replacement is {len(pair.replacement_bytes)} bytes but the site has "
+            f"{ob.site_length}: patching it overwrites the code after the site",
+            counterexample=Counterexample(
+                observable="bytes after the site",
+                original=f"unchanged ({ob.site_length}-byte site)",
+                replacement=f"overwritten ({len(pair.replacement_bytes)}-byte replacement)",
+                inputs={},
+            ),
+        )
+    inputs = Inputs(arch)
+    assumptions = entry_assumptions(inputs)
+    clob = clobber_set(arch, ob.convention, ob.clobbers)
+    rets = return_slots(arch, ob.convention, ob.returns)
+    try:
+        po = Explorer(pair.original, inputs, assumptions, limits).run(pair.preset)
+        pr = Explorer(pair.replacement, inputs, assumptions, limits).run(pair.preset)
+    except PathBound as e:
+        return Result("unknown", f"path bound: {e}")
+    except z3.Z3Exception as e:
+        return Result("unknown", f"solver error during exploration: {e}")
+
+    def nicer(o: PathState, r: PathState) -> list[z3.BoolRef]:
+        return _replayable(pair, inputs, o, r)
+
+    outcome = prove(po, pr, assumptions, lambda o, r: collect(arch, o, r, clob, rets), nicer,
+                    int(timeout * 1000), lambda o, r: separation(arch, o, r))
+    paths = (len(po), len(pr))
+    if outcome.status == "proved":
+        return Result("equivalent", "no input state makes any observable differ", paths=paths)
+    if outcome.status == "unknown":
+        return Result("unknown", outcome.reason, paths=paths)
+    ref = outcome.refutation
+    assert ref is not None
+    ce = cx.describe(ref, arch.bits)
+    state = cx.concrete_inputs(ref.model, inputs, pair, (ref.original, ref.replacement))
+    ce.state = cx.state_json(state)
+    if not replay:
+        return Result("not-equivalent", f"{ce.observable} differs (not replayed)",
+                      counterexample=ce, paths=paths)
+    return _replay(ob, pair, ce, state, clob, rets, paths)
+
+
+def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths) -> Result:
+    """Run both programs on unicorn from the counterexample state and compare concretely."""
+    from pvverify import oracle
+
+    arch = ob.arch
+    regions = lambda prog: [(r.address, r.data) for r in prog.regions]  # noqa: E731
+    steps = 10_000
+    out_o = oracle.run(arch, regions(pair.original), pair.original.entry, pair.original.exit,
+                       state, steps)
+    out_r = oracle.run(arch, regions(pair.replacement), pair.replacement.entry,
+                       pair.replacement.exit, state, steps)
+    sp0 = state.regs[arch.sp]
+    probe = None
+    if ce.observable.startswith("memory byte at "):
+        probe = int(ce.observable.rsplit(" ", 1)[1], 16)
+    co = cx.concrete_observables(out_o, arch.gprs, arch.sp, clob, rets, sp0, arch.mask, probe)
+    cr = cx.concrete_observables(out_r, arch.gprs, arch.sp, clob, rets, sp0, arch.mask, probe)
+    diffs = cx.compare_replay(co, cr)
+    ce.replayed = True
+    if not diffs:
+        ce.replay_original = ce.replay_replacement = "no observable differs"
+        return Result(
+            "unknown",
+            f"model and CPU disagree: the solver says {ce.observable} differs "
+            f"({ce.original} vs {ce.replacement}) but unicorn shows no difference "
+            f"(original stop: {out_o.stop}, replacement stop: {out_r.stop})",
+            counterexample=ce, paths=paths)
+    match = next((d for d in diffs if d[0] == ce.observable), diffs[0])
+    ce.replay_original, ce.replay_replacement = match[1], match[2]
+    if match[0] != ce.observable:
+        ce.replay_original = f"{match[0]}: {match[1]}"
+        ce.replay_replacement = f"{match[0]}: {match[2]}"
+    return Result("not-equivalent",
+                  f"{ce.observable} differs: {ce.original} after the original, "
+                  f"{ce.replacement} after the replacement (confirmed by unicorn)",
+                  counterexample=ce, paths=paths)
+
+
+def _replayable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> list[z3.BoolRef]:
+    """Constraints that keep a counterexample inside what a CPU model can run:
+    canonical, mapped-looking addresses away from the code and the slot, an
+    aligned stack pointer. They only shape the model; the proof never sees them."""
+    arch = inputs.arch
+    bits = arch.bits
+    sp0 = z3.BitVec(arch.sp.upper(), bits)
+    cs: list[z3.BoolRef] = [sp0 & (arch.width - 1) == 0,
+                            z3.UGT(sp0, 0x100000), z3.ULT(sp0, arch.mask - 0x100000)]
+    avoid = [(r.address, len(r.data)) for r in pair.original.regions]
+    avoid += [(r.address, len(r.data)) for r in pair.replacement.regions[:1]]
+    avoid += [(a, len(d)) for a, d in pair.preset]
+    addrs = list(o.accessed) + list(r.accessed)
+    for a, size in addrs:
+        if z3.is_bv_value(a):
+            continue  # the slot, code: where the program itself points
+        if bits == 64:
+            cs.append(z3.Or(z3.Extract(63, 47, a) == 0, z3.Extract(63, 47, a) == 0x1FFFF))
+        cs.append(z3.ULT(a, arch.mask - 64))
+        for base, n in avoid:
+            cs.append(z3.Or(z3.ULT(a + size, base - 64), z3.UGT(a, base + n + 64)))
+    return cs

@@ -1,0 +1,221 @@
+"""From a solver model to a counterexample a user can believe.
+
+The model becomes a concrete input state; the first observable that differs
+under it is named with both values and the inputs it depends on; then the
+unicorn oracle runs both programs from that state and the same observables
+are compared concretely. A difference the CPU does not reproduce is reported
+as a disagreement between model and CPU, never as `not-equivalent`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import z3
+
+from pvverify.arch import (
+    CONTROL_REGS,
+    FLAG_WIDTH,
+    MSR_FS_BASE,
+    MSR_GS_BASE,
+    MSR_KERNEL_GS_BASE,
+    SYSTEM_FLAGS,
+)
+from pvverify.conventions import ReturnSlot
+from pvverify.machine import ConcreteState, Outcome
+from pvverify.observe import DEAD_STACK, Observable
+from pvverify.program import SitePair
+from pvverify.prove import Refutation
+from pvverify.semantics.state import Inputs, PathState
+from pvverify.verdict import Counterexample
+
+
+def _ev(model: z3.ModelRef, e: z3.ExprRef) -> int:
+    return model.eval(e, model_completion=True).as_long()
+
+
+def concrete_inputs(model: z3.ModelRef, inputs: Inputs, pair: SitePair,
+                    paths: tuple[PathState, ...]) -> ConcreteState:
+    """The input state the model describes, with every byte and MSR the paths read."""
+    arch = inputs.arch
+    layout = inputs.layout
+    st = ConcreteState()
+    for g in arch.gprs:
+        st.regs[g] = _ev(model, z3.BitVec(g.upper(), arch.bits))
+    for f, w in FLAG_WIDTH.items():
+        st.flags[f] = _ev(model, z3.BitVec(f.upper(), w))
+    for cr in CONTROL_REGS:
+        if cr.upper() in layout.by_name:
+            st.cr[cr] = _ev(model, z3.BitVec(cr.upper(), 8 * layout.by_name[cr.upper()][1]))
+    st.msrs[MSR_FS_BASE] = _ev(model, z3.BitVec("FS_OFFSET", arch.bits))
+    st.msrs[MSR_GS_BASE] = _ev(model, z3.BitVec("GS_OFFSET", arch.bits))
+    st.msrs[MSR_KERNEL_GS_BASE] = _ev(model, inputs.kernel_gs_base)
+    addrs: set[int] = set()
+    for p in paths:
+        for a, size in p.accessed:
+            base = _ev(model, a)
+            addrs.update((base + i) & arch.mask for i in range(size))
+    for a in addrs:
+        st.memory[a] = _ev(model, z3.Select(inputs.mem, z3.BitVecVal(a, arch.bits)))
+    for addr, data in pair.preset:
+        for i, b in enumerate(data):
+            st.memory[(addr + i) & arch.mask] = b
+    msr_idx = {_ev(model, z3.BitVec("differing_msr", 32))}
+    ports = max((p.port_reads for p in paths), default=0)
+    st.port_inputs = [_ev(model, inputs.port_input(i)) for i in range(ports)]
+    for p in paths:
+        for kind, args in p.queries:
+            if kind == "msr":
+                msr_idx.add(_ev(model, args[0]))
+            elif kind == "cpuid":
+                leaf, sub = _ev(model, args[0]), _ev(model, args[1])
+                st.cpuid[(leaf, sub)] = tuple(
+                    _ev(model, f(z3.BitVecVal(leaf, 32), z3.BitVecVal(sub, 32))) for f in inputs.cpuid
+                )
+        for e in p.trace:
+            if e.kind == "wrmsr":
+                msr_idx.add(_ev(model, e.args[0]))
+    for i in msr_idx - {MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE}:
+        st.msrs[i] = _ev(model, z3.Select(inputs.msr, z3.BitVecVal(i, 32)))
+    return st
+
+
+def _fmt(model: z3.ModelRef, v: z3.ExprRef | str) -> str:
+    if isinstance(v, str):
+        return v
+    return hex(_ev(model, v))
+
+
+def _inputs_of(model: z3.ModelRef, exprs: list[z3.ExprRef], arch_bits: int) -> dict[str, str]:
+    """Values of the named inputs the expressions mention (the ones that matter)."""
+    seen: set[int] = set()
+    names: dict[str, z3.ExprRef] = {}
+    stack = list(exprs)
+    while stack:
+        e = stack.pop()
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            names[str(e)] = e
+        stack.extend(e.children())
+    out: dict[str, str] = {}
+    for n in sorted(names):
+        e = names[n]
+        if n in ("mem", "msr") or not z3.is_bv(e):
+            continue
+        out[n.lower() if n.isupper() else n] = hex(_ev(model, e))
+    if "mem" in names:
+        out["memory"] = "the bytes listed under state.memory"
+    return out
+
+
+def first_difference(ref: Refutation) -> Observable:
+    m = ref.model
+    for ob in ref.observables:
+        if z3.is_true(m.eval(ob.diff, model_completion=True)):
+            return ob
+    return ref.observables[0]
+
+
+def describe(ref: Refutation, arch_bits: int) -> Counterexample:
+    m = ref.model
+    ob = first_difference(ref)
+    name = ob.name
+    if ob.kind == "memory" and ob.address is not None:
+        name = f"memory byte at {_ev(m, ob.address):#x}"
+    elif ob.kind == "msr":
+        name = f"MSR {_ev(m, z3.BitVec('differing_msr', 32)):#x}"
+    exprs = [ob.diff, *ref.original.cond, *ref.replacement.cond]
+    return Counterexample(
+        observable=name,
+        original=_fmt(m, ob.original),
+        replacement=_fmt(m, ob.replacement),
+        inputs=_inputs_of(m, exprs, arch_bits),
+        original_listing=ref.original.listing,
+        replacement_listing=ref.replacement.listing,
+    )
+
+
+# -- concrete comparison after replay ----------------------------------------
+
+def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clobbers: frozenset[str],
+                         returns: tuple[ReturnSlot, ...], sp0: int, mask: int,
+                         probe: int | None) -> dict[str, object]:
+    """The observables of one concrete run, named as observe.collect names them."""
+    s = out.state
+    d: dict[str, object] = {}
+    d["exit"] = _stop_kind(out)
+    if d["exit"] == "exit":
+        d["exit address"] = out.exit_pc
+    d["side effects"] = [(e.kind, *e.args) for e in out.trace]
+    for slot in returns:
+        v = s.regs.get(slot.reg, 0)
+        d[f"return value in {slot.reg}"] = tuple((v >> (8 * i)) & 0xFF for i in sorted(slot.observed))
+    for g in arch_gprs:
+        if g in clobbers and g != sp:
+            continue
+        d[g] = s.regs.get(g)
+    for f in ("df", *SYSTEM_FLAGS):
+        d[f.upper()] = s.flags.get(f)
+    for cr in CONTROL_REGS:
+        d[cr] = s.cr.get(cr)
+    d["FS base"] = s.msrs.get(MSR_FS_BASE)
+    d["GS base"] = s.msrs.get(MSR_GS_BASE)
+    d["swapped GS base (KERNEL_GS_BASE)"] = s.msrs.get(MSR_KERNEL_GS_BASE)
+    d["MSR"] = {k: v for k, v in s.msrs.items()
+                if k not in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE)}
+
+    def live(a: int) -> bool:
+        return not ((sp0 - 1 - a) & mask) < DEAD_STACK
+
+    d["memory footprint"] = sorted(a for a in out.written if live(a))
+    d["memory"] = {a: s.read_mem(a, 1) for a in sorted(out.written) if live(a)}
+    if probe is not None and live(probe):
+        d["memory"][probe] = s.read_mem(probe, 1)  # type: ignore[index]
+    return d
+
+
+def _stop_kind(out: Outcome) -> str:
+    stop = out.stop
+    if stop.startswith("left-kernel"):
+        return stop.replace(" ", "")
+    return stop
+
+
+def compare_replay(co: dict[str, object], cr: dict[str, object]) -> list[tuple[str, str, str]]:
+    diffs = []
+    for k in co.keys() | cr.keys():
+        a, b = co.get(k), cr.get(k)
+        if k == "memory":
+            assert isinstance(a, dict) and isinstance(b, dict)
+            for addr in sorted(a.keys() | b.keys()):
+                va = a.get(addr)
+                vb = b.get(addr)
+                # a byte only one run wrote keeps its input value in the other
+                if va is None or vb is None:
+                    continue
+                if va != vb:
+                    diffs.append((f"memory byte at {addr:#x}", hex(va), hex(vb)))
+            continue
+        if a != b:
+            diffs.append((k, _show(a), _show(b)))
+    order = list(co.keys())
+    diffs.sort(key=lambda t: order.index(t[0]) if t[0] in order else len(order))
+    return diffs
+
+
+def _show(v: object) -> str:
+    if isinstance(v, int):
+        return hex(v)
+    return str(v)
+
+
+def state_json(st: ConcreteState) -> dict:
+    d = asdict(st)
+    d["memory"] = {hex(a): hex(v) for a, v in sorted(st.memory.items())}
+    d["msrs"] = {hex(a): hex(v) for a, v in sorted(st.msrs.items())}
+    d["regs"] = {k: hex(v) for k, v in st.regs.items()}
+    d["cr"] = {k: hex(v) for k, v in st.cr.items()}
+    d["cpuid"] = {f"{a:#x},{b:#x}": [hex(x) for x in v] for (a, b), v in st.cpuid.items()}
+    return d

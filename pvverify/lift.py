@@ -1,0 +1,178 @@
+"""Symbolic execution of one program from the shared input state, path by path.
+
+Decoding is capstone's; each instruction's meaning comes from
+`semantics.dispatch`. A path ends when it reaches the program's exit, leaves
+the mapped code (its exit address is then an observable), leaves the kernel
+(sysret/sysexit/iret), traps, hits something unmodelled (`stuck`), or runs
+past the step bound (`limit`). Branches fork only when both sides are
+feasible under the path condition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import capstone
+import z3
+
+from pvverify.arch import Arch
+from pvverify.program import Program
+from pvverify.semantics import dispatch
+from pvverify.semantics.operands import Insn
+from pvverify.semantics.state import Inputs, PathState, Unmodelled
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that turn a proof attempt into `unknown` rather than a hang."""
+
+    max_steps: int = 2000     # instructions on one path
+    max_paths: int = 64       # finished paths per program
+    solver_ms: int = 30000    # per solver query
+
+
+class PathBound(Exception):
+    """Too many paths: the program is not explored completely."""
+
+
+@cache
+def _decoder(arch: Arch) -> capstone.Cs:
+    cs = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
+    cs.detail = True
+    return cs
+
+
+def decode(program: Program, pc: int) -> Insn | None:
+    code = program.fetch(pc, 15)
+    if not code:
+        return None
+    for i in _decoder(program.arch).disasm(code, pc, count=1):
+        return Insn(i.address, i.size, i.mnemonic, i.op_str, bytes(i.bytes), i)
+    return None
+
+
+def entry_assumptions(inputs: Inputs) -> list[z3.BoolRef]:
+    """What every kernel call site guarantees on entry (DOMAIN.md 2): DF is clear,
+    and ring-0 code does not run in virtual-8086 mode."""
+    return [z3.BitVec("DF", 1) == 0, z3.BitVec("VM", 1) == 0]
+
+
+def initial_state(inputs: Inputs, program: Program, preset: tuple[tuple[int, bytes], ...]) -> PathState:
+    arch = inputs.arch
+    mem = inputs.mem
+    for addr, data in preset:
+        for i, b in enumerate(data):
+            mem = z3.Store(mem, z3.BitVecVal((addr + i) & arch.mask, arch.bits), z3.BitVecVal(b, 8))
+    st = PathState(inputs=inputs, pc=program.entry, mem=mem, msr=inputs.msr,
+                   kernel_gs_base=inputs.kernel_gs_base)
+    st.window = st.flag("if") == 1
+    return st
+
+
+class Explorer:
+    """Runs all paths of one program."""
+
+    def __init__(self, program: Program, inputs: Inputs, assumptions: list[z3.BoolRef],
+                 limits: Limits) -> None:
+        self.program = program
+        self.inputs = inputs
+        self.assumptions = assumptions
+        self.limits = limits
+
+    def feasible(self, st: PathState) -> bool:
+        s = z3.Solver()
+        s.set("timeout", self.limits.solver_ms)
+        s.add(*self.assumptions, *st.cond)
+        return s.check() != z3.unsat  # `unknown` keeps the path: exploring more is sound
+
+    def _resolve(self, st: PathState, npc: z3.BitVecRef) -> int | None:
+        """A concrete next pc if the path condition forces one, else None."""
+        npc = z3.simplify(npc)
+        if z3.is_bv_value(npc):
+            return npc.as_long()
+        s = z3.Solver()
+        s.set("timeout", self.limits.solver_ms)
+        s.add(*self.assumptions, *st.cond)
+        if s.check() != z3.sat:
+            return None
+        v = s.model().eval(npc, model_completion=True).as_long()
+        s.add(npc != v)
+        return v if s.check() == z3.unsat else None
+
+    def run(self, preset: tuple[tuple[int, bytes], ...]) -> list[PathState]:
+        work = [initial_state(self.inputs, self.program, preset)]
+        done: list[PathState] = []
+        while work:
+            st = work.pop()
+            for s in self._advance(st):
+                if s.end is None:
+                    work.append(s)
+                else:
+                    done.append(s)
+                    if len(done) > self.limits.max_paths:
+                        raise PathBound(f"more than {self.limits.max_paths} paths")
+        return done
+
+    def _advance(self, st: PathState) -> list[PathState]:
+        """Execute one instruction (or end the path) and return the successors."""
+        prog = self.program
+        arch = self.inputs.arch
+        if st.pc == prog.exit:
+            st.end, st.exit_pc = "exit", z3.BitVecVal(st.pc, arch.bits)
+            return [st]
+        if st.pc in prog.return_thunks:
+            ret = st.pop(arch.width)
+            st.listing.append(f"{st.pc:#x}: <return thunk>")
+            return self._goto(st, ret, None)
+        if st.steps >= self.limits.max_steps:
+            st.end = "limit"
+            st.stuck = f"path bound: more than {self.limits.max_steps} instructions (a loop?)"
+            return [st]
+        ins = decode(prog, st.pc)
+        if ins is None:
+            if prog.region_of(st.pc) is None:
+                st.end, st.exit_pc = "exit", z3.BitVecVal(st.pc, arch.bits)
+            else:
+                st.end = "stuck"
+                st.stuck = f"cannot decode the bytes at {st.pc:#x}: {prog.fetch(st.pc, 8).hex(' ')}"
+            return [st]
+        if ins.address + ins.size > st.pc + len(prog.fetch(st.pc, 15)):
+            st.end, st.stuck = "stuck", f"`{ins.text}` at {st.pc:#x} runs past its code region"
+            return [st]
+        if_before = st.flag("if")
+        st.listing.append(f"{ins.address:#x}: {ins.text}")
+        try:
+            results = dispatch.step(st, ins, self.feasible)
+        except Unmodelled as e:
+            st.end, st.stuck = "stuck", f"{e} (at {ins.address:#x})"
+            return [st]
+        out: list[PathState] = []
+        for s, npc in results:
+            s.steps += 1
+            if_after = s.flag("if") == 1
+            if ins.mnemonic == "sti":
+                s.window = z3.And(if_after, z3.Or(if_before == 1, s.window))
+            else:
+                s.window = if_after
+            if s.end is not None:
+                out.append(s)
+                continue
+            out.extend(self._goto(s, npc, ins))
+        return out
+
+    def _goto(self, st: PathState, npc: z3.BitVecRef, ins: Insn | None) -> list[PathState]:
+        pc = self._resolve(st, npc)
+        if pc is None:
+            if ins is not None and ins.mnemonic.startswith("call"):
+                st.end, st.stuck = "stuck", f"`{ins.text}` calls a target that is not fixed"
+            else:
+                st.end, st.exit_pc = "exit", npc
+            return [st]
+        if (ins is not None and ins.mnemonic.startswith("call") and pc != self.program.exit
+                and self.program.region_of(pc) is None):
+            st.end = "stuck"
+            st.stuck = f"`{ins.text}` calls {pc:#x}, whose code is not available"
+            return [st]
+        st.pc = pc
+        return [st]

@@ -1,0 +1,187 @@
+"""What must be equal after both paths (DOMAIN.md 3), as a list of named observables.
+
+The order of the list is the order in which a counterexample reports the
+first difference: where control went, side effects, the returned value,
+preserved registers, the stack pointer, flags, system registers, MSRs, memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from pvverify.arch import CONTROL_REGS, SYSTEM_FLAGS, Arch
+from pvverify.conventions import ReturnSlot
+from pvverify.semantics.state import FLAG_REGS, PathState
+
+# The dead stack below the entry stack pointer (DOMAIN.md 2: no red zone; the
+# original's `call` writes there). Kernel stacks are 8-32 KiB, so no live
+# data of the caller is closer than this below its stack pointer.
+DEAD_STACK = 64 * 1024
+
+# P-code registers that are not machine state of their own (views of the
+# flags assembled by lifted pushf) and the program counter.
+_NOT_STATE = {"rflags", "eflags", "RIP", "EIP"}
+# Flags are compared by name above (arithmetic flags are clobbered by a call;
+# RF and VM are not state a kernel call site can observe); F1..F15 are the
+# reserved bits SLEIGH names.
+_FLAG_CONTAINERS = set(FLAG_REGS) | {"F1", "F3", "F5", "F15"}
+
+
+@dataclass
+class Observable:
+    """A named quantity; it differs when `diff` holds. `original`/`replacement`
+    are what a report shows (expressions evaluated in the model, or text)."""
+
+    name: str
+    diff: z3.BoolRef
+    original: z3.ExprRef | str
+    replacement: z3.ExprRef | str
+    kind: str = "value"  # value | memory | msr | trace | exit
+    address: z3.BitVecRef | None = None  # for memory: the byte compared
+
+
+def _bytes_of(v: z3.BitVecRef, idx: frozenset[int]) -> z3.BitVecRef | None:
+    parts = [z3.Extract(8 * i + 7, 8 * i, v) for i in sorted(idx, reverse=True)]
+    if not parts:
+        return None
+    return z3.Concat(*parts) if len(parts) > 1 else parts[0]
+
+
+def _written(st: PathState, k: z3.BitVecRef) -> z3.BoolRef:
+    return z3.Or([z3.ULT(k - a, size) for a, size in st.written]) if st.written else z3.BoolVal(False)
+
+
+def dead(k: z3.BitVecRef, sp0: z3.BitVecRef) -> z3.BoolRef:
+    """k lies in [sp0 - DEAD_STACK, sp0), modulo the address width."""
+    return z3.ULT(sp0 - 1 - k, DEAD_STACK)
+
+
+def _mentions(e: z3.ExprRef, name: str, memo: dict[int, bool]) -> bool:
+    key = e.get_id()
+    if key in memo:
+        return memo[key]
+    if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+        hit = e.decl().name() == name
+    else:
+        hit = any(_mentions(c, name, memo) for c in e.children())
+    memo[key] = hit
+    return hit
+
+
+def separation(arch: Arch, o: PathState, r: PathState) -> list[z3.BoolRef]:
+    """Pointers do not point into the dead stack: an access whose address does not
+    derive from the entry stack pointer lies outside [sp0 - DEAD_STACK, sp0).
+
+    Without it a store through an argument pointer could hit the return address
+    the original's `call` pushed, a state no caller can create (the area below
+    its stack pointer holds nothing it may point to)."""
+    sp_name = arch.sp.upper()
+    sp0 = z3.BitVec(sp_name, arch.bits)
+    memo: dict[int, bool] = {}
+    out = []
+    for a, size in (*o.accessed, *r.accessed):
+        if z3.is_bv_value(a) or _mentions(a, sp_name, memo):
+            continue
+        out.append(z3.And(z3.Not(dead(a, sp0)), z3.Not(dead(a + (size - 1), sp0))))
+    return out
+
+
+def _exit_desc(st: PathState) -> str:
+    return st.end or "running"
+
+
+def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
+            returns: tuple[ReturnSlot, ...]) -> list[Observable]:
+    """Every observable of the pair (o, r) of finished paths."""
+    obs: list[Observable] = []
+
+    def value(name: str, a: z3.BitVecRef, b: z3.BitVecRef) -> None:
+        if not a.eq(b):
+            obs.append(Observable(name, a != b, a, b))
+
+    # where control went
+    if o.end != r.end:
+        obs.append(Observable("exit", z3.BoolVal(True), _exit_desc(o), _exit_desc(r), "exit"))
+    elif o.end == "exit":
+        obs.append(Observable("exit address", o.exit_pc != r.exit_pc, o.exit_pc, r.exit_pc, "exit"))
+
+    # side effects, in order
+    if [e.kind for e in o.trace] != [e.kind for e in r.trace] or any(
+        len(a.args) != len(b.args) for a, b in zip(o.trace, r.trace, strict=False)
+    ):
+        obs.append(Observable("side effects", z3.BoolVal(True), _trace_text(o), _trace_text(r), "trace"))
+    else:
+        for i, (a, b) in enumerate(zip(o.trace, r.trace, strict=True)):
+            for j, (x, y) in enumerate(zip(a.args, b.args, strict=True)):
+                value(f"side effect #{i + 1} {a.kind} argument {j + 1}", x, y)
+
+    # returned value, projected by type
+    for slot in returns:
+        a, b = _bytes_of(o.reg(slot.reg), slot.observed), _bytes_of(r.reg(slot.reg), slot.observed)
+        if a is not None:
+            value(f"return value in {slot.reg}" + _bytes_label(slot), a, b)
+
+    # preserved registers and the stack pointer
+    for g in arch.gprs:
+        if g in clobbers and g != arch.sp:
+            continue
+        value(g, o.reg(g), r.reg(g))
+
+    # DF and the system flags
+    for f in ("df", *SYSTEM_FLAGS):
+        value(f.upper(), o.flag(f), r.flag(f))
+
+    # control registers, segment bases
+    for cr in CONTROL_REGS:
+        if cr == "cr8" and arch.bits == 32:
+            continue
+        value(cr, o.reg(cr), r.reg(cr))
+    value("FS base", o.reg("FS_OFFSET"), r.reg("FS_OFFSET"))
+    value("GS base", o.reg("GS_OFFSET"), r.reg("GS_OFFSET"))
+    value("swapped GS base (KERNEL_GS_BASE)", o.kernel_gs_base, r.kernel_gs_base)
+
+    # any other register either path wrote (segment selectors, vector registers)
+    layout = o.inputs.layout
+    covered = {layout.locate(*layout.by_name[n.upper()]).offset
+               for n in (*arch.gprs, *CONTROL_REGS[: 4 if arch.bits == 32 else 5],
+                         "FS_OFFSET", "GS_OFFSET")}
+    for off in sorted(set(o.regs) | set(r.regs)):
+        c = layout.locate(off, 1)
+        if off in covered or c.name in _NOT_STATE or c.name in _FLAG_CONTAINERS:
+            continue
+        value(c.name, o.read_varnode(off, c.size), r.read_varnode(off, c.size))
+
+    # MSRs
+    if not o.msr.eq(r.msr):
+        j = z3.BitVec("differing_msr", 32)
+        a, b = z3.Select(o.msr, j), z3.Select(r.msr, j)
+        obs.append(Observable("MSR", a != b, a, b, "msr"))
+
+    # memory outside the dead stack: contents and which bytes were stored.
+    # Only a byte some path wrote can differ (others still hold the shared
+    # initial value), so the comparison runs over the written addresses.
+    sp0 = z3.BitVec(arch.sp.upper(), arch.bits)
+    seen: set[int] = set()
+    for w, _ in (*o.mem_writes, *r.mem_writes):
+        if w.get_id() in seen:
+            continue
+        seen.add(w.get_id())
+        live = z3.simplify(z3.Not(dead(w, sp0)))
+        if z3.is_false(live):
+            continue
+        a, b = o.read_byte(w), r.read_byte(w)
+        wa, wb = _written(o, w), _written(r, w)
+        diff = z3.And(live, z3.Or(a != b, wa != wb))
+        obs.append(Observable("memory", diff, a, b, "memory", address=w))
+    return obs
+
+
+def _bytes_label(slot: ReturnSlot) -> str:
+    width = max(slot.observed) + 1 if slot.observed else 0
+    return f" (bytes {sorted(slot.observed)})" if len(slot.observed) != width else ""
+
+
+def _trace_text(st: PathState) -> str:
+    return "; ".join(e.text or e.kind for e in st.trace) or "(none)"

@@ -1,0 +1,81 @@
+"""The SMT query: is there an input state under which some observable differs?
+
+For every pair of finished paths (one of the original, one of the
+replacement) the query is: entry assumptions, both path conditions, and the
+disjunction of every observable's difference. `unsat` for every pair is the
+proof of equivalence; a `sat` model is a candidate counterexample (check.py
+replays it before believing it); `unknown` from the solver is a time-out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import z3
+
+from pvverify.observe import Observable
+from pvverify.semantics.state import PathState
+
+
+@dataclass
+class Refutation:
+    model: z3.ModelRef
+    original: PathState
+    replacement: PathState
+    observables: list[Observable]
+
+
+@dataclass
+class ProofOutcome:
+    status: str                      # proved | refuted | unknown
+    reason: str = ""
+    refutation: Refutation | None = None
+
+
+def query(assumptions: list[z3.BoolRef], o: PathState, r: PathState,
+          obs: list[Observable]) -> list[z3.BoolRef]:
+    """The formulas whose conjunction is satisfiable exactly when the pair differs."""
+    return [*assumptions, *o.cond, *r.cond, z3.Or([ob.diff for ob in obs])]
+
+
+PairFn = Callable[[PathState, PathState], list]
+
+
+def prove(
+    originals: list[PathState], replacements: list[PathState], assumptions: list[z3.BoolRef],
+    collect: PairFn, nicer: PairFn, timeout_ms: int, pair_assumptions: PairFn | None = None,
+) -> ProofOutcome:
+    """Decide every pair; `nicer` adds constraints that make a counterexample replayable
+    (canonical addresses, no overlap with code) and is tried first when a pair is sat."""
+    undecided: list[str] = []
+    for o in originals:
+        for r in replacements:
+            if o.stuck or r.stuck:
+                continue
+            obs = collect(o, r)
+            if not obs:
+                continue
+            s = z3.Solver()
+            s.set("timeout", timeout_ms)
+            extra = pair_assumptions(o, r) if pair_assumptions else []
+            s.add(*query([*assumptions, *extra], o, r, obs))
+            res = s.check()
+            if res == z3.unsat:
+                continue
+            if res == z3.unknown:
+                undecided.append(f"solver gave up ({s.reason_unknown()})")
+                continue
+            model = s.model()
+            s.push()
+            s.add(*nicer(o, r))
+            s.set("timeout", min(timeout_ms, 5000))
+            if s.check() == z3.sat:
+                model = s.model()
+            return ProofOutcome("refuted", refutation=Refutation(model, o, r, obs))
+    stuck = sorted({p.stuck for p in (*originals, *replacements) if p.stuck})
+    if stuck:
+        return ProofOutcome("unknown", "; ".join(stuck))
+    if undecided:
+        return ProofOutcome("unknown", undecided[0])
+    return ProofOutcome("proved")

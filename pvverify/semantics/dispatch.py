@@ -1,0 +1,110 @@
+"""Where an instruction's meaning comes from: pvverify's own semantics, the
+lifter, or nowhere (then the path is unmodelled and the verdict `unknown`).
+
+System instructions are decided by mnemonic and routed to the family modules
+beside this one. Ordinary instructions go to P-code only if their mnemonic is
+on `PCODE_CHECKED`, the list that tests/test_semantics_unicorn.py compares
+against unicorn; everything else, including every privileged instruction not
+handled here, is refused by name rather than lifted and trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import z3
+
+from pvverify.semantics import (
+    arith,
+    cache,
+    control,
+    cpuid,
+    exits,
+    flags,
+    msr,
+    pcode,
+    ports,
+    segments,
+)
+from pvverify.semantics.operands import Insn
+from pvverify.semantics.state import PathState, Unmodelled
+
+Handler = Callable[[PathState, Insn], None]
+
+SYSTEM: dict[str, Handler] = {
+    **flags.HANDLERS, **control.HANDLERS, **segments.HANDLERS, **msr.HANDLERS,
+    **ports.HANDLERS, **cache.HANDLERS, **cpuid.HANDLERS, **exits.HANDLERS,
+}
+
+_CC = ("o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g")
+
+# Ordinary (unprivileged, integer) instructions whose P-code has been checked
+# against unicorn. Kept as an explicit list so that a new instruction is a
+# decision, not an accident.
+PCODE_CHECKED: frozenset[str] = frozenset(
+    [
+        # moves and stack
+        "mov", "movabs", "movzx", "movsx", "movsxd", "lea", "xchg", "push", "pop", "bswap",
+        "cbw", "cwde", "cdqe", "cwd", "cdq", "cqo", "leave", "movbe",
+        # arithmetic and logic
+        "add", "adc", "sub", "sbb", "cmp", "inc", "dec", "neg", "not", "and", "or", "xor",
+        "test", "imul", "mul", "div", "idiv", "xadd", "cmpxchg",
+        "shl", "sal", "shr", "sar", "rol", "ror", "shld", "shrd",
+        "bt", "bts", "btr", "btc", "bsf", "bsr", "popcnt", "lzcnt", "tzcnt",
+        # flags the program may set itself
+        "clc", "stc", "cmc", "cld", "std", "lahf", "sahf",
+        # control flow
+        "jmp", "call", "ret", "nop", "endbr64", "endbr32", "jecxz", "jrcxz",
+        # string operations (rep loops are bounded by the path limit)
+        "movsb", "movsw", "movsd", "movsq", "stosb", "stosw", "stosd", "stosq",
+        "lodsb", "lodsw", "lodsd", "lodsq",
+    ]
+    + [f"j{c}" for c in _CC] + [f"set{c}" for c in _CC] + [f"cmov{c}" for c in _CC]
+    + ["jz", "jnz", "jc", "jnc", "setz", "setnz", "cmovz", "cmovnz"]
+)
+
+DIVISION = frozenset(["div", "idiv"])
+
+
+def step(
+    st: PathState, ins: Insn, feasible: Callable[[PathState], bool]
+) -> list[tuple[PathState, z3.BitVecRef]]:
+    """Execute one instruction; return each successor state with its next pc."""
+    arch = st.inputs.arch
+    fallthrough = z3.BitVecVal((ins.address + ins.size) & arch.mask, arch.bits)
+    mn = ins.mnemonic
+    if control.is_control_move(ins):
+        control.mov_cr(st, ins)
+        return [(st, fallthrough)]
+    handler = SYSTEM.get(mn)
+    if handler is not None:
+        _no_prefix_surprises(ins)
+        handler(st, ins)
+        return [(st, fallthrough)]
+    base = mn.split()[-1]  # "rep stosb" -> "stosb"
+    if base not in PCODE_CHECKED:
+        raise Unmodelled(f"`{ins.text}` has no modelled semantics")
+    results: list[tuple[PathState, z3.BitVecRef]] = []
+    if mn in DIVISION:
+        fault = arith.division_fault(st, ins)
+        faulting = st.fork()
+        faulting.cond.append(fault)
+        if feasible(faulting):
+            faulting.end = "fault:#DE"
+            results.append((faulting, fallthrough))
+        st.cond.append(z3.Not(fault))
+        if not feasible(st):
+            return results
+    fix = arith.af_fixup(st, ins)
+    for s, npc in pcode.execute(st, ins.address, ins.code, ins.text, feasible):
+        if fix is not None:
+            fix(s)
+        results.append((s, npc))
+    return results
+
+
+def _no_prefix_surprises(ins: Insn) -> None:
+    # A rep/lock prefix on a system instruction is either #UD or meaningless;
+    # refuse rather than guess.
+    if " " in ins.mnemonic:
+        raise Unmodelled(f"`{ins.text}`: prefixed system instruction")

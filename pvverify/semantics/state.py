@@ -1,0 +1,241 @@
+"""The symbolic machine state one path carries, and the shared inputs both paths start from.
+
+The register file is P-code's register space (so lifted code reads and writes
+it directly), grouped into *containers*: the widest registers, each holding
+its sub-registers (RAX holds EAX, AX, AL, AH). System state the lifter does
+not model well lives here too, owned by pvverify's semantics: the flags are
+P-code's one-byte flag registers holding 0/1, CRn are P-code's CR registers,
+the FS/GS bases are P-code's FS_OFFSET/GS_OFFSET (what `%fs:`/`%gs:`
+addressing uses), and the swapped GS base, the MSR file and memory are ours.
+
+Every input is a named z3 constant, so two paths built from one `Inputs`
+share the same input state by construction.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cache
+
+import z3
+
+from pvverify.arch import FLAG_WIDTH, Arch
+
+FLAG_REGS = tuple(n.upper() for n in FLAG_WIDTH)  # CF PF ... ID, P-code's names
+
+
+class Unmodelled(Exception):
+    """The path reached something pvverify has no exact semantics for."""
+
+
+@dataclass(frozen=True)
+class Container:
+    offset: int
+    size: int
+    name: str
+
+
+class RegisterLayout:
+    """Maps P-code register varnodes to the container that holds them."""
+
+    def __init__(self, registers: dict) -> None:
+        spans = sorted(
+            ((v.offset, v.size, k) for k, v in registers.items()), key=lambda t: (t[0], -t[1], t[2])
+        )
+        containers: list[Container] = []
+        for off, size, name in spans:
+            if containers and off + size <= containers[-1].offset + containers[-1].size:
+                continue  # inside the previous (wider or equal) register
+            containers.append(Container(off, size, name))
+        self.containers = containers
+        self._starts = [c.offset for c in containers]
+        self.by_name: dict[str, tuple[int, int]] = {k: (v.offset, v.size) for k, v in registers.items()}
+
+    def locate(self, offset: int, size: int) -> Container:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            raise Unmodelled(f"register varnode {offset:#x}:{size} outside the register file")
+        c = self.containers[i]
+        if offset + size > c.offset + c.size:
+            raise Unmodelled(f"register varnode {offset:#x}:{size} spans two registers")
+        return c
+
+
+@cache
+def layout_for(arch: Arch) -> RegisterLayout:
+    from pvverify.semantics.pcode import context
+
+    return RegisterLayout(context(arch).registers)
+
+
+class Inputs:
+    """The one symbolic input state both paths of an obligation start from."""
+
+    def __init__(self, arch: Arch) -> None:
+        self.arch = arch
+        self.layout = layout_for(arch)
+        bits = arch.bits
+        self.mem = z3.Array("mem", z3.BitVecSort(bits), z3.BitVecSort(8))
+        self.msr = z3.Array("msr", z3.BitVecSort(32), z3.BitVecSort(64))
+        self.kernel_gs_base = z3.BitVec("KERNEL_GS_BASE", bits)
+        self.cpuid = tuple(
+            z3.Function(f"cpuid_{r}", z3.BitVecSort(32), z3.BitVecSort(32), z3.BitVecSort(32))
+            for r in ("eax", "ebx", "ecx", "edx")
+        )
+
+    def container(self, c: Container) -> z3.BitVecRef:
+        if c.name in FLAG_REGS:
+            w = FLAG_WIDTH[c.name.lower()]
+            return z3.ZeroExt(8 * c.size - w, z3.BitVec(c.name, w))
+        return z3.BitVec(c.name, 8 * c.size)
+
+    def port_input(self, k: int) -> z3.BitVecRef:
+        """The value the k-th `in` of a path reads: the same stream for both paths."""
+        return z3.BitVec(f"port_in_{k}", 32)
+
+
+def _may_alias(a: z3.BitVecRef, b: z3.BitVecRef) -> bool | None:
+    """True if a == b always, False if never, None if it depends on the inputs."""
+    if a.eq(b):
+        return True
+    if z3.is_bv_value(a) and z3.is_bv_value(b):
+        return a.as_long() == b.as_long()
+    d = z3.simplify(a - b)
+    if z3.is_bv_value(d):
+        return d.as_long() == 0
+    return None
+
+
+@dataclass
+class SymEvent:
+    """A side effect in the ordered trace (see machine.Event for the kinds)."""
+
+    kind: str
+    args: tuple[z3.BitVecRef, ...] = ()
+    text: str = ""  # the instruction, for reports
+
+
+@dataclass
+class PathState:
+    """One execution path: machine state plus what was observed along it."""
+
+    inputs: Inputs
+    pc: int
+    mem: z3.ArrayRef
+    msr: z3.ArrayRef
+    kernel_gs_base: z3.BitVecRef
+    regs: dict[int, z3.BitVecRef] = field(default_factory=dict)
+    mem_writes: list[tuple[z3.BitVecRef, z3.BitVecRef]] = field(default_factory=list)
+    written: list[tuple[z3.BitVecRef, int]] = field(default_factory=list)
+    accessed: list[tuple[z3.BitVecRef, int]] = field(default_factory=list)
+    trace: list[SymEvent] = field(default_factory=list)
+    cond: list[z3.BoolRef] = field(default_factory=list)
+    window: z3.BoolRef | None = None     # could an interrupt have been taken (DOMAIN 3)
+    port_reads: int = 0
+    queries: list[tuple[str, tuple[z3.BitVecRef, ...]]] = field(default_factory=list)  # msr/cpuid reads
+    steps: int = 0
+    listing: list[str] = field(default_factory=list)
+    end: str | None = None               # None while running; see lift.run_paths
+    exit_pc: z3.BitVecRef | None = None
+    stuck: str | None = None             # reason, when the path hit something unmodelled
+
+    def fork(self) -> PathState:
+        return PathState(
+            inputs=self.inputs, pc=self.pc, mem=self.mem, msr=self.msr,
+            kernel_gs_base=self.kernel_gs_base, regs=dict(self.regs),
+            mem_writes=list(self.mem_writes), written=list(self.written),
+            accessed=list(self.accessed), trace=list(self.trace), cond=list(self.cond),
+            window=self.window, port_reads=self.port_reads, queries=list(self.queries),
+            steps=self.steps,
+            listing=list(self.listing), end=self.end, exit_pc=self.exit_pc, stuck=self.stuck,
+        )
+
+    # -- registers --------------------------------------------------------
+    def read_varnode(self, offset: int, size: int) -> z3.BitVecRef:
+        c = self.inputs.layout.locate(offset, size)
+        full = self.regs.get(c.offset)
+        if full is None:
+            full = self.inputs.container(c)
+        if size == c.size:
+            return full
+        lo = 8 * (offset - c.offset)
+        return z3.Extract(lo + 8 * size - 1, lo, full)
+
+    def write_varnode(self, offset: int, size: int, value: z3.BitVecRef) -> None:
+        c = self.inputs.layout.locate(offset, size)
+        if size == c.size:
+            self.regs[c.offset] = value
+            return
+        full = self.regs.get(c.offset)
+        if full is None:
+            full = self.inputs.container(c)
+        lo = 8 * (offset - c.offset)
+        hi = lo + 8 * size
+        parts = []
+        if hi < 8 * c.size:
+            parts.append(z3.Extract(8 * c.size - 1, hi, full))
+        parts.append(value)
+        if lo > 0:
+            parts.append(z3.Extract(lo - 1, 0, full))
+        self.regs[c.offset] = z3.Concat(*parts) if len(parts) > 1 else parts[0]
+
+    def reg(self, name: str) -> z3.BitVecRef:
+        off, size = self.inputs.layout.by_name[name.upper()]
+        return self.read_varnode(off, size)
+
+    def set_reg(self, name: str, value: z3.BitVecRef) -> None:
+        off, size = self.inputs.layout.by_name[name.upper()]
+        self.write_varnode(off, size, value)
+
+    def flag(self, name: str) -> z3.BitVecRef:
+        """A flag as a bit-vector of its own width (1, or 2 for IOPL)."""
+        return z3.Extract(FLAG_WIDTH[name.lower()] - 1, 0, self.reg(name))
+
+    def set_flag(self, name: str, value: z3.BitVecRef | int) -> None:
+        w = FLAG_WIDTH[name.lower()]
+        v = z3.BitVecVal(value, w) if isinstance(value, int) else value
+        self.set_reg(name, z3.ZeroExt(8 - w, v))
+
+    # -- memory -----------------------------------------------------------
+    # Memory is the shared initial array plus this path's byte writes, oldest
+    # first. A read is an if-then-else over the writes that may alias it,
+    # ending in a read of the initial array: formulas stay bit-vector logic
+    # with one array term both paths share, which the solver decides fast.
+    def read_byte(self, addr: z3.BitVecRef) -> z3.BitVecRef:
+        value = z3.Select(self.mem, addr)
+        for waddr, wval in self.mem_writes:
+            alias = _may_alias(addr, waddr)
+            if alias is True:
+                value = wval
+            elif alias is None:
+                value = z3.If(addr == waddr, wval, value)
+        return value
+
+    def load(self, addr: z3.BitVecRef, size: int) -> z3.BitVecRef:
+        self.accessed.append((addr, size))
+        parts = [self.read_byte(addr + i if i else addr) for i in reversed(range(size))]
+        return z3.Concat(*parts) if size > 1 else parts[0]
+
+    def store(self, addr: z3.BitVecRef, size: int, value: z3.BitVecRef) -> None:
+        self.accessed.append((addr, size))
+        self.written.append((addr, size))
+        for i in range(size):
+            self.mem_writes.append((addr + i if i else addr, z3.Extract(8 * i + 7, 8 * i, value)))
+
+    def push(self, value: z3.BitVecRef) -> None:
+        arch = self.inputs.arch
+        size = value.size() // 8
+        sp = self.reg(arch.sp) - size
+        self.set_reg(arch.sp, sp)
+        self.store(sp, size, value)
+
+    def pop(self, size: int) -> z3.BitVecRef:
+        arch = self.inputs.arch
+        sp = self.reg(arch.sp)
+        value = self.load(sp, size)
+        self.set_reg(arch.sp, sp + size)
+        return value
+
+    def event(self, kind: str, *args: z3.BitVecRef, text: str = "") -> None:
+        self.trace.append(SymEvent(kind, tuple(args), text))
