@@ -1,0 +1,3 @@
+from pvverify.cli import main
+import sys
+sys.exit(main())
