@@ -1,0 +1,74 @@
+"""The obligation loader rejects bad input with the file, the field and what was expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from pvverify.obligation import ObligationError, from_dict, load, parse_hex
+
+BASE = {
+    "schema": 1, "arch": "x86_64", "convention": "pv-callee-save", "returns": "u64",
+    "site_length": 6, "original": {"target": {"asm": "pushfq\npopq %rax\nretq"}},
+    "replacement": {"asm": "pushfq\npopq %rax"},
+}
+
+
+def bad(**changes):
+    d = {**BASE, **changes}
+    return {k: v for k, v in d.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "expected"),
+    [
+        ({"schema": 2}, "schema", "expected 1"),
+        ({"arch": "arm64"}, "arch", "i386"),
+        ({"convention": "fastcall"}, "convention", "regparm3"),
+        ({"convention": "regparm3"}, "convention", "not defined for x86_64"),
+        ({"returns": "u128"}, "returns", "unknown type"),
+        ({"args": ["u32", "void"]}, "args", "cannot be void"),
+        ({"clobbers": ["eax"]}, "clobbers", "not x86_64 registers"),
+        ({"site_length": 0}, "site_length", ">= 1"),
+        ({"site_length": "6"}, "site_length", "integer"),
+        ({"expect": "maybe"}, "expect", "equivalent"),
+        ({"bogus": 1}, "bogus", "unknown field"),
+        ({"original": {"target": {"hex": "9c 5"}}}, "original.target", "hex"),
+        ({"original": {"target": {"asm": "x", "hex": "90"}}}, "original.target", "exactly one"),
+        ({"original": {}}, "original.target", "missing"),
+        ({"replacement": {"elf": "a", "symbol": "b"}}, "replacement", "asm or hex"),
+    ],
+)
+def test_bad_fields_are_named(changes, field, expected):
+    with pytest.raises(ObligationError) as e:
+        from_dict(bad(**changes), "f.toml")
+    msg = str(e.value)
+    assert msg.startswith("f.toml"), msg
+    assert field in msg, msg
+    assert expected in msg, msg
+
+
+def test_valid_obligation_loads_with_types():
+    ob = from_dict(dict(BASE, args=["u32", "struct:u16,u8"]), "f.toml")
+    assert ob.returns.size == 8
+    assert ob.args[1].size == 4 and ob.args[1].observed_bytes == frozenset({0, 1, 2})
+
+
+def test_key_is_content_addressed():
+    a = from_dict(dict(BASE), "a.toml")
+    b = from_dict(dict(BASE, name="other"), "b.toml")
+    c = from_dict(dict(BASE, site_length=7), "c.toml")
+    assert a.key() == b.key() != c.key()
+
+
+def test_toml_syntax_error_names_file(tmp_path):
+    p = tmp_path / "broken.toml"
+    p.write_text("schema = 1\narch = \n")
+    with pytest.raises(ObligationError, match="broken.toml: not valid TOML"):
+        load(p)
+
+
+def test_hex_parsing():
+    assert parse_hex("9c 58\nc3", "x") == b"\x9c\x58\xc3"
+    assert parse_hex("9c58", "x") == b"\x9c\x58"
+    with pytest.raises(ObligationError, match="not hex"):
+        parse_hex("zz", "x")
