@@ -26,22 +26,20 @@ from pvverify.program import SitePair, build
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def angr_baseline(pair: SitePair, clob: frozenset[str], timeout_steps: int = 200) -> str:
+def angr_baseline(pair: SitePair, clob: frozenset[str], timeout_steps: int = 60) -> str:
     """Plain angr: same code, VEX engine, compare registers only."""
     import angr
-    import claripy
+    from angr import claripy
 
     arch = pair.arch
-    regions = pair.original.regions
-    lo = min(r.address for r in regions)
-    hi = max(r.address + len(r.data) for r in regions)
 
     def project(prog) -> angr.Project:
-        blob = bytearray(hi - lo)
-        for r in prog.regions:
-            blob[r.address - lo:r.address - lo + len(r.data)] = r.data
-        return angr.load_shellcode(bytes(blob), arch="amd64" if arch.bits == 64 else "x86",
-                                   start_offset=pair.site - lo, load_address=lo)
+        site = prog.regions[0]
+        p = angr.load_shellcode(site.data, arch="amd64" if arch.bits == 64 else "x86",
+                                start_offset=0, load_address=site.address)
+        for r in prog.regions[1:]:
+            p.loader.memory.add_backer(r.address, r.data)
+        return p
 
     names = list(arch.gprs)
     sym = {g: claripy.BVS(g, arch.bits, explicit_name=True) for g in names}
@@ -59,8 +57,9 @@ def angr_baseline(pair: SitePair, clob: frozenset[str], timeout_steps: int = 200
         for _ in range(timeout_steps):
             if not sm.active:
                 break
-            sm.step()
+            sm.step(num_inst=1)
             sm.move("active", "done", lambda st: st.addr == prog.exit)
+            sm.move("active", "lost", lambda st: prog.region_of(st.addr) is None)
         return sm.stashes.get("done", []) + sm.active + sm.errored
 
     try:
