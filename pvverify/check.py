@@ -13,7 +13,8 @@ import z3
 from pvverify import counterexample as cx
 from pvverify.conventions import clobbers as clobber_set
 from pvverify.conventions import return_slots
-from pvverify.lift import Explorer, Limits, PathBound, entry_assumptions
+from pvverify.assume import compile_assumption
+from pvverify.lift import Explorer, Limits, PathBound, entry_assumptions, initial_memory
 from pvverify.obligation import Obligation
 from pvverify.observe import collect, separation
 from pvverify.program import SitePair, build
@@ -38,7 +39,7 @@ def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
     res = _decide(ob, pair, timeout, limits or Limits(solver_ms=int(timeout * 1000)), replay)
     res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
     res.seconds = time.monotonic() - t0
-    res.assumptions = list(ASSUMED)
+    res.assumptions = list(ASSUMED) + [f"stated: {a}" for a in ob.assume]
     return res
 
 
@@ -58,6 +59,8 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
         )
     inputs = Inputs(arch)
     assumptions = entry_assumptions(inputs)
+    memory = initial_memory(inputs, pair.preset)
+    assumptions += [compile_assumption(a, inputs, memory) for a in ob.assume]
     clob = clobber_set(arch, ob.convention, ob.clobbers)
     rets = return_slots(arch, ob.convention, ob.returns)
     try:

@@ -58,12 +58,18 @@ def entry_assumptions(inputs: Inputs) -> list[z3.BoolRef]:
     return [z3.BitVec("DF", 1) == 0, z3.BitVec("VM", 1) == 0]
 
 
-def initial_state(inputs: Inputs, program: Program, preset: tuple[tuple[int, bytes], ...]) -> PathState:
+def initial_memory(inputs: Inputs, preset: tuple[tuple[int, bytes], ...]) -> z3.ArrayRef:
+    """Input memory with the bytes every run starts from (the ops-table slot)."""
     arch = inputs.arch
     mem = inputs.mem
     for addr, data in preset:
         for i, b in enumerate(data):
             mem = z3.Store(mem, z3.BitVecVal((addr + i) & arch.mask, arch.bits), z3.BitVecVal(b, 8))
+    return mem
+
+
+def initial_state(inputs: Inputs, program: Program, preset: tuple[tuple[int, bytes], ...]) -> PathState:
+    mem = initial_memory(inputs, preset)
     st = PathState(inputs=inputs, pc=program.entry, mem=mem, msr=inputs.msr,
                    kernel_gs_base=inputs.kernel_gs_base)
     st.window = st.flag("if") == 1

@@ -62,6 +62,7 @@ class Obligation:
     source: str | None = None           # file it came from, for messages
     regions: tuple[tuple[int, bytes], ...] = ()  # more code both paths can reach (gate)
     return_thunks: tuple[int, ...] = ()  # addresses whose `jmp` means `ret` (gate)
+    assume: tuple[str, ...] = ()         # preconditions on the input state (assume.py)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def key(self) -> str:
@@ -74,13 +75,13 @@ class Obligation:
             "call": asdict(self.call) if self.call else None, "address": self.address,
             "target_address": self.target_address, "slot": self.slot,
             "regions": [[a, b.hex()] for a, b in self.regions],
-            "return_thunks": list(self.return_thunks),
+            "return_thunks": list(self.return_thunks), "assume": list(self.assume),
         }
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 
 
 _TOP_KEYS = {"schema", "name", "arch", "convention", "clobbers", "returns", "args",
-             "site_length", "expect", "original", "replacement", "description"}
+             "site_length", "expect", "original", "replacement", "description", "assume"}
 
 
 def _code_spec(where: str, v: object, base: Path | None) -> CodeSpec:
@@ -211,12 +212,31 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
     if replacement.elf is not None:
         raise err("replacement", "expected asm or hex (an ELF symbol is only valid as a target)")
 
+    assume = d.get("assume", [])
+    if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
+        raise err("assume", "expected a list of strings (preconditions, see pvverify/assume.py)")
+    _check_assumptions(arch, assume, err)
+
     return Obligation(
         name=name, arch=arch, convention=conv, returns=returns, args=args,
         site_length=site_length, target=target, replacement=replacement, clobbers=clobbers,
         expect=expect, call=call, address=address, target_address=taddr, slot=slot,
-        source=source,
+        source=source, assume=tuple(assume),
     )
+
+
+def _check_assumptions(arch: Arch, assume: list[str], err) -> None:
+    if not assume:
+        return
+    from pvverify.assume import AssumptionError, compile_assumption
+    from pvverify.semantics.state import Inputs
+
+    inputs = Inputs(arch)
+    for a in assume:
+        try:
+            compile_assumption(a, inputs, inputs.mem)
+        except AssumptionError as e:
+            raise err("assume", str(e)) from None
 
 
 def _str(d: dict, key: str, default: str, err) -> str:

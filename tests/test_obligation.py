@@ -72,3 +72,18 @@ def test_hex_parsing():
     assert parse_hex("9c58", "x") == b"\x9c\x58"
     with pytest.raises(ObligationError, match="not hex"):
         parse_hex("zz", "x")
+
+
+def test_assume_makes_a_precondition_and_bad_ones_are_named():
+    from pvverify.check import check
+
+    d = dict(BASE, site_length=9, original={"target": {"asm": "movq %gs:0x10,%rax\nretq"}},
+             replacement={"asm": "movq $5,%rax"})
+    assert check(from_dict(d, "f.toml"), replay=False).verdict == "not-equivalent"
+    res = check(from_dict(dict(d, assume=["mem64[gs_base + 0x10] == 5"]), "f.toml"), replay=False)
+    assert res.verdict == "equivalent"
+    assert any("mem64[gs_base + 0x10] == 5" in a for a in res.assumptions)
+    with pytest.raises(ObligationError, match="assume.*unknown name 'foo'"):
+        from_dict(dict(d, assume=["foo == 1"]), "f.toml")
+    with pytest.raises(ObligationError, match="assume.*not an expression"):
+        from_dict(dict(d, assume=["rax =="]), "f.toml")
