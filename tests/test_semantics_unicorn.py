@@ -119,7 +119,7 @@ ORDINARY_64 = [
     "addb $0x7f, (%rdi)\npushfq\npopq %rax", "movb $0, (%rdi)", "movw $0, (%rdi)",
     "leaq 8(%rdi,%rsi,4), %rax", "imulq %rsi, %rbx", "bswapq %rbx", "movzbl %bl, %eax",
     "movsbq %bl, %rax", "cmovzq %rsi, %rbx", "setc %al", "btsq $5, %rbx", "cqto",
-    "shlq $3, %rbx\npushfq\npopq %rax", "sarl $1, %ebx", "rorq $7, %rbx", "xchgq %rbx, (%rdi)",
+    "shlq $3, %rbx\nsetc %al", "sarl $1, %ebx\nseto %al", "rorq $7, %rbx", "xchgq %rbx, (%rdi)",
     "pushq %rbx\npopq %rcx", "cld\nstd", "lahf", "sahf\npushfq\npopq %rcx",
 ]
 ORDINARY_32 = [

@@ -6,6 +6,12 @@ leaves AF stale), though the SDM defines it as the carry out of bit 3 and
 in, the carry into bit 4 is bit 4 of (a ^ b ^ r), so AF comes from the
 operands before and the result after.
 
+Flags the SDM leaves *undefined* (AF after logic ops, SF/ZF/AF/PF after MUL,
+OF after multi-bit shifts, ...) are left stale by SLEIGH. Here each becomes
+an uninterpreted function of the instruction and its operands: deterministic
+as on real hardware (the same instruction on the same inputs on both paths
+agrees), but equal to nothing else, so a proof cannot depend on its value.
+
 DIV/IDIV raise #DE on a zero divisor or a quotient that does not fit; P-code
 division has no fault, so the stepper forks a faulting path first.
 """
@@ -78,3 +84,54 @@ def division_fault(st: PathState, ins: Insn) -> z3.BoolRef:
     q = dividend / z3.SignExt(n, src)
     lim = 1 << (n - 1)
     return z3.Or(src == 0, q > lim - 1, q < -lim)
+
+
+# SDM "Flags Affected": flags left undefined, per mnemonic. Shift-like entries
+# are refined by the count in `undefined_flags`.
+_UNDEFINED = {
+    "and": ("af",), "or": ("af",), "xor": ("af",), "test": ("af",),
+    "mul": ("sf", "zf", "af", "pf"), "imul": ("sf", "zf", "af", "pf"),
+    "bsf": ("cf", "of", "sf", "af", "pf"), "bsr": ("cf", "of", "sf", "af", "pf"),
+    "bt": ("of", "sf", "af", "pf"), "bts": ("of", "sf", "af", "pf"),
+    "btr": ("of", "sf", "af", "pf"), "btc": ("of", "sf", "af", "pf"),
+}
+_SHIFTS = {"shl", "sal", "shr", "sar", "shld", "shrd", "rol", "ror"}
+
+
+def undefined_flags(st: PathState, ins: Insn) -> Callable[[PathState], None] | None:
+    """After the instruction, replace the flags the SDM leaves undefined."""
+    mn = ins.mnemonic.split()[-1]
+    if mn not in _UNDEFINED and mn not in _SHIFTS:
+        return None
+    ops = [read(st, ins, i) for i in range(len(ins.operands))]
+    if not ops:
+        return None
+    key = z3.Concat(*ops) if len(ops) > 1 else ops[0]
+
+    def undef(flag: str) -> z3.BitVecRef:
+        fn = z3.Function(f"undefined_{mn}_{flag}_{key.size()}", z3.BitVecSort(key.size()),
+                         z3.BitVecSort(1))
+        return fn(key)
+
+    if mn in _UNDEFINED:
+        def clobber(s: PathState) -> None:
+            for f in _UNDEFINED[mn]:
+                s.set_flag(f, undef(f))
+        return clobber
+    # shifts and rotates: the count is the last operand (implicit 1 if absent)
+    width = ops[0].size()
+    if len(ops) == 1:
+        count = z3.BitVecVal(1, 8)
+    else:
+        count = ops[-1]
+        count = z3.Extract(7, 0, count) if count.size() > 8 else count
+    count = count & (0x3F if width == 64 else 0x1F)
+    result_af = mn in ("shl", "sal", "shr", "sar", "shld", "shrd")
+
+    def fix(s: PathState) -> None:
+        if result_af:
+            s.set_flag("af", z3.If(count != 0, undef("af"), s.flag("af")))
+        s.set_flag("of", z3.If(z3.And(count != 0, count != 1), undef("of"), s.flag("of")))
+        if mn in ("shld", "shrd"):
+            s.set_flag("cf", z3.If(z3.UGT(z3.ZeroExt(8, count), width), undef("cf"), s.flag("cf")))
+    return fix

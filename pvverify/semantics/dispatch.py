@@ -95,10 +95,11 @@ def step(
         st.cond.append(z3.Not(fault))
         if not feasible(st):
             return results
-    fix = arith.af_fixup(st, ins)
+    fixes = [f for f in (arith.af_fixup(st, ins), arith.undefined_flags(st, ins)) if f is not None]
     for s, npc in pcode.execute(st, ins.address, ins.code, ins.text, feasible):
-        if fix is not None:
-            fix(s)
+        if s.end is None:
+            for fix in fixes:
+                fix(s)
         results.append((s, npc))
     return results
 
