@@ -1,3 +1,5 @@
-from pvverify.cli import main
 import sys
+
+from pvverify.cli import main
+
 sys.exit(main())

@@ -7,16 +7,17 @@ verdict is in `check` below.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import z3
 
 from pvverify import counterexample as cx
-from pvverify.conventions import clobbers as clobber_set
-from pvverify.conventions import return_slots
 from pvverify.assume import compile_assumption
+from pvverify.conventions import ReturnSlot, return_slots
+from pvverify.conventions import clobbers as clobber_set
 from pvverify.lift import Explorer, Limits, PathBound, entry_assumptions, initial_memory
 from pvverify.obligation import Obligation
-from pvverify.observe import collect, separation
+from pvverify.observe import Observable, collect, separation
 from pvverify.program import SitePair, build
 from pvverify.prove import prove
 from pvverify.semantics.state import Inputs, PathState
@@ -27,7 +28,8 @@ ASSUMED = [
     "memory below the entry stack pointer is dead (no red zone), and no pointer other "
     "than the stack pointer points into it",
     "memory accesses do not fault and code is not read or written as data",
-    "interrupts and other CPUs do not intervene (except the interrupt window recorded for hlt/sysret/sysexit)",
+    "interrupts and other CPUs do not intervene (except the interrupt window recorded for "
+    "hlt/sysret/sysexit)",
 ]
 
 
@@ -43,8 +45,38 @@ def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
     return res
 
 
-def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool) -> Result:
+@dataclass
+class Analysis:
+    """Both programs explored from one input state, with what the proof compares."""
+
+    inputs: Inputs
+    assumptions: list[z3.BoolRef]
+    originals: list[PathState]
+    replacements: list[PathState]
+    clobbers: frozenset[str]
+    returns: tuple[ReturnSlot, ...]
+
+    def observables(self, o: PathState, r: PathState) -> list[Observable]:
+        return collect(self.inputs.arch, o, r, self.clobbers, self.returns)
+
+    def pair_assumptions(self, o: PathState, r: PathState) -> list[z3.BoolRef]:
+        return separation(self.inputs.arch, o, r)
+
+
+def analyse(ob: Obligation, pair: SitePair, limits: Limits) -> Analysis:
+    """Explore both paths; raises PathBound when there are too many paths."""
     arch = ob.arch
+    inputs = Inputs(arch)
+    assumptions = entry_assumptions(inputs)
+    memory = initial_memory(inputs, pair.preset)
+    assumptions += [compile_assumption(a, inputs, memory) for a in ob.assume]
+    po = Explorer(pair.original, inputs, assumptions, limits).run(pair.preset)
+    pr = Explorer(pair.replacement, inputs, assumptions, limits).run(pair.preset)
+    return Analysis(inputs, assumptions, po, pr, clobber_set(arch, ob.convention, ob.clobbers),
+                    return_slots(arch, ob.convention, ob.returns))
+
+
+def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool) -> Result:
     if len(pair.replacement_bytes) > ob.site_length:
         return Result(
             "not-equivalent",
@@ -57,25 +89,20 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
                 inputs={},
             ),
         )
-    inputs = Inputs(arch)
-    assumptions = entry_assumptions(inputs)
-    memory = initial_memory(inputs, pair.preset)
-    assumptions += [compile_assumption(a, inputs, memory) for a in ob.assume]
-    clob = clobber_set(arch, ob.convention, ob.clobbers)
-    rets = return_slots(arch, ob.convention, ob.returns)
     try:
-        po = Explorer(pair.original, inputs, assumptions, limits).run(pair.preset)
-        pr = Explorer(pair.replacement, inputs, assumptions, limits).run(pair.preset)
+        an = analyse(ob, pair, limits)
     except PathBound as e:
         return Result("unknown", f"path bound: {e}")
     except z3.Z3Exception as e:
         return Result("unknown", f"solver error during exploration: {e}")
+    inputs, po, pr = an.inputs, an.originals, an.replacements
+    clob, rets = an.clobbers, an.returns
 
     def nicer(o: PathState, r: PathState) -> list[z3.BoolRef]:
         return _replayable(pair, inputs, o, r)
 
-    outcome = prove(po, pr, assumptions, lambda o, r: collect(arch, o, r, clob, rets), nicer,
-                    int(timeout * 1000), lambda o, r: separation(arch, o, r))
+    outcome = prove(po, pr, an.assumptions, an.observables, nicer, int(timeout * 1000),
+                    an.pair_assumptions)
     paths = (len(po), len(pr))
     if outcome.status == "proved":
         return Result("equivalent", "no input state makes any observable differ", paths=paths)
@@ -83,7 +110,7 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
         return Result("unknown", outcome.reason, paths=paths)
     ref = outcome.refutation
     assert ref is not None
-    ce = cx.describe(ref, arch.bits)
+    ce = cx.describe(ref, ob.arch.bits)
     state = cx.concrete_inputs(ref.model, inputs, pair, (ref.original, ref.replacement))
     ce.state = cx.state_json(state)
     if not replay:

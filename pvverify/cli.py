@@ -130,11 +130,36 @@ def cmd_check(a: argparse.Namespace) -> int:
     return {0: 0, 1: 2, 2: 1}[worst]
 
 
+def cmd_prove(a: argparse.Namespace) -> int:
+    """Write SMT-LIB2 proofs and a manifest for every obligation under the given paths."""
+    from pvverify.obligation import ObligationError, load
+    from pvverify.proofs import emit
+
+    files = _expand(a.files)
+    roots = [Path(f) for f in a.files]
+    obligations = []
+    try:
+        for f in files:
+            root = next((r for r in roots if r.is_dir() and r in f.parents), f.parent)
+            obligations.append((str(f.relative_to(root.parent) if root.is_dir() else f), load(f)))
+    except ObligationError as e:
+        print(f"pvverify prove: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    entries = emit(obligations, Path(a.emit))
+    n = sum(1 for e in entries if e.smt2)
+    print(f"{len(entries)} obligations, {n} proofs written to {a.emit} "
+          f"({len(entries) - n} unknown, no proof)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="pvverify", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     _check_parser(sub)
+    pp = sub.add_parser("prove", help="emit SMT-LIB2 proofs of obligations for other solvers")
+    pp.add_argument("files", nargs="+", help="obligation files or directories")
+    pp.add_argument("--emit", required=True, metavar="DIR", help="where to write proofs and manifest")
     sub.add_parser("gate", help="verify every paravirt patch site of kernel binaries",
                    add_help=False)
     if argv and argv[0] == "gate":
@@ -144,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     a = parser.parse_args(argv)
     if a.command == "check":
         return cmd_check(a)
+    if a.command == "prove":
+        return cmd_prove(a)
     parser.error(f"unknown command {a.command}")
     return EXIT_BAD_INPUT
 

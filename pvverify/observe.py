@@ -15,6 +15,13 @@ from pvverify.arch import CONTROL_REGS, SYSTEM_FLAGS, Arch
 from pvverify.conventions import ReturnSlot
 from pvverify.semantics.state import FLAG_REGS, PathState
 
+
+def any_of(cs: list[z3.BoolRef]) -> z3.BoolRef:
+    """Disjunction that never has a single argument (SMT-LIB's `or` needs two)."""
+    if not cs:
+        return z3.BoolVal(False)
+    return cs[0] if len(cs) == 1 else z3.Or(cs)
+
 # The dead stack below the entry stack pointer (DOMAIN.md 2: no red zone; the
 # original's `call` writes there). Kernel stacks are 8-32 KiB, so no live
 # data of the caller is closer than this below its stack pointer.
@@ -50,7 +57,7 @@ def _bytes_of(v: z3.BitVecRef, idx: frozenset[int]) -> z3.BitVecRef | None:
 
 
 def _written(st: PathState, k: z3.BitVecRef) -> z3.BoolRef:
-    return z3.Or([z3.ULT(k - a, size) for a, size in st.written]) if st.written else z3.BoolVal(False)
+    return any_of([z3.ULT(k - a, size) for a, size in st.written])
 
 
 def dead(k: z3.BitVecRef, sp0: z3.BitVecRef) -> z3.BoolRef:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import z3
 
-from pvverify.observe import Observable
+from pvverify.observe import Observable, any_of
 from pvverify.semantics.state import PathState
 
 
@@ -36,7 +36,8 @@ class ProofOutcome:
 def query(assumptions: list[z3.BoolRef], o: PathState, r: PathState,
           obs: list[Observable]) -> list[z3.BoolRef]:
     """The formulas whose conjunction is satisfiable exactly when the pair differs."""
-    return [*assumptions, *o.cond, *r.cond, z3.Or([ob.diff for ob in obs])]
+    return [*assumptions, *o.cond, *r.cond, any_of([ob.diff for ob in obs])]
+
 
 
 PairFn = Callable[[PathState, PathState], list]

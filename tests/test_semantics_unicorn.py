@@ -12,12 +12,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pvverify.oracle import run as run_cpu
 
 from pvverify.arch import I386, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, X86_64, Arch
 from pvverify.assemble import assemble
 from pvverify.evaluate import run_model
 from pvverify.machine import ConcreteState, Outcome
-from pvverify.oracle import run as run_cpu
 
 CODE = {64: 0xFFFFFFFF81000000, 32: 0xC1000000}
 STACK = {64: 0xFFFFC90000004000, 32: 0xC8004000}
