@@ -189,9 +189,11 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
         raise err("original", "missing table [original] with target = {...}")
     bad_o = set(orig) - {"target", "call", "address", "slot", "target_address"}
     if bad_o:
-        raise err("original", f"unknown key(s) {sorted(bad_o)}; expected target, call, address, slot, target_address")
+        raise err("original", f"unknown key(s) {sorted(bad_o)}; "
+                  "expected target, call, address, slot, target_address")
     if "target" not in orig:
-        raise err("original.target", "missing; expected { asm = ... }, { hex = ... } or { elf = ..., symbol = ... }")
+        raise err("original.target",
+                  "missing; expected { asm = ... }, { hex = ... } or { elf = ..., symbol = ... }")
     target = _code_spec(f"{source}: field 'original.target'", orig["target"], base)
     call = None
     if "call" in orig:
