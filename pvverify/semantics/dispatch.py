@@ -26,7 +26,7 @@ from pvverify.semantics import (
     ports,
     segments,
 )
-from pvverify.semantics.operands import Insn
+from pvverify.semantics.operands import Insn, reg_operand_name
 from pvverify.semantics.state import PathState, Unmodelled
 
 Handler = Callable[[PathState, Insn], None]
@@ -84,6 +84,10 @@ def step(
     base = mn.split()[-1]  # "rep stosb" -> "stosb"
     if base not in PCODE_CHECKED:
         raise Unmodelled(f"`{ins.text}` has no modelled semantics")
+    if _writes_segment_register(ins):
+        # Loading a selector loads a descriptor: base, limit and (for SS) an
+        # interrupt shadow, none of which the lifter models.
+        raise Unmodelled(f"`{ins.text}`: segment register loads are not modelled")
     results: list[tuple[PathState, z3.BitVecRef]] = []
     if mn in DIVISION:
         fault = arith.division_fault(st, ins)
@@ -102,6 +106,16 @@ def step(
                 fix(s)
         results.append((s, npc))
     return results
+
+
+_SEGMENTS = frozenset(["cs", "ds", "es", "fs", "gs", "ss"])
+
+
+def _writes_segment_register(ins: Insn) -> bool:
+    if ins.mnemonic.split()[-1] not in ("mov", "pop", "xchg"):
+        return False
+    ops = ins.operands
+    return bool(ops) and reg_operand_name(ins, 0) in _SEGMENTS
 
 
 def _no_prefix_surprises(ins: Insn) -> None:
