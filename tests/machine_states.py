@@ -1,0 +1,51 @@
+"""Hypothesis strategies for ring-0 machine states that both pvverify and a CPU model accept.
+
+Shared by the differential tests and the soundness fuzz: the stack pointer and
+one pointer argument point at mapped, canonical kernel addresses, DF is clear
+(every call site guarantees it), and the flags no kernel call site runs with
+(VM, RF, TF) are clear.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from pvverify.arch import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
+from pvverify.machine import ConcreteState
+
+CODE = {64: 0xFFFFFFFF81000000, 32: 0xC1000000}
+STACK = {64: 0xFFFFC90000004000, 32: 0xC8004000}
+DATA = {64: 0xFFFF888000100000, 32: 0xC8100000}
+
+# Flags a ring-0 CPU model can hold in any combination. VM (virtual-8086) and
+# RF are left clear: they are not states kernel code at a call site runs in.
+FREE_FLAGS = ("cf", "pf", "af", "zf", "sf", "tf", "if", "df", "of", "nt", "ac", "vif", "vip", "id")
+
+
+@st.composite
+def states(draw, arch: Arch, any_df: bool = False) -> ConcreteState:
+    bits = arch.bits
+    word = st.integers(0, arch.mask)
+    regs = {g: draw(word) for g in arch.gprs}
+    regs[arch.sp] = STACK[bits]
+    ptr = "rdi" if bits == 64 else "eax"
+    regs[ptr] = DATA[bits] + draw(st.integers(0, 64))
+    flags = {f: draw(st.integers(0, 1)) for f in FREE_FLAGS}
+    flags["tf"] = 0  # a trap flag would single-step into the debug exception
+    if not any_df:
+        flags["df"] = 0  # clear at every call site (DOMAIN.md 2)
+    flags["iopl"] = draw(st.integers(0, 3))
+    flags["rf"] = flags["vm"] = 0
+    canon = st.integers(0, (1 << 47) - 1).map(lambda v: v | (0xFFFF << 48) if v >> 46 else v)
+    base = canon if bits == 64 else st.integers(0, 0xFFFFFFFF)
+    msrs = {MSR_FS_BASE: draw(base), MSR_GS_BASE: draw(base), MSR_KERNEL_GS_BASE: draw(base)}
+    msrs[0x10] = draw(st.integers(0, (1 << 64) - 1))
+    memory = {STACK[bits] + i: draw(st.integers(0, 255)) for i in range(-16, 32)}
+    memory.update({DATA[bits] + i: draw(st.integers(0, 255)) for i in range(0, 80)})
+    cr = {"cr2": draw(word), "cr3": draw(word) & ~0xFFF, "cr8": draw(st.integers(0, 15))}
+    return ConcreteState(
+        regs=regs, flags=flags, cr=cr, msrs=msrs, memory=memory,
+        port_inputs=[draw(st.integers(0, 0xFFFFFFFF)) for _ in range(2)],
+        cpuid={(regs["rax" if bits == 64 else "eax"] & 0xFFFFFFFF,
+                regs["rcx" if bits == 64 else "ecx"] & 0xFFFFFFFF): (1, 2, 3, 4)},
+    )

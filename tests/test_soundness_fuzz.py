@@ -1,0 +1,167 @@
+"""Soundness fuzz: mutants of corpus replacements and random sequences, judged by a CPU.
+
+Whenever unicorn finds an input state under which the observables of the two
+paths differ, pvverify must not have said `equivalent`; whenever pvverify says
+`not-equivalent`, its counterexample must have replayed; an `unknown` that says
+the model and the CPU disagree is a model bug. Failures print a ready-to-add
+corpus file. Seeded and bounded by default; the long profile:
+
+    PVVERIFY_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -m slow tests/test_soundness_fuzz.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from machine_states import states
+from pvverify.oracle import run as run_cpu
+
+from pvverify import counterexample as cx
+from pvverify.arch import ARCHES, Arch
+from pvverify.check import check
+from pvverify.conventions import clobbers, return_slots
+from pvverify.obligation import Obligation, ObligationError, from_dict, load
+from pvverify.program import build
+
+ROOT = Path(__file__).resolve().parents[1]
+LONG = int(os.environ.get("PVVERIFY_FUZZ_EXAMPLES", "0"))
+
+POOL = {
+    "x86_64": ["cli", "sti", "pushfq\npopq %rax", "pushq %rdi\npopfq", "movq %cr2, %rax",
+               "movq %cr3, %rax", "movq %rdi, %cr3", "swapgs", "wbinvd", "invlpg (%rdi)",
+               "movb $0, (%rdi)", "movw $0, (%rdi)", "movq %rdi, %rax", "movl %edi, %eax",
+               "xorl %eax, %eax", "addq %rsi, %rax", "incq %rcx", "std", "cld", "stac", "clac",
+               "hlt", "nop", "pushq %rcx\npopq %rcx", "leaq 8(%rdi), %rax", "notq %rax"],
+    "i386": ["cli", "sti", "pushfl\npopl %eax", "pushl %eax\npopfl", "movl %cr2, %eax",
+             "movl %eax, %cr3", "wbinvd", "invlpg (%eax)", "movb $0, (%eax)", "movw $0, (%eax)",
+             "movl %edx, %eax", "xorl %eax, %eax", "addl %ecx, %eax", "incl %ecx", "std", "cld",
+             "hlt", "nop", "movl 4(%esp), %eax", "movl (%esp), %edx"],
+}
+REGS = {"x86_64": ["rax", "rcx", "rdx", "rsi", "rdi", "rbx", "r8", "r11"],
+        "i386": ["eax", "ecx", "edx", "esi", "edi", "ebx"]}
+SWAPS = [("cli", "sti"), ("wbinvd", "invd"), ("stac", "clac"), ("cld", "std"), ("add", "sub"),
+         ("movb", "movw"), ("movw", "movl"), ("pushfq", "pushfw"), ("inc", "dec")]
+
+
+def _base_obligations() -> list[Obligation]:
+    obs = []
+    for f in sorted((ROOT / "corpus").rglob("*.toml")):
+        ob = load(f)
+        if ob.replacement.asm is not None and ob.target.asm is not None and not ob.assume:
+            obs.append(ob)
+    return obs
+
+
+BASES = _base_obligations()
+
+
+@st.composite
+def mutants(draw) -> dict:
+    """A corpus obligation whose replacement was mutated, or a random sequence."""
+    if BASES and draw(st.booleans()):
+        ob = draw(st.sampled_from(BASES))
+        arch, text = ob.arch.name, ob.replacement.asm or ""
+        d = {"arch": arch, "convention": ob.convention, "returns": ob.returns.name,
+             "args": [a.name for a in ob.args], "site_length": ob.site_length,
+             "target": ob.target.asm}
+        if ob.clobbers is not None:
+            d["clobbers"] = list(ob.clobbers)
+    else:
+        arch = draw(st.sampled_from(["x86_64", "i386"]))
+        tgt = draw(st.lists(st.sampled_from(POOL[arch]), min_size=1, max_size=3))
+        text = "\n".join(tgt)
+        d = {"arch": arch, "convention": "pv-callee-save" if draw(st.booleans())
+             else ("sysv" if arch == "x86_64" else "regparm3"),
+             "returns": draw(st.sampled_from(["void", "u32", "bool"])), "args": [],
+             "site_length": 16, "target": text + ("\nretq" if arch == "x86_64" else "\nret")}
+    lines = [x for x in text.split("\n") if x.strip()]
+    kind = draw(st.sampled_from(["delete", "insert", "swap-mnemonic", "swap-reg", "duplicate"]))
+    if kind == "delete" and lines:
+        del lines[draw(st.integers(0, len(lines) - 1))]
+    elif kind == "insert":
+        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(POOL[arch])))
+    elif kind == "duplicate" and lines:
+        i = draw(st.integers(0, len(lines) - 1))
+        lines.insert(i, lines[i])
+    elif kind == "swap-mnemonic" and lines:
+        i = draw(st.integers(0, len(lines) - 1))
+        a, b = draw(st.sampled_from(SWAPS))
+        lines[i] = lines[i].replace(a, b, 1) if a in lines[i] else lines[i].replace(b, a, 1)
+    elif kind == "swap-reg" and lines:
+        i = draw(st.integers(0, len(lines) - 1))
+        regs = REGS[arch]
+        found = [r for r in regs if re.search(rf"%{r}\b", lines[i])]
+        if found:
+            lines[i] = re.sub(rf"%{found[0]}\b", "%" + draw(st.sampled_from(regs)), lines[i], 1)
+    d["replacement"] = "\n".join(lines)
+    return d
+
+
+def to_toml(d: dict, expect: str) -> str:
+    clob = f'clobbers = {d["clobbers"]!r}\n'.replace("'", '"') if "clobbers" in d else ""
+    args = str(d["args"]).replace("'", '"')
+    return (f'schema = 1\narch = "{d["arch"]}"\nconvention = "{d["convention"]}"\n{clob}'
+            f'returns = "{d["returns"]}"\nargs = {args}\nsite_length = {d["site_length"]}\n'
+            f'expect = "{expect}"\n[original]\ntarget = {{ asm = {d["target"]!r} }}\n'
+            f'[replacement]\nasm = {d["replacement"]!r}\n').replace("'", '"')
+
+
+def cpu_differs(ob: Obligation, arch: Arch, state) -> list:
+    pair = build(ob)
+    clob = clobbers(arch, ob.convention, ob.clobbers)
+    rets = return_slots(arch, ob.convention, ob.returns)
+
+    def observe(prog):
+        out = run_cpu(arch, [(r.address, r.data) for r in prog.regions], prog.entry, prog.exit,
+                      state, 5000)
+        if out.stop.startswith(("fault", "unsupported")) and "#DE" not in out.stop:
+            return None
+        return cx.concrete_observables(out, arch.gprs, arch.sp, clob, rets, state.regs[arch.sp],
+                                       arch.mask, None)
+
+    co, cr = observe(pair.original), observe(pair.replacement)
+    if co is None or cr is None:
+        return []
+    return cx.compare_replay(co, cr)
+
+
+def _fuzz(d: dict, data) -> None:
+    obd = {"schema": 1, "arch": d["arch"], "convention": d["convention"], "returns": d["returns"],
+           "args": d["args"], "site_length": d["site_length"],
+           "original": {"target": {"asm": d["target"]}}, "replacement": {"asm": d["replacement"]}}
+    if "clobbers" in d:
+        obd["clobbers"] = d["clobbers"]
+    try:
+        ob = from_dict(obd, "fuzz")
+    except ObligationError:
+        return  # the mutant does not assemble: nothing to judge
+    res = check(ob, timeout=20)
+    assert "model and CPU disagree" not in res.reason, \
+        f"model bug:\n{res.reason}\n--- corpus file ---\n{to_toml(d, 'not-equivalent')}"
+    if res.verdict != "equivalent":
+        return
+    arch = ARCHES[d["arch"]]
+    for _ in range(4):
+        state = data.draw(states(arch))
+        diffs = cpu_differs(ob, arch, state)
+        assert not diffs, (f"UNSOUND: pvverify said equivalent but the CPU shows {diffs[0]}\n"
+                           f"--- corpus file ---\n{to_toml(d, 'not-equivalent')}")
+
+
+@seed(20261125)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(d=mutants(), data=st.data())
+def test_no_unsound_verdict(d, data):
+    _fuzz(d, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=max(LONG, 2000), deadline=None, suppress_health_check=list(HealthCheck))
+@given(d=mutants(), data=st.data())
+def test_no_unsound_verdict_long(d, data):
+    _fuzz(d, data)
