@@ -97,7 +97,7 @@ def mutants(draw) -> dict:
         regs = REGS[arch]
         found = [r for r in regs if re.search(rf"%{r}\b", lines[i])]
         if found:
-            lines[i] = re.sub(rf"%{found[0]}\b", "%" + draw(st.sampled_from(regs)), lines[i], 1)
+            lines[i] = re.sub(rf"%{found[0]}\b", "%" + draw(st.sampled_from(regs)), lines[i], count=1)
     d["replacement"] = "\n".join(lines)
     return d
 
