@@ -64,7 +64,9 @@ def base_convention(arch: Arch, convention: str) -> str:
     return convention
 
 
-def clobbers(arch: Arch, convention: str, explicit: tuple[str, ...] | None = None) -> frozenset[str]:
+def clobbers(
+    arch: Arch, convention: str, explicit: tuple[str, ...] | None = None
+) -> frozenset[str]:
     """Registers whose value after the site is unconstrained."""
     if explicit is not None:
         return frozenset(explicit)
@@ -74,15 +76,44 @@ def clobbers(arch: Arch, convention: str, explicit: tuple[str, ...] | None = Non
     return frozenset(_CLOBBERS[key])
 
 
+def returned_in_memory(arch: Arch, convention: str, ret: CType) -> bool:
+    """Whether `ret` comes back through a hidden pointer instead of registers.
+
+    Measured with gcc 12 (tests/test_abi_gcc.py): on i386 with
+    -freg-struct-return a struct is returned in registers only when gcc gives it
+    an integer machine mode, i.e. when its size is 1, 2, 4 or 8 bytes; a struct
+    of 3, 5, 6, 7 or more bytes is written through a pointer the caller passes
+    in eax (which shifts every argument by one register). sysv returns structs
+    of up to 16 bytes in rax:rdx whatever their size. Scalars never go to memory.
+    """
+    conv = base_convention(arch, convention)
+    if ret.kind != "struct":
+        return False
+    if conv == "regparm3":
+        return ret.size not in (1, 2, 4, 8)
+    return ret.size > 16
+
+
 def return_slots(arch: Arch, convention: str, ret: CType) -> tuple[ReturnSlot, ...]:
-    """Registers (and bytes of them) that carry a value of type `ret`."""
+    """Registers (and bytes of them) that carry a value of type `ret`.
+
+    Only the bytes that hold the value are observed: a bool, u8 or u16 comes
+    back in the low byte(s) of eax/rax and gcc leaves the rest of the register
+    as whatever the computation left there (`u8 f(u32 a, u32 b) { return a + b; }`
+    is `addl %edx, %eax; ret`); a struct's padding bytes are likewise garbage.
+    Values wider than a register use eax:edx / rax:rdx, low bytes in eax/rax.
+    A value returned through a hidden pointer (see `returned_in_memory`) is
+    not modelled and raises ConventionError.
+    """
     base_convention(arch, convention)
     if ret.kind == "void":
         return ()
+    if returned_in_memory(arch, convention, ret) or ret.size > 2 * arch.width:
+        raise ConventionError(
+            f"{ret.name} ({ret.size} bytes) is returned in memory through a hidden pointer "
+            f"on {arch.name}; pvverify does not model that")
     observed = ret.observed_bytes
     w = arch.width
-    if ret.size > 2 * w or (ret.kind == "struct" and ret.size > 8):
-        raise ConventionError(f"{ret.name} ({ret.size} bytes) is returned in memory, not modelled")
     lo, hi = ("eax", "edx") if arch.bits == 32 else ("rax", "rdx")
     slots = [ReturnSlot(lo, frozenset(b for b in observed if b < w))]
     if ret.size > w:
@@ -90,14 +121,28 @@ def return_slots(arch: Arch, convention: str, ret: CType) -> tuple[ReturnSlot, .
     return tuple(slots)
 
 
-def arg_pieces(arch: Arch, convention: str, args: tuple[CType, ...]) -> tuple[tuple[Piece, ...], ...]:
+def arg_pieces(
+    arch: Arch, convention: str, args: tuple[CType, ...]
+) -> tuple[tuple[Piece, ...], ...]:
     """Where each argument lives at the site, low bytes first.
 
-    regparm3 (gcc -mregparm=3): a value of at most 4 bytes takes the next free
-    register; an 8-byte value takes two consecutive registers when two are free,
-    else it goes to the stack and no later argument is passed in a register.
-    Aggregates go to the stack. sysv: each INTEGER eightbyte takes the next of
-    rdi rsi rdx rcx r8 r9; a 9-16 byte struct needs two free or goes to memory.
+    regparm3 (gcc -mregparm=3, measured with gcc 12): every argument, structs
+    included, is cut into 4-byte words; it takes that many consecutive
+    registers of eax edx ecx, low word first, when that many are free. When
+    it does not fit it goes to the stack and no later argument is passed in a
+    register (gcc then marks all three registers used), so `f(u32, u32, u64,
+    u32)` has the u64 at 0/4(%esp) and the last u32 at 8(%esp) at the site, and
+    a 16-byte struct in first position sends every argument to the stack. A
+    u8/u16/3-byte value occupies the low bytes of its register or 4-byte stack
+    slot; the other bytes are garbage the callee ignores.
+
+    sysv: each INTEGER eightbyte takes the next of rdi rsi rdx rcx r8 r9; a
+    9-16 byte struct needs two free registers or goes whole to the stack, and a
+    later argument may still take a register that is left; larger structs go
+    to the stack. Stack arguments take 8-byte slots.
+
+    These positions assume a return value in registers: a hidden return
+    pointer (`returned_in_memory`) would take the first register.
     """
     conv = base_convention(arch, convention)
     regs = list(_ARG_REGS[arch.name])
@@ -120,8 +165,6 @@ def arg_pieces(arch: Arch, convention: str, args: tuple[CType, ...]) -> tuple[tu
             raise ConventionError("an argument cannot be void")
         words = (a.size + slot - 1) // slot
         in_regs = not regs_closed and len(regs) >= words
-        if conv == "regparm3" and a.kind == "struct":
-            in_regs = False
         if conv == "sysv" and a.size > 16:
             in_regs = False
         if in_regs:
@@ -130,7 +173,7 @@ def arg_pieces(arch: Arch, convention: str, args: tuple[CType, ...]) -> tuple[tu
                 pieces.append(Piece(i * slot, min(slot, a.size - i * slot), reg=regs.pop(0)))
             out.append(tuple(pieces))
         else:
-            if conv == "regparm3" and a.kind != "struct":
+            if conv == "regparm3":
                 regs_closed = True
             out.append(on_stack(a))
     return tuple(out)
