@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import z3
 
 from pvverify import counterexample as cx
-from pvverify.assume import compile_assumption
-from pvverify.conventions import ReturnSlot, return_slots
+from pvverify.assume import AssumptionError, compile_assumption
+from pvverify.conventions import ConventionError, ReturnSlot, return_slots
 from pvverify.conventions import clobbers as clobber_set
 from pvverify.lift import Explorer, Limits, PathBound, entry_assumptions, initial_memory
-from pvverify.obligation import Obligation
+from pvverify.obligation import Obligation, ObligationError
 from pvverify.observe import Observable, collect, separation
 from pvverify.program import SitePair, build
 from pvverify.prove import prove
@@ -38,7 +38,12 @@ def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
     """The verdict for `ob`. Raises ObligationError for input that cannot be built."""
     t0 = time.monotonic()
     pair = build(ob)
-    res = _decide(ob, pair, timeout, limits or Limits(solver_ms=int(timeout * 1000)), replay)
+    try:
+        res = _decide(ob, pair, timeout, limits or Limits(solver_ms=int(timeout * 1000)), replay)
+    except (ConventionError, AssumptionError) as e:
+        raise ObligationError(f"{ob.source or ob.name}: {e}") from None
+    except Exception as e:  # a bug must never become a verdict other than unknown
+        res = Result("unknown", f"internal error: {type(e).__name__}: {e}")
     res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
     res.seconds = time.monotonic() - t0
     res.assumptions = list(ASSUMED) + [f"stated: {a}" for a in ob.assume]

@@ -122,7 +122,11 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
     else:
         for i, (a, b) in enumerate(zip(o.trace, r.trace, strict=True)):
             for j, (x, y) in enumerate(zip(a.args, b.args, strict=True)):
-                value(f"side effect #{i + 1} {a.kind} argument {j + 1}", x, y)
+                name = f"side effect #{i + 1} {a.kind} argument {j + 1}"
+                if x.size() != y.size():  # e.g. an 8-bit against a 16-bit port write
+                    obs.append(Observable(name, z3.BoolVal(True), x, y))
+                else:
+                    value(name, x, y)
 
     # returned value, projected by type
     for slot in returns:

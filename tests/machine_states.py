@@ -42,7 +42,8 @@ def states(draw, arch: Arch, any_df: bool = False) -> ConcreteState:
     msrs[0x10] = draw(st.integers(0, (1 << 64) - 1))
     memory = {STACK[bits] + i: draw(st.integers(0, 255)) for i in range(-16, 32)}
     memory.update({DATA[bits] + i: draw(st.integers(0, 255)) for i in range(0, 80)})
-    cr = {"cr2": draw(word), "cr3": draw(word) & ~0xFFF, "cr8": draw(st.integers(0, 15))}
+    cr = {"cr0": draw(word), "cr4": draw(word), "cr2": draw(word), "cr3": draw(word) & ~0xFFF,
+          "cr8": draw(st.integers(0, 15))}
     return ConcreteState(
         regs=regs, flags=flags, cr=cr, msrs=msrs, memory=memory,
         port_inputs=[draw(st.integers(0, 0xFFFFFFFF)) for _ in range(2)],

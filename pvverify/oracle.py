@@ -1,0 +1,386 @@
+"""The concrete CPU: unicorn running ring-0 code, used to replay counterexamples
+and, in tests, as the reference the semantics are checked against.
+
+It shares nothing with the symbolic engine but the data types of machine.py.
+Unicorn executes almost everything itself (cli, sti, pushf, popf, CR2/CR3/CR8
+moves, swapgs, invlpg, wbinvd, in/out, string ops, ordinary code). The
+exceptions, each because unicorn cannot hold the architectural value without
+breaking its own emulation or does not implement it, are emulated here from
+the SDM and listed so they can be audited:
+
+- CR0 and CR4 (moves to and from, clts): unicorn ignores writes of bits that
+  would change its paging/protection mode; they live in a shadow.
+- rdmsr/wrmsr for MSRs other than FS/GS/KERNEL_GS base: unicorn raises #GP
+  for MSRs it does not know; they live in a shadow dictionary. The three base
+  MSRs are unicorn's own.
+- cpuid: answered from the state's table (the real CPU's answer is not an input).
+- FS/GS bases in 32-bit mode come from a GDT built here, as on hardware.
+- hlt, sysret, sysexit, iret, int3, ud2 are recorded (and hlt skipped, the
+  others stop the run) before unicorn executes them, since they would stop or
+  leave the emulated ring 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pvverify.arch import FLAG_BITS, FLAG_WIDTH, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
+from pvverify.machine import ConcreteState, Event, Outcome
+
+PAGE = 0x1000
+# Without paging, unicorn's 64-bit mode treats a linear address as physical and
+# masks it to 52 bits (measured): memory is mapped at the masked address and
+# hook addresses are turned back into canonical linear ones.
+_PHYS52 = (1 << 52) - 1
+_GDT_32 = 0xFFFFF000  # where the 32-bit GDT lives (top page, rarely in a counterexample)
+
+
+def _eflags(flags: dict[str, int]) -> int:
+    v = 0x2
+    for name, pos in FLAG_BITS.items():
+        v |= (flags.get(name, 0) & ((1 << FLAG_WIDTH[name]) - 1)) << pos
+    return v
+
+
+def _flags(v: int) -> dict[str, int]:
+    return {n: (v >> p) & ((1 << FLAG_WIDTH[n]) - 1) for n, p in FLAG_BITS.items()}
+
+
+def run(arch: Arch, regions: Sequence[tuple[int, bytes]], entry: int, exit_pc: int,
+        state: ConcreteState, max_steps: int = 10_000) -> Outcome:
+    """Run from `entry` until `exit_pc`, leaving the regions, leaving the kernel, or max_steps."""
+    try:
+        return _Run(arch, regions, state).go(entry, exit_pc, max_steps)
+    except Exception as e:  # a solver's state can be anything; never crash the caller
+        return Outcome(state, None, [], set(), f"unsupported: {type(e).__name__}: {e}")
+
+
+class _Run:
+    def __init__(self, arch: Arch, regions: Sequence[tuple[int, bytes]], st: ConcreteState) -> None:
+        import capstone
+        from unicorn import UC_ARCH_X86, UC_MODE_32, UC_MODE_64, Uc
+        from unicorn import x86_const as U
+
+        self.U = U
+        self.arch = arch
+        self.st = st
+        self.mask = arch.mask
+        self.regions = [(a, bytes(d)) for a, d in regions]
+        self.uc = Uc(UC_ARCH_X86, UC_MODE_64 if arch.bits == 64 else UC_MODE_32)
+        self.cs = capstone.Cs(capstone.CS_ARCH_X86,
+                              capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
+        self.cs.detail = True
+        self.mapped: set[int] = set()
+        self.trace: list[Event] = []
+        self.written: set[int] = set()
+        self.ports = 0
+        self.cr0 = st.cr.get("cr0", 0)
+        self.cr4 = st.cr.get("cr4", 0)
+        self.msrs = dict(st.msrs)
+        self.stop = "exit"
+        self.exit_pc: int | None = None
+        self.window = 0
+        self.prev: tuple[str, int] | None = None  # (mnemonic, IF before it)
+        self.fault: str | None = None
+
+    # -- memory -------------------------------------------------------------
+    def phys(self, a: int) -> int:
+        return a & _PHYS52 if self.arch.bits == 64 else a & self.mask
+
+    def linear(self, p: int) -> int:
+        if self.arch.bits == 64 and (p >> 47) & 1:
+            return p | (0xFFF << 52)
+        return p
+
+    def map_page(self, page: int) -> None:
+        """Map the page holding linear address `page`, filled from the state and the code."""
+        if self.phys(page) in self.mapped:
+            return
+        self.uc.mem_map(self.phys(page), PAGE)
+        self.mapped.add(self.phys(page))
+        st = self.st
+        data = bytearray([st.memory_default]) * PAGE
+        for a in range(page, page + PAGE):
+            v = st.memory.get(a)
+            if v is not None:
+                data[a - page] = v
+        for base, code in self.regions:
+            lo, hi = max(base, page), min(base + len(code), page + PAGE)
+            if lo < hi:
+                data[lo - page:hi - page] = code[lo - base:hi - base]
+        self.uc.mem_write(self.phys(page), bytes(data))
+
+    def on_unmapped(self, uc, access, addr, size, value, user) -> bool:
+        addr = self.linear(addr)
+        for a in range(addr & ~(PAGE - 1), addr + max(size, 1), PAGE):
+            self.map_page(a & self.mask)
+        return True
+
+    def on_write(self, uc, access, addr, size, value, user) -> None:
+        addr = self.linear(addr)
+        self.written.update((addr + i) & self.mask for i in range(size))
+
+    # -- setup --------------------------------------------------------------
+    def setup(self) -> None:
+        U, uc, st, arch = self.U, self.uc, self.st, self.arch
+        from unicorn import UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR, UC_HOOK_MEM_UNMAPPED, UC_HOOK_MEM_WRITE
+
+        for base, code in self.regions:
+            for p in range(base & ~(PAGE - 1), base + len(code), PAGE):
+                self.map_page(p & self.mask)
+        regs = {"rax": U.UC_X86_REG_RAX, "rbx": U.UC_X86_REG_RBX, "rcx": U.UC_X86_REG_RCX,
+                "rdx": U.UC_X86_REG_RDX, "rsi": U.UC_X86_REG_RSI, "rdi": U.UC_X86_REG_RDI,
+                "rbp": U.UC_X86_REG_RBP, "rsp": U.UC_X86_REG_RSP}
+        regs |= {f"r{i}": getattr(U, f"UC_X86_REG_R{i}") for i in range(8, 16)}
+        regs |= {"e" + k[1:]: getattr(U, "UC_X86_REG_E" + k[1:].upper())
+                 for k in ("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp")}
+        self.regmap = {g: regs[g] for g in arch.gprs}
+        for g, r in self.regmap.items():
+            uc.reg_write(r, st.regs.get(g, 0) & self.mask)
+        uc.reg_write(U.UC_X86_REG_EFLAGS, _eflags(st.flags))
+        uc.reg_write(U.UC_X86_REG_CR2, st.cr.get("cr2", 0) & self.mask)
+        uc.reg_write(U.UC_X86_REG_CR3, st.cr.get("cr3", 0) & self.mask)
+        if arch.bits == 64:
+            uc.reg_write(U.UC_X86_REG_CR8, st.cr.get("cr8", 0) & 0xF)
+            for m in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE):
+                uc.msr_write(m, self.msrs.get(m, st.msr_default))
+        else:
+            self.setup_gdt32()
+        uc.hook_add(UC_HOOK_MEM_UNMAPPED, self.on_unmapped)
+        uc.hook_add(UC_HOOK_MEM_WRITE, self.on_write)
+        uc.hook_add(UC_HOOK_CODE, self.on_code)
+        uc.hook_add(UC_HOOK_INTR, self.on_intr)
+        uc.hook_add(UC_HOOK_INSN, self.on_in, None, 1, 0, U.UC_X86_INS_IN)
+        uc.hook_add(UC_HOOK_INSN, self.on_out, None, 1, 0, U.UC_X86_INS_OUT)
+
+    def setup_gdt32(self) -> None:
+        """Flat code/data segments, and FS/GS descriptors with the state's bases."""
+        U, uc = self.U, self.uc
+
+        def desc(base: int, limit: int, access: int) -> bytes:
+            d = limit & 0xFFFF
+            d |= (base & 0xFFFFFF) << 16
+            d |= access << 40
+            d |= ((limit >> 16) & 0xF) << 48
+            d |= 0xC << 52  # 4 KiB granularity, 32-bit
+            d |= ((base >> 24) & 0xFF) << 56
+            return d.to_bytes(8, "little")
+
+        fs = self.msrs.get(MSR_FS_BASE, self.st.msr_default) & 0xFFFFFFFF
+        gs = self.msrs.get(MSR_GS_BASE, self.st.msr_default) & 0xFFFFFFFF
+        gdt = bytes(8) + desc(0, 0xFFFFF, 0x9B) + desc(0, 0xFFFFF, 0x93) + desc(fs, 0xFFFFF, 0x93) \
+            + desc(gs, 0xFFFFF, 0x93)
+        self.map_page(_GDT_32)
+        uc.mem_write(self.phys(_GDT_32), gdt)
+        uc.reg_write(U.UC_X86_REG_GDTR, (0, _GDT_32, len(gdt) - 1, 0))
+        uc.reg_write(U.UC_X86_REG_CS, 0x08)
+        for seg in (U.UC_X86_REG_DS, U.UC_X86_REG_ES, U.UC_X86_REG_SS):
+            uc.reg_write(seg, 0x10)
+        uc.reg_write(U.UC_X86_REG_FS, 0x18)
+        uc.reg_write(U.UC_X86_REG_GS, 0x20)
+        self.written.clear()
+
+    # -- instruction hooks --------------------------------------------------
+    def pc_reg(self) -> int:
+        return self.U.UC_X86_REG_RIP if self.arch.bits == 64 else self.U.UC_X86_REG_EIP
+
+    def if_flag(self) -> int:
+        return (self.uc.reg_read(self.U.UC_X86_REG_EFLAGS) >> 9) & 1
+
+    def leave(self, kind: str, pc: int | None) -> None:
+        self.stop = kind
+        self.exit_pc = pc
+        self.uc.emu_stop()
+
+    def on_code(self, uc, addr: int, size: int, user) -> None:
+        if not any(b <= addr < b + len(c) for b, c in self.regions):
+            self.leave("exit", addr)
+            return
+        if self.exit_target is not None and addr == self.exit_target:
+            self.leave("exit", addr)
+            return
+        self.steps += 1
+        if self.steps > self.max_steps:
+            self.leave("limit", None)
+            return
+        # the interrupt window at this boundary (DOMAIN.md 3)
+        iflag = self.if_flag()
+        if self.prev is None:
+            self.window = iflag
+        elif iflag == 0:
+            self.window = 0
+        elif not (self.prev[0] == "sti" and self.prev[1] == 0):
+            self.window = 1
+        code = bytes(uc.mem_read(self.phys(addr), size))
+        ins = next(self.cs.disasm(code, addr, 1), None)
+        if ins is None:
+            return
+        mn = ins.mnemonic
+        self.prev = (mn, iflag)
+        handler = getattr(self, "_i_" + mn.replace(" ", "_"), None)
+        if mn == "mov" and any(o.type == 1 and ins.reg_name(o.reg) in ("cr0", "cr4")
+                               for o in ins.operands):
+            handler = self._mov_cr04
+        elif mn == "mov" and ins.operands and ins.operands[0].type == 1 \
+                and ins.reg_name(ins.operands[0].reg) == "cr3":
+            self.trace.append(Event("cr3", (self.read_reg(ins.reg_name(ins.operands[1].reg)),)))
+        if handler is not None:
+            handler(ins)
+
+    def skip(self, ins) -> None:
+        self.uc.reg_write(self.pc_reg(), (ins.address + ins.size) & self.mask)
+
+    def read_reg(self, name: str) -> int:
+        U = self.U
+        return self.uc.reg_read(getattr(U, "UC_X86_REG_" + name.upper()))
+
+    def write_reg(self, name: str, value: int) -> None:
+        self.uc.reg_write(getattr(self.U, "UC_X86_REG_" + name.upper()), value)
+
+    def _mov_cr04(self, ins) -> None:
+        dst, src = (ins.reg_name(o.reg) for o in ins.operands)
+        if dst in ("cr0", "cr4"):
+            v = self.read_reg(src) & self.mask
+            if dst == "cr0":
+                self.cr0 = v
+            else:
+                self.cr4 = v
+        else:
+            self.write_reg(dst, self.cr0 if src == "cr0" else self.cr4)
+        self.skip(ins)
+
+    def _i_clts(self, ins) -> None:
+        self.cr0 &= ~0x8
+        self.skip(ins)
+
+    def _edx_eax(self) -> int:
+        return ((self.read_reg("edx") & 0xFFFFFFFF) << 32) | (self.read_reg("eax") & 0xFFFFFFFF)
+
+    def _set_edx_eax(self, v: int) -> None:
+        big = "r" if self.arch.bits == 64 else "e"
+        self.write_reg(big + "ax", v & 0xFFFFFFFF)
+        self.write_reg(big + "dx", (v >> 32) & 0xFFFFFFFF)
+
+    def _i_rdmsr(self, ins) -> None:
+        idx = self.read_reg("ecx") & 0xFFFFFFFF
+        if idx in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE) and self.arch.bits == 64:
+            v = self.uc.msr_read(idx)
+        else:
+            v = self.msrs.get(idx, self.st.msr_default)
+        self._set_edx_eax(v)
+        self.skip(ins)
+
+    def _i_wrmsr(self, ins) -> None:
+        idx = self.read_reg("ecx") & 0xFFFFFFFF
+        v = self._edx_eax()
+        if idx in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE) and self.arch.bits == 64:
+            self.uc.msr_write(idx, v)
+        else:
+            self.msrs[idx] = v
+        self.trace.append(Event("wrmsr", (idx, v)))
+        self.skip(ins)
+
+    def _i_cpuid(self, ins) -> None:
+        key = (self.read_reg("eax") & 0xFFFFFFFF, self.read_reg("ecx") & 0xFFFFFFFF)
+        vals = self.st.cpuid.get(key, self.st.cpuid_default)
+        big = "r" if self.arch.bits == 64 else "e"
+        for r, v in zip(("ax", "bx", "cx", "dx"), vals, strict=True):
+            self.write_reg(big + r, v & 0xFFFFFFFF)
+        self.skip(ins)
+
+    def _i_hlt(self, ins) -> None:
+        self.trace.append(Event("hlt", (self.window,)))
+        self.skip(ins)
+
+    def _i_wbinvd(self, ins) -> None:
+        self.trace.append(Event("wbinvd"))
+
+    def _i_invd(self, ins) -> None:
+        self.trace.append(Event("invd"))
+        self.skip(ins)
+
+    def _i_invlpg(self, ins) -> None:
+        m = ins.operands[0].mem
+        addr = m.disp
+        if m.base:
+            name = ins.reg_name(m.base)
+            addr += (ins.address + ins.size) if name in ("rip", "eip") else self.read_reg(name)
+        if m.index:
+            addr += self.read_reg(ins.reg_name(m.index)) * m.scale
+        if m.segment:
+            seg = ins.reg_name(m.segment)
+            if seg in ("fs", "gs"):
+                msr = MSR_FS_BASE if seg == "fs" else MSR_GS_BASE
+                addr += (self.uc.msr_read(msr) if self.arch.bits == 64
+                         else self.msrs.get(msr, self.st.msr_default))
+        self.trace.append(Event("invlpg", (addr & self.mask,)))
+
+    def _leave_kernel(self, kind: str, windowed: bool):
+        def h(ins) -> None:
+            self.trace.append(Event(kind, (self.window,) if windowed else ()))
+            self.leave(f"left-kernel:{kind}", None)
+        return h
+
+    def __getattr__(self, name: str):
+        kinds = {"_i_sysret": ("sysret", True), "_i_sysretq": ("sysret", True),
+                 "_i_sysexit": ("sysexit", True), "_i_sysexitq": ("sysexit", True),
+                 "_i_iret": ("iret", False), "_i_iretd": ("iret", False), "_i_iretq": ("iret", False)}
+        if name in kinds:
+            return self._leave_kernel(*kinds[name])
+        if name in ("_i_int3", "_i_ud2"):
+            return lambda ins: self.leave(f"trap:{name[3:]}", None)
+        raise AttributeError(name)
+
+    def on_in(self, uc, port: int, size: int, user) -> int:
+        k = self.ports
+        self.ports += 1
+        v = self.st.port_inputs[k] if k < len(self.st.port_inputs) else self.st.port_input_default
+        self.trace.append(Event("in", (port & 0xFFFF, size)))
+        return v & ((1 << (8 * size)) - 1)
+
+    def on_out(self, uc, port: int, size: int, value: int, user) -> None:
+        self.trace.append(Event("out", (port & 0xFFFF, size, value & ((1 << (8 * size)) - 1))))
+
+    def on_intr(self, uc, intno: int, user) -> None:
+        self.fault = "fault:#DE" if intno == 0 else f"fault: interrupt {intno}"
+        uc.emu_stop()
+
+    # -- run ----------------------------------------------------------------
+    def go(self, entry: int, exit_pc: int, max_steps: int) -> Outcome:
+        from unicorn import UcError
+
+        self.exit_target = exit_pc
+        self.steps = 0
+        self.max_steps = max_steps
+        self.setup()
+        try:
+            self.uc.emu_start(entry, 1 << 63 if self.arch.bits == 64 else 0xFFFFFFFF)
+        except UcError as e:
+            if self.fault is None:
+                self.fault = f"fault: {e}"
+        if self.fault is not None:
+            self.stop, self.exit_pc = self.fault, None
+        return Outcome(self.final_state(), self.exit_pc, self.trace, self.written, self.stop)
+
+    def final_state(self) -> ConcreteState:
+        st = self.st
+        uc = self.uc
+        out = ConcreteState(msr_default=st.msr_default, memory_default=st.memory_default,
+                            port_inputs=list(st.port_inputs), cpuid=dict(st.cpuid))
+        out.regs = {g: uc.reg_read(r) & self.mask for g, r in self.regmap.items()}
+        out.flags = _flags(uc.reg_read(self.U.UC_X86_REG_EFLAGS))
+        out.cr = {"cr0": self.cr0, "cr4": self.cr4,
+                  "cr2": uc.reg_read(self.U.UC_X86_REG_CR2) & self.mask,
+                  "cr3": uc.reg_read(self.U.UC_X86_REG_CR3) & self.mask}
+        if self.arch.bits == 64:
+            out.cr["cr8"] = uc.reg_read(self.U.UC_X86_REG_CR8)
+        else:
+            out.cr["cr8"] = st.cr.get("cr8", 0)
+        out.msrs = dict(self.msrs)
+        if self.arch.bits == 64:
+            for m in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE):
+                out.msrs[m] = uc.msr_read(m)
+        out.memory = dict(st.memory)
+        for a in self.written:
+            out.memory[a] = uc.mem_read(self.phys(a), 1)[0]
+        return out
