@@ -17,6 +17,7 @@ import capstone
 import z3
 
 from pvverify.arch import Arch
+from pvverify.observe import separated
 from pvverify.program import Program
 from pvverify.semantics import dispatch
 from pvverify.semantics.operands import Insn
@@ -99,7 +100,9 @@ class Explorer:
             return npc.as_long()
         s = z3.Solver()
         s.set("timeout", self.limits.solver_ms)
-        s.add(*self.assumptions, *st.cond)
+        # Under the separation assumption the verdict rests on anyway, a store
+        # through an argument pointer cannot have hit the return address.
+        s.add(*self.assumptions, *st.cond, *separated(self.inputs.arch, list(st.accessed)))
         if s.check() != z3.sat:
             return None
         v = s.model().eval(npc, model_completion=True).as_long()

@@ -84,11 +84,16 @@ def separation(arch: Arch, o: PathState, r: PathState) -> list[z3.BoolRef]:
     Without it a store through an argument pointer could hit the return address
     the original's `call` pushed, a state no caller can create (the area below
     its stack pointer holds nothing it may point to)."""
+    return separated(arch, [*o.accessed, *r.accessed])
+
+
+def separated(arch: Arch, accessed: list[tuple[z3.BitVecRef, int]]) -> list[z3.BoolRef]:
+    """The separation assumption for these accesses (see `separation`)."""
     sp_name = arch.sp.upper()
     sp0 = z3.BitVec(sp_name, arch.bits)
     memo: dict[int, bool] = {}
     out = []
-    for a, size in (*o.accessed, *r.accessed):
+    for a, size in accessed:
         if z3.is_bv_value(a) or _mentions(a, sp_name, memo):
             continue
         out.append(z3.And(z3.Not(dead(a, sp0)), z3.Not(dead(a + (size - 1), sp0))))

@@ -2,14 +2,19 @@
 and, in tests, as the reference the semantics are checked against.
 
 It shares nothing with the symbolic engine but the data types of machine.py.
-Unicorn executes almost everything itself (cli, sti, pushf, popf, CR2/CR3/CR8
+Unicorn executes almost everything itself (cli, sti, pushf, popf, CR2/CR3
 moves, swapgs, invlpg, wbinvd, in/out, string ops, ordinary code). The
 exceptions, each because unicorn cannot hold the architectural value without
 breaking its own emulation or does not implement it, are emulated here from
 the SDM and listed so they can be audited:
 
 - CR0 and CR4 (moves to and from, clts): unicorn ignores writes of bits that
-  would change its paging/protection mode; they live in a shadow.
+  would change its paging/protection mode; they live in a shadow. CR8 too:
+  unicorn has no local APIC, so its TPR reads back 0. Writes setting
+  CR0[63:32] or CR8[63:4] are #GP (SDM MOV-Control Registers).
+- Instructions unicorn cannot decode stop the run as `fault:#UD` instead of
+  being delivered through an empty IDT.
+- The CPU model is Broadwell, the first with SMAP, so stac/clac execute.
 - rdmsr/wrmsr for MSRs other than FS/GS/KERNEL_GS base: unicorn raises #GP
   for MSRs it does not know; they live in a shadow dictionary. The three base
   MSRs are unicorn's own.
@@ -67,6 +72,8 @@ class _Run:
         self.mask = arch.mask
         self.regions = [(a, bytes(d)) for a, d in regions]
         self.uc = Uc(UC_ARCH_X86, UC_MODE_64 if arch.bits == 64 else UC_MODE_32)
+        # Broadwell: the first model with SMAP, so stac/clac execute instead of #UD.
+        self.uc.ctl_set_cpu_model(U.UC_CPU_X86_BROADWELL)
         self.cs = capstone.Cs(capstone.CS_ARCH_X86,
                               capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
         self.cs.detail = True
@@ -74,8 +81,7 @@ class _Run:
         self.trace: list[Event] = []
         self.written: set[int] = set()
         self.ports = 0
-        self.cr0 = st.cr.get("cr0", 0)
-        self.cr4 = st.cr.get("cr4", 0)
+        self.crs = {"cr0": st.cr.get("cr0", 0), "cr4": st.cr.get("cr4", 0), "cr8": st.cr.get("cr8", 0)}
         self.msrs = dict(st.msrs)
         self.stop = "exit"
         self.exit_pc: int | None = None
@@ -123,7 +129,8 @@ class _Run:
     # -- setup --------------------------------------------------------------
     def setup(self) -> None:
         U, uc, st, arch = self.U, self.uc, self.st, self.arch
-        from unicorn import UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INTR, UC_HOOK_MEM_UNMAPPED, UC_HOOK_MEM_WRITE
+        from unicorn import (UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INSN_INVALID, UC_HOOK_INTR,
+                             UC_HOOK_MEM_UNMAPPED, UC_HOOK_MEM_WRITE)
 
         for base, code in self.regions:
             for p in range(base & ~(PAGE - 1), base + len(code), PAGE):
@@ -141,7 +148,6 @@ class _Run:
         uc.reg_write(U.UC_X86_REG_CR2, st.cr.get("cr2", 0) & self.mask)
         uc.reg_write(U.UC_X86_REG_CR3, st.cr.get("cr3", 0) & self.mask)
         if arch.bits == 64:
-            uc.reg_write(U.UC_X86_REG_CR8, st.cr.get("cr8", 0) & 0xF)
             for m in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE):
                 uc.msr_write(m, self.msrs.get(m, st.msr_default))
         else:
@@ -150,6 +156,7 @@ class _Run:
         uc.hook_add(UC_HOOK_MEM_WRITE, self.on_write)
         uc.hook_add(UC_HOOK_CODE, self.on_code)
         uc.hook_add(UC_HOOK_INTR, self.on_intr)
+        uc.hook_add(UC_HOOK_INSN_INVALID, self.on_invalid)
         uc.hook_add(UC_HOOK_INSN, self.on_in, None, 1, 0, U.UC_X86_INS_IN)
         uc.hook_add(UC_HOOK_INSN, self.on_out, None, 1, 0, U.UC_X86_INS_OUT)
 
@@ -211,14 +218,16 @@ class _Run:
             self.window = 0
         elif not (self.prev[0] == "sti" and self.prev[1] == 0):
             self.window = 1
-        code = bytes(uc.mem_read(self.phys(addr), size))
+        # unicorn reports size 0xF1F1F1F1 for an instruction it cannot decode:
+        # read at most 15 bytes (the longest x86 instruction) from the region.
+        code = self.region_bytes(addr, min(size, 15))
         ins = next(self.cs.disasm(code, addr, 1), None)
         if ins is None:
             return
         mn = ins.mnemonic
         self.prev = (mn, iflag)
         handler = getattr(self, "_i_" + mn.replace(" ", "_"), None)
-        if mn == "mov" and any(o.type == 1 and ins.reg_name(o.reg) in ("cr0", "cr4")
+        if mn == "mov" and any(o.type == 1 and ins.reg_name(o.reg) in ("cr0", "cr4", "cr8")
                                for o in ins.operands):
             handler = self._mov_cr04
         elif mn == "mov" and ins.operands and ins.operands[0].type == 1 \
@@ -226,6 +235,12 @@ class _Run:
             self.trace.append(Event("cr3", (self.read_reg(ins.reg_name(ins.operands[1].reg)),)))
         if handler is not None:
             handler(ins)
+
+    def region_bytes(self, addr: int, n: int) -> bytes:
+        for base, code in self.regions:
+            if base <= addr < base + len(code):
+                return code[addr - base:addr - base + n]
+        return b""
 
     def skip(self, ins) -> None:
         self.uc.reg_write(self.pc_reg(), (ins.address + ins.size) & self.mask)
@@ -238,19 +253,23 @@ class _Run:
         self.uc.reg_write(getattr(self.U, "UC_X86_REG_" + name.upper()), value)
 
     def _mov_cr04(self, ins) -> None:
+        # CR0, CR4 and CR8 live in shadows: unicorn would act on their bits
+        # (paging, PAE) or, for CR8, has no local APIC to hold the TPR.
         dst, src = (ins.reg_name(o.reg) for o in ins.operands)
-        if dst in ("cr0", "cr4"):
+        if dst in self.crs:
             v = self.read_reg(src) & self.mask
-            if dst == "cr0":
-                self.cr0 = v
-            else:
-                self.cr4 = v
+            reserved = {"cr0": ~0xFFFFFFFF, "cr8": ~0xF}.get(dst, 0) if self.arch.bits == 64 else 0
+            if v & reserved:
+                self.fault = "fault:#GP"
+                self.uc.emu_stop()
+                return
+            self.crs[dst] = v
         else:
-            self.write_reg(dst, self.cr0 if src == "cr0" else self.cr4)
+            self.write_reg(dst, self.crs[src])
         self.skip(ins)
 
     def _i_clts(self, ins) -> None:
-        self.cr0 &= ~0x8
+        self.crs["cr0"] &= ~0x8
         self.skip(ins)
 
     def _edx_eax(self) -> int:
@@ -341,6 +360,12 @@ class _Run:
     def on_out(self, uc, port: int, size: int, value: int, user) -> None:
         self.trace.append(Event("out", (port & 0xFFFF, size, value & ((1 << (8 * size)) - 1))))
 
+    def on_invalid(self, uc, user) -> bool:
+        # Stop here: letting unicorn deliver #UD through an empty IDT in long mode
+        # costs seconds and gigabytes per run.
+        self.fault = "fault:#UD"
+        return False
+
     def on_intr(self, uc, intno: int, user) -> None:
         self.fault = "fault:#DE" if intno == 0 else f"fault: interrupt {intno}"
         uc.emu_stop()
@@ -369,11 +394,11 @@ class _Run:
                             port_inputs=list(st.port_inputs), cpuid=dict(st.cpuid))
         out.regs = {g: uc.reg_read(r) & self.mask for g, r in self.regmap.items()}
         out.flags = _flags(uc.reg_read(self.U.UC_X86_REG_EFLAGS))
-        out.cr = {"cr0": self.cr0, "cr4": self.cr4,
+        out.cr = {"cr0": self.crs["cr0"], "cr4": self.crs["cr4"],
                   "cr2": uc.reg_read(self.U.UC_X86_REG_CR2) & self.mask,
                   "cr3": uc.reg_read(self.U.UC_X86_REG_CR3) & self.mask}
         if self.arch.bits == 64:
-            out.cr["cr8"] = uc.reg_read(self.U.UC_X86_REG_CR8)
+            out.cr["cr8"] = self.crs["cr8"]
         else:
             out.cr["cr8"] = st.cr.get("cr8", 0)
         out.msrs = dict(self.msrs)

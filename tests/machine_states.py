@@ -26,7 +26,9 @@ FREE_FLAGS = ("cf", "pf", "af", "zf", "sf", "tf", "if", "df", "of", "nt", "ac", 
 def states(draw, arch: Arch, any_df: bool = False) -> ConcreteState:
     bits = arch.bits
     word = st.integers(0, arch.mask)
-    regs = {g: draw(word) for g in arch.gprs}
+    # Bit 8 (TF) stays clear in every register: a popf that loads TF makes the
+    # CPU single-step trap, and traps are outside the model (no interrupts).
+    regs = {g: draw(word) & ~0x100 for g in arch.gprs}
     regs[arch.sp] = STACK[bits]
     ptr = "rdi" if bits == 64 else "eax"
     regs[ptr] = DATA[bits] + draw(st.integers(0, 64))

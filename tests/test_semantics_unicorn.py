@@ -21,8 +21,30 @@ from pvverify.evaluate import run_model
 from pvverify.machine import ConcreteState, Outcome
 
 
+# Flags the SDM leaves undefined after these instructions (their "Flags
+# Affected" sections); the model gives them uninterpreted values, the CPU
+# whatever its microarchitecture does, so they are not compared.
+UNDEFINED = {
+    "imul": {"sf", "zf", "af", "pf"}, "mul": {"sf", "zf", "af", "pf"},
+    "bts": {"of", "sf", "af", "pf"}, "ror": {"of"}, "shl": {"af", "of"}, "sar": {"af"},
+}
+
+
+def _undefined(text: str) -> set[str]:
+    out: set[str] = set()
+    for line in text.splitlines():
+        mn = line.split()[0]
+        for stem, flags in UNDEFINED.items():
+            if mn.startswith(stem) and mn[len(stem):] in ("", "b", "w", "l", "q"):
+                out |= flags
+    return out
+
+
 def _compare(arch: Arch, model: Outcome, cpu: Outcome, text: str) -> None:
     where = f"`{text}` ({arch.name})"
+    if cpu.stop.startswith("fault"):
+        assert model.stop == cpu.stop, f"{where}: stop {model.stop} vs cpu {cpu.stop}"
+        return
     assert cpu.stop == model.stop or (cpu.stop.startswith("left-kernel") and
                                       model.stop.startswith("left-kernel")), \
         f"{where}: stop {model.stop} vs cpu {cpu.stop}"
@@ -31,7 +53,7 @@ def _compare(arch: Arch, model: Outcome, cpu: Outcome, text: str) -> None:
     for g in arch.gprs:
         assert model.state.regs[g] == cpu.state.regs[g], \
             f"{where}: {g} model {model.state.regs[g]:#x} cpu {cpu.state.regs[g]:#x}"
-    for f in FREE_FLAGS + ("iopl",):
+    for f in sorted(set(FREE_FLAGS + ("iopl",)) - _undefined(text)):
         assert model.state.flags[f] == cpu.state.flags[f], \
             f"{where}: flag {f} model {model.state.flags[f]} cpu {cpu.state.flags[f]}"
     for cr in ("cr0", "cr2", "cr3", "cr4", "cr8"):
@@ -42,8 +64,9 @@ def _compare(arch: Arch, model: Outcome, cpu: Outcome, text: str) -> None:
         if arch.bits == 32 and i != 0x10:
             continue
         assert model.state.msrs.get(i) == cpu.state.msrs.get(i), f"{where}: MSR {i:#x}"
-    assert model.written == cpu.written, f"{where}: footprint"
-    for a in model.written:
+    # Contents, not footprints: cmpxchg writes its operand back unchanged when
+    # the comparison fails (SDM CMPXCHG), a write no observer can see.
+    for a in sorted(model.written | cpu.written):
         assert model.state.read_mem(a, 1) == cpu.state.read_mem(a, 1), f"{where}: memory {a:#x}"
     assert model.trace == cpu.trace, f"{where}: trace {model.trace} vs cpu {cpu.trace}"
 
@@ -54,7 +77,7 @@ def _differential(arch: Arch, text: str, state: ConcreteState) -> None:
     regions = [(addr, code)]
     model = run_model(arch, regions, addr, addr + len(code), state)
     cpu = run_cpu(arch, regions, addr, addr + len(code), state)
-    if cpu.stop.startswith(("fault", "unsupported")):
+    if cpu.stop.startswith("unsupported"):
         pytest.fail(f"`{text}`: the CPU model could not run this state: {cpu.stop}")
     _compare(arch, model, cpu, text)
 

@@ -44,10 +44,26 @@ def mov_cr(st: PathState, ins: Insn) -> None:
     st.set_reg(dst, st.reg(src))
 
 
+def write_fault(st: PathState, ins: Insn) -> z3.BoolRef | None:
+    """When a move to CR0 or CR8 raises #GP: it sets an architecturally reserved bit.
+
+    SDM MOV-Control Registers: setting any of CR0[63:32] or CR8[63:4] in 64-bit
+    mode is #GP(0). CR3/CR4 reserved bits depend on the CPU model
+    (MAXPHYADDR, feature bits), so they stay unmodelled stores.
+    """
+    dst = reg_operand_name(ins, 0)
+    src = reg_operand_name(ins, 1)
+    if st.inputs.arch.bits != 64 or src is None or dst not in ("cr0", "cr8"):
+        return None
+    value = st.reg(src)
+    high = 4 if dst == "cr8" else 32
+    return z3.Extract(63, high, value) != 0
+
+
 def clts(st: PathState, ins: Insn) -> None:
     cr0 = st.reg("cr0")
     st.set_reg("cr0", cr0 & ~z3.BitVecVal(8, cr0.size()))  # CR0.TS is bit 3
 
 
-__all__ = ["is_control_move", "mov_cr", "clts", "read"]
+__all__ = ["is_control_move", "mov_cr", "write_fault", "clts", "read"]
 HANDLERS = {"clts": clts}

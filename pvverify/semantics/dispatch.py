@@ -74,8 +74,14 @@ def step(
     fallthrough = z3.BitVecVal((ins.address + ins.size) & arch.mask, arch.bits)
     mn = ins.mnemonic
     if control.is_control_move(ins):
+        results: list[tuple[PathState, z3.BitVecRef]] = []
+        fault = control.write_fault(st, ins)
+        if fault is not None:
+            st = _fork_fault(st, fault, "fault:#GP", fallthrough, feasible, results)
+            if st is None:
+                return results
         control.mov_cr(st, ins)
-        return [(st, fallthrough)]
+        return results + [(st, fallthrough)]
     handler = SYSTEM.get(mn)
     if handler is not None:
         _no_prefix_surprises(ins)
@@ -88,16 +94,10 @@ def step(
         # Loading a selector loads a descriptor: base, limit and (for SS) an
         # interrupt shadow, none of which the lifter models.
         raise Unmodelled(f"`{ins.text}`: segment register loads are not modelled")
-    results: list[tuple[PathState, z3.BitVecRef]] = []
+    results = []
     if mn in DIVISION:
-        fault = arith.division_fault(st, ins)
-        faulting = st.fork()
-        faulting.cond.append(fault)
-        if feasible(faulting):
-            faulting.end = "fault:#DE"
-            results.append((faulting, fallthrough))
-        st.cond.append(z3.Not(fault))
-        if not feasible(st):
+        st = _fork_fault(st, arith.division_fault(st, ins), "fault:#DE", fallthrough, feasible, results)
+        if st is None:
             return results
     fixes = [f for f in (arith.af_fixup(st, ins), arith.undefined_flags(st, ins)) if f is not None]
     for s, npc in pcode.execute(st, ins.address, ins.code, ins.text, feasible):
@@ -106,6 +106,20 @@ def step(
                 fix(s)
         results.append((s, npc))
     return results
+
+
+def _fork_fault(
+    st: PathState, fault: z3.BoolRef, end: str, fallthrough: z3.BitVecRef,
+    feasible: Callable[[PathState], bool], results: list[tuple[PathState, z3.BitVecRef]],
+) -> PathState | None:
+    """Split off the path where `fault` holds (it ends there); return the other, if feasible."""
+    faulting = st.fork()
+    faulting.cond.append(fault)
+    if feasible(faulting):
+        faulting.end = end
+        results.append((faulting, fallthrough))
+    st.cond.append(z3.Not(fault))
+    return st if feasible(st) else None
 
 
 _SEGMENTS = frozenset(["cs", "ds", "es", "fs", "gs", "ss"])

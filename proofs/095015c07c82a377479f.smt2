@@ -1,0 +1,20 @@
+; corpus/not-equivalent/x86_64-irq_enable-dropped.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun IF () (_ BitVec 1))
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x4015 ((_ extract 0 0) ((_ zero_extend 7) IF))))
+(let ((?x4386 ((_ zero_extend 7) (_ bv1 1))))
+(let ((?x248 ((_ extract 0 0) ?x4386)))
+(let (($x1113 (and (distinct ?x248 ?x4015) true)))
+(let ((?x268 (bvsub RSP (_ bv8 64))))
+(let ((?x1314 (bvadd ?x268 (_ bv8 64))))
+(let (($x299 (and (distinct ?x1314 RSP) true)))
+(let (($x799 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x1325 (= VM (_ bv0 1))))
+(let (($x828 (= DF (_ bv0 1))))
+(and $x828 $x1325 (or $x799 $x299 $x1113)))))))))))))
+(check-sat)

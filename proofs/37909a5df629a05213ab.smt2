@@ -1,0 +1,22 @@
+; corpus/not-equivalent/x86_64-vcpu_is_preempted-true.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun RAX () (_ BitVec 64))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x4346 (bvsub RSP (_ bv8 64))))
+(let ((?x809 (bvadd ?x4346 (_ bv8 64))))
+(let (($x3676 (and (distinct ?x809 RSP) true)))
+(let ((?x3599 (concat ((_ extract 63 8) RAX) (_ bv1 8))))
+(let ((?x3402 ((_ extract 7 0) ?x3599)))
+(let ((?x868 ((_ extract 31 0) (concat ((_ extract 63 32) RAX) (bvxor ((_ extract 31 0) RAX) ((_ extract 31 0) RAX))))))
+(let ((?x3629 ((_ zero_extend 32) ?x868)))
+(let ((?x3597 ((_ extract 7 0) ?x3629)))
+(let (($x91 (and (distinct ?x3597 ?x3402) true)))
+(let (($x3527 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x3689 (= VM (_ bv0 1))))
+(let (($x223 (= DF (_ bv0 1))))
+(and $x223 $x3689 (or $x3527 $x91 $x3676)))))))))))))))
+(check-sat)

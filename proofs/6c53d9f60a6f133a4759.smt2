@@ -1,0 +1,21 @@
+; corpus/not-equivalent/x86_64-safe_halt-window.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun IF () (_ BitVec 1))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x1865 (bvsub RSP (_ bv8 64))))
+(let ((?x1952 (bvadd ?x1865 (_ bv8 64))))
+(let (($x526 (and (distinct ?x1952 RSP) true)))
+(let (($x1502 (= ((_ extract 0 0) ((_ zero_extend 7) (_ bv1 1))) (_ bv1 1))))
+(let ((?x953 (ite $x1502 (_ bv1 1) (_ bv0 1))))
+(let (($x1069 (= ((_ extract 0 0) ((_ zero_extend 7) IF)) (_ bv1 1))))
+(let ((?x837 (ite (and $x1502 (or $x1069 $x1069)) (_ bv1 1) (_ bv0 1))))
+(let (($x2394 (and (distinct ?x837 ?x953) true)))
+(let (($x396 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x161 (= VM (_ bv0 1))))
+(let (($x4381 (= DF (_ bv0 1))))
+(and $x4381 $x161 (or $x396 $x2394 $x526))))))))))))))
+(check-sat)

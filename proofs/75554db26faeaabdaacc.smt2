@@ -1,0 +1,20 @@
+; corpus/not-equivalent/i386-u64-return-loses-edx.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun ESP () (_ BitVec 32))
+(declare-fun EDX () (_ BitVec 32))
+(declare-fun ECX () (_ BitVec 32))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x673 (bvsub ESP (_ bv4 32))))
+(let ((?x334 (bvadd ?x673 (_ bv4 32))))
+(let (($x1509 (and (distinct ?x334 ESP) true)))
+(let ((?x1544 (concat (concat (concat ((_ extract 31 24) EDX) ((_ extract 23 16) EDX)) ((_ extract 15 8) EDX)) ((_ extract 7 0) EDX))))
+(let ((?x3984 (concat (concat (concat ((_ extract 31 24) ECX) ((_ extract 23 16) ECX)) ((_ extract 15 8) ECX)) ((_ extract 7 0) ECX))))
+(let (($x691 (and (distinct ?x3984 ?x1544) true)))
+(let (($x79 (and (distinct (_ bv3238002694 32) (_ bv3238002694 32)) true)))
+(let (($x1481 (= VM (_ bv0 1))))
+(let (($x862 (= DF (_ bv0 1))))
+(and $x862 $x1481 (or $x79 $x691 $x1509))))))))))))
+(check-sat)

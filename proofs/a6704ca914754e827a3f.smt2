@@ -1,0 +1,21 @@
+; corpus/not-equivalent/i386-u64-arg-halves-swapped.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun ESP () (_ BitVec 32))
+(declare-fun EDX () (_ BitVec 32))
+(declare-fun ECX () (_ BitVec 32))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x3978 (bvsub ESP (_ bv4 32))))
+(let ((?x1161 (bvadd ?x3978 (_ bv4 32))))
+(let (($x1007 (and (distinct ?x1161 ESP) true)))
+(let ((?x4025 (concat (concat (concat ((_ extract 31 24) EDX) ((_ extract 23 16) EDX)) ((_ extract 15 8) EDX)) ((_ extract 7 0) EDX))))
+(let ((?x1151 (concat (concat (concat ((_ extract 31 24) ECX) ((_ extract 23 16) ECX)) ((_ extract 15 8) ECX)) ((_ extract 7 0) ECX))))
+(let (($x696 (and (distinct ?x1151 ?x4025) true)))
+(let (($x949 (and (distinct ?x4025 ?x1151) true)))
+(let (($x862 (and (distinct (_ bv3238002694 32) (_ bv3238002694 32)) true)))
+(let (($x749 (= VM (_ bv0 1))))
+(let (($x3984 (= DF (_ bv0 1))))
+(and $x3984 $x749 (or $x862 $x949 $x696 $x1007)))))))))))))
+(check-sat)

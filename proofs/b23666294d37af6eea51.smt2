@@ -1,0 +1,21 @@
+; corpus/not-equivalent/x86_64-u16-narrowed.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun RDI () (_ BitVec 64))
+(declare-fun RAX () (_ BitVec 64))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x115 (bvsub RSP (_ bv8 64))))
+(let ((?x172 (bvadd ?x115 (_ bv8 64))))
+(let (($x958 (and (distinct ?x172 RSP) true)))
+(let ((?x3516 (concat ((_ extract 15 8) (concat ((_ extract 63 8) RAX) ((_ extract 7 0) RDI))) ((_ extract 7 0) (concat ((_ extract 63 8) RAX) ((_ extract 7 0) RDI))))))
+(let ((?x3363 ((_ zero_extend 32) ((_ extract 31 0) (concat ((_ extract 63 32) RAX) ((_ extract 31 0) RDI))))))
+(let ((?x3430 (concat ((_ extract 15 8) ?x3363) ((_ extract 7 0) ?x3363))))
+(let (($x157 (and (distinct ?x3430 ?x3516) true)))
+(let (($x223 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x91 (= VM (_ bv0 1))))
+(let (($x3676 (= DF (_ bv0 1))))
+(and $x3676 $x91 (or $x223 $x157 $x958)))))))))))))
+(check-sat)

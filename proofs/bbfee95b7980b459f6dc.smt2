@@ -1,0 +1,22 @@
+; corpus/equivalent/x86_64-u8-upper-garbage.toml: equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun RDI () (_ BitVec 64))
+(declare-fun RAX () (_ BitVec 64))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x766 (bvsub RSP (_ bv8 64))))
+(let ((?x612 (bvadd ?x766 (_ bv8 64))))
+(let (($x58 (and (distinct ?x612 RSP) true)))
+(let ((?x674 ((_ zero_extend 32) ((_ extract 31 0) (concat ((_ extract 63 32) RAX) ((_ extract 31 0) RDI))))))
+(let ((?x665 ((_ extract 7 0) ?x674)))
+(let ((?x880 ((_ zero_extend 32) ((_ extract 31 0) (concat ((_ extract 63 32) RAX) ((_ zero_extend 24) ((_ extract 7 0) RDI)))))))
+(let ((?x60 ((_ extract 7 0) ?x880)))
+(let (($x526 (and (distinct ?x60 ?x665) true)))
+(let (($x602 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x105 (= VM (_ bv0 1))))
+(let (($x74 (= DF (_ bv0 1))))
+(and $x74 $x105 (or $x602 $x526 $x58))))))))))))))
+(check-sat)

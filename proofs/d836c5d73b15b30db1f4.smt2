@@ -1,0 +1,22 @@
+; corpus/equivalent/x86_64-vcpu_is_preempted-bool.toml: equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun RAX () (_ BitVec 64))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x308 (bvsub RSP (_ bv8 64))))
+(let ((?x74 (bvadd ?x308 (_ bv8 64))))
+(let (($x87 (and (distinct ?x74 RSP) true)))
+(let ((?x858 (concat ((_ extract 63 8) RAX) (_ bv0 8))))
+(let ((?x187 ((_ extract 7 0) ?x858)))
+(let ((?x21 ((_ extract 31 0) (concat ((_ extract 63 32) RAX) (bvxor ((_ extract 31 0) RAX) ((_ extract 31 0) RAX))))))
+(let ((?x798 ((_ zero_extend 32) ?x21)))
+(let ((?x649 ((_ extract 7 0) ?x798)))
+(let (($x180 (and (distinct ?x649 ?x187) true)))
+(let (($x99 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x876 (= VM (_ bv0 1))))
+(let (($x866 (= DF (_ bv0 1))))
+(and $x866 $x876 (or $x99 $x180 $x87)))))))))))))))
+(check-sat)

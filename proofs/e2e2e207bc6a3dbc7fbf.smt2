@@ -1,0 +1,4 @@
+; corpus/not-equivalent/x86_64-replacement-too-long.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(check-sat)

@@ -1,0 +1,20 @@
+; corpus/not-equivalent/x86_64-clac-as-stac.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x438 ((_ zero_extend 7) (_ bv1 1))))
+(let ((?x1453 ((_ extract 0 0) ?x438)))
+(let ((?x9 ((_ zero_extend 7) (_ bv0 1))))
+(let ((?x4618 ((_ extract 0 0) ?x9)))
+(let (($x924 (and (distinct ?x4618 ?x1453) true)))
+(let ((?x1236 (bvsub RSP (_ bv8 64))))
+(let ((?x1083 (bvadd ?x1236 (_ bv8 64))))
+(let (($x1827 (and (distinct ?x1083 RSP) true)))
+(let (($x799 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x1188 (= VM (_ bv0 1))))
+(let (($x873 (= DF (_ bv0 1))))
+(and $x873 $x1188 (or $x799 $x1827 $x924))))))))))))))
+(check-sat)

@@ -1,0 +1,20 @@
+; corpus/not-equivalent/x86_64-irq_disable-cli-as-sti.toml: not-equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x438 ((_ zero_extend 7) (_ bv1 1))))
+(let ((?x876 ((_ extract 0 0) ?x438)))
+(let ((?x1072 ((_ zero_extend 7) (_ bv0 1))))
+(let ((?x1274 ((_ extract 0 0) ?x1072)))
+(let (($x1148 (and (distinct ?x1274 ?x876) true)))
+(let ((?x1949 (bvsub RSP (_ bv8 64))))
+(let ((?x1910 (bvadd ?x1949 (_ bv8 64))))
+(let (($x107 (and (distinct ?x1910 RSP) true)))
+(let (($x828 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x958 (= VM (_ bv0 1))))
+(let (($x441 (= DF (_ bv0 1))))
+(and $x441 $x958 (or $x828 $x107 $x1148))))))))))))))
+(check-sat)
