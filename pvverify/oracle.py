@@ -129,8 +129,14 @@ class _Run:
     # -- setup --------------------------------------------------------------
     def setup(self) -> None:
         U, uc, st, arch = self.U, self.uc, self.st, self.arch
-        from unicorn import (UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_INSN_INVALID, UC_HOOK_INTR,
-                             UC_HOOK_MEM_UNMAPPED, UC_HOOK_MEM_WRITE)
+        from unicorn import (
+            UC_HOOK_CODE,
+            UC_HOOK_INSN,
+            UC_HOOK_INSN_INVALID,
+            UC_HOOK_INTR,
+            UC_HOOK_MEM_UNMAPPED,
+            UC_HOOK_MEM_WRITE,
+        )
 
         for base, code in self.regions:
             for p in range(base & ~(PAGE - 1), base + len(code), PAGE):

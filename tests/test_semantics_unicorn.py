@@ -13,13 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from machine_states import CODE, FREE_FLAGS, states
-from pvverify.oracle import run as run_cpu
 
 from pvverify.arch import I386, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, X86_64, Arch
 from pvverify.assemble import assemble
 from pvverify.evaluate import run_model
 from pvverify.machine import ConcreteState, Outcome
-
+from pvverify.oracle import run as run_cpu
 
 # Flags the SDM leaves undefined after these instructions (their "Flags
 # Affected" sections); the model gives them uninterpreted values, the CPU

@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from machine_states import states
-from pvverify.oracle import run as run_cpu
 
 from pvverify import counterexample as cx
 from pvverify.arch import ARCHES, Arch
@@ -28,6 +27,7 @@ from pvverify.assemble import AssemblyError, assemble
 from pvverify.check import check
 from pvverify.conventions import clobbers, return_slots
 from pvverify.obligation import Obligation, ObligationError, from_dict, load
+from pvverify.oracle import run as run_cpu
 from pvverify.program import build
 
 ROOT = Path(__file__).resolve().parents[1]
