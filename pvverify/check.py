@@ -24,7 +24,7 @@ from pvverify.semantics.state import Inputs, PathState
 from pvverify.verdict import Counterexample, Result
 
 ASSUMED = [
-    "DF is clear and VM is clear at entry (the kernel calling convention)",
+    "DF, VM and TF are clear at entry (the kernel calling convention; no single-stepping)",
     "memory below the entry stack pointer is dead (no red zone), and no pointer other "
     "than the stack pointer points into it",
     "memory accesses do not fault and code is not read or written as data",
@@ -39,7 +39,7 @@ def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
     t0 = time.monotonic()
     pair = build(ob)
     try:
-        res = _decide(ob, pair, timeout, limits or Limits(solver_ms=int(timeout * 1000)), replay)
+        res = _decide(ob, pair, timeout, limits or Limits(solver_ms=int(timeout * 1000), seconds=timeout), replay)
     except (ConventionError, AssumptionError) as e:
         raise ObligationError(f"{ob.source or ob.name}: {e}") from None
     except Exception as e:  # a bug must never become a verdict other than unknown

@@ -10,6 +10,7 @@ feasible under the path condition.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,6 +32,7 @@ class Limits:
     max_steps: int = 2000     # instructions on one path
     max_paths: int = 64       # finished paths per program
     solver_ms: int = 30000    # per solver query
+    seconds: float = 60.0     # exploring one program, wall clock
 
 
 class PathBound(Exception):
@@ -55,8 +57,9 @@ def decode(program: Program, pc: int) -> Insn | None:
 
 def entry_assumptions(inputs: Inputs) -> list[z3.BoolRef]:
     """What every kernel call site guarantees on entry (DOMAIN.md 2): DF is clear,
-    and ring-0 code does not run in virtual-8086 mode."""
-    return [z3.BitVec("DF", 1) == 0, z3.BitVec("VM", 1) == 0]
+    ring-0 code does not run in virtual-8086 mode, and TF is clear (a set TF
+    single-steps into #DB after every instruction, and traps are not modelled)."""
+    return [z3.BitVec("DF", 1) == 0, z3.BitVec("VM", 1) == 0, z3.BitVec("TF", 1) == 0]
 
 
 def initial_memory(inputs: Inputs, preset: tuple[tuple[int, bytes], ...]) -> z3.ArrayRef:
@@ -112,7 +115,10 @@ class Explorer:
     def run(self, preset: tuple[tuple[int, bytes], ...]) -> list[PathState]:
         work = [initial_state(self.inputs, self.program, preset)]
         done: list[PathState] = []
+        deadline = time.monotonic() + self.limits.seconds
         while work:
+            if time.monotonic() > deadline:
+                raise PathBound(f"time bound: exploring took more than {self.limits.seconds:g} s")
             st = work.pop()
             for s in self._advance(st):
                 if s.end is None:

@@ -94,7 +94,8 @@ def separated(arch: Arch, accessed: list[tuple[z3.BitVecRef, int]]) -> list[z3.B
     memo: dict[int, bool] = {}
     out = []
     for a, size in accessed:
-        if z3.is_bv_value(a) or _mentions(a, sp_name, memo):
+        # constant addresses too: kernel globals are not on the stack
+        if _mentions(a, sp_name, memo):
             continue
         out.append(z3.And(z3.Not(dead(a, sp0)), z3.Not(dead(a + (size - 1), sp0))))
     return out

@@ -1,0 +1,144 @@
+"""The paravirt ops table: what each pointer-sized slot of `pv_ops` is.
+
+A slot's convention and signature decide what the gate compares, so they come
+from the best source available, and every outcome's report names it:
+
+1. `dwarf`: the binary's own DWARF (`struct paravirt_patch_template`), read
+   with gdb's `ptype/o`, which prints member offsets and prototypes.
+2. `builtin`: the same gdb output captured from a Debian kernel of that
+   version (pvverify/data), used when the binary has no DWARF.
+3. `strictest`: nothing known. The slot is callee-save (only the return
+   register may change) and returns a full-width word, the assumption under
+   which the fewest replacements pass.
+
+A `struct paravirt_callee_save` member is callee-save (PV_CALLEE_SAVE ops);
+its `void *func` hides the prototype, so the return type of those ops comes
+from paravirt.h (CALLEE_SAVE_RETURNS below).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from importlib import resources
+
+from pvverify.arch import Arch
+
+
+@dataclass(frozen=True)
+class Op:
+    """One ops-table slot."""
+
+    slot: int            # index in pv_ops (pointer-sized slots)
+    name: str            # e.g. "irq.save_fl"
+    convention: str      # pvverify convention name
+    returns: str         # type word
+    args: tuple[str, ...]
+    source: str          # dwarf | builtin | strictest
+
+
+# paravirt.h: what the callee-save ops return (their DWARF type is `void *func`).
+CALLEE_SAVE_RETURNS = {
+    "save_fl": "ulong", "irq_disable": "void", "irq_enable": "void", "read_cr2": "ulong",
+    "queued_spin_unlock": "void", "vcpu_is_preempted": "bool",
+    "pte_val": "u64", "pgd_val": "u64", "pmd_val": "u64", "pud_val": "u64", "p4d_val": "u64",
+    "make_pte": "u64", "make_pgd": "u64", "make_pmd": "u64", "make_pud": "u64", "make_p4d": "u64",
+}
+
+_LINE = re.compile(r"^/\*\s*(\d+)(?::\s*\d+)?\s*\|\s*(\d+)\s*\*/\s*(.*)$")
+_FNPTR = re.compile(r"^(?P<ret>.+?)\s*\(\*(?P<name>\w+)\)\((?P<args>.*)\);$")
+
+
+def _word(ctext: str, arch: Arch) -> str | None:
+    """A C type as a pvverify type word; None when its layout is not known."""
+    t = ctext.replace("const ", "").replace("volatile ", "").strip()
+    if t.endswith("*"):
+        return "ptr"
+    ulong = "u64" if arch.bits == 64 else "u32"
+    table = {"void": "void", "bool": "bool", "_Bool": "bool", "u8": "u8", "u16": "u16",
+             "u32": "u32", "u64": "u64", "int": "u32", "unsigned int": "u32",
+             "unsigned long": ulong, "long": ulong, "ulong": ulong, "phys_addr_t": "u64",
+             "unsigned long long": "u64", "long long": "u64"}
+    return table.get(t)
+
+
+def parse_ptype(text: str, arch: Arch, source: str) -> dict[int, Op]:
+    """Ops from gdb's `ptype/o struct paravirt_patch_template` output."""
+    width = arch.width
+    ulong = "u64" if arch.bits == 64 else "u32"
+    base = "sysv" if arch.bits == 64 else "regparm3"
+    # One frame per open struct: (offset, callee-save?, slots declared inside).
+    frames: list[tuple[int, bool, list[int]]] = []
+    names: dict[int, list[str]] = {}
+    ops: dict[int, Op] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        m = _LINE.match(line)
+        if m:
+            off, decl = int(m.group(1)), m.group(3).strip()
+            if decl.endswith("{"):
+                frames.append((off, decl.startswith("struct paravirt_callee_save"), []))
+                continue
+            fm = _FNPTR.match(decl)
+            if fm and frames and not frames[-1][1] and off % width == 0:
+                ret = _word(fm.group("ret"), arch)
+                args = [a.strip() for a in fm.group("args").split(",")]
+                words = tuple(_word(a, arch) or ulong for a in args if a not in ("", "void"))
+                slot = off // width
+                ops[slot] = Op(slot, "", base, ret or "u64", words,
+                               source if ret else f"{source}; return type unknown, strictest")
+                names[slot] = [fm.group("name")]
+                frames[-1][2].append(slot)
+            continue
+        cm = re.match(r"^}\s*(\w+);$", line)
+        if cm and frames:
+            off, callee_save, inner = frames.pop()
+            name = cm.group(1)
+            if callee_save and off % width == 0:
+                slot = off // width
+                ret = CALLEE_SAVE_RETURNS.get(name)
+                word = ulong if ret == "ulong" else ret
+                ops[slot] = Op(slot, "", "pv-callee-save", word or "u64", (),
+                               source if word else f"{source}; return type unknown, strictest")
+                names[slot] = [name]
+                inner = [slot]
+            else:
+                for s in inner:
+                    names[s].insert(0, name)
+            if frames:
+                frames[-1][2].extend(inner)
+    return {s: Op(s, ".".join(names[s]), o.convention, o.returns, o.args, o.source) for s, o in ops.items()}
+
+
+def from_gdb(path: str, arch: Arch, timeout: float = 120.0) -> dict[int, Op] | None:
+    """Read the ops table's layout from the binary's DWARF with gdb, if both are there."""
+    gdb = shutil.which("gdb")
+    if gdb is None:
+        return None
+    try:
+        out = subprocess.run(
+            [gdb, "-batch", "-nx", "-ex", "ptype/o struct paravirt_patch_template", path],
+            capture_output=True, text=True, timeout=timeout,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if "paravirt_patch_template {" not in out:
+        return None
+    return parse_ptype(out, arch, "dwarf") or None
+
+
+def builtin(version: str, arch: Arch) -> dict[int, Op] | None:
+    """The captured layout for a kernel series (e.g. "6.1") and arch, if shipped."""
+    name = f"paravirt_patch_template-{version}-{arch.name}.txt"
+    try:
+        text = resources.files("pvverify.data").joinpath(name).read_text()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return parse_ptype(text, arch, f"builtin {version}")
+
+
+def strictest(slot: int, arch: Arch) -> Op:
+    return Op(slot, f"slot {slot}", "pv-callee-save", "u64" if arch.bits == 64 else "u64", (),
+              "strictest (no DWARF, no built-in table)")

@@ -1,0 +1,82 @@
+"""Tiny kernels for the gate's tests, assembled and linked with GNU binutils.
+
+Each holds what the gate reads from a real vmlinux: `linux_banner`, a
+`pv_ops` table whose slots point at native functions (with `call __fentry__`
+at entry and `jmp __x86_return_thunk` returns, as Debian's kernels have
+them), indirect-call sites through the table, and `.parainstructions` /
+`.altinstructions` records in the 6.1 or 6.12 layout.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+# pv_ops slots as in Linux 6.1 x86_64 (pvverify/data has the layout)
+SAVE_FL, IRQ_DISABLE, IRQ_ENABLE, READ_CR2, FLUSH_LAZY = 30, 31, 32, 42, 77
+
+
+@dataclass
+class Alt:
+    site: str          # label of the site
+    replacement: str   # AT&T text
+    flags: int = 1     # 6.12 ALT_FLAG_* / 6.1: 1 = inverted feature
+
+
+def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlinux",
+          para: bool = True) -> Path:
+    q = ".quad" if bits == 64 else ".long"
+    ax, cx = ("%rax", "%rcx") if bits == 64 else ("%eax", "%ecx")
+    pushf, pop = ("pushfq", "popq") if bits == 64 else ("pushfl", "popl")
+    ret = "jmp __x86_return_thunk"
+
+    def slot(n: int) -> str:
+        return f"pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 else "")
+
+    def fn(label: str, body: str) -> str:
+        return (f".globl {label}\n.type {label},@function\n{label}:\n call __fentry__\n{body}\n"
+                f" {ret}\n.size {label}, .-{label}\n")
+
+    ops = {SAVE_FL: "native_save_fl", IRQ_DISABLE: "native_irq_disable",
+           IRQ_ENABLE: "native_irq_enable", READ_CR2: "native_read_cr2", FLUSH_LAZY: "_paravirt_nop"}
+    sites = [("s_save", SAVE_FL), ("s_cli", IRQ_DISABLE), ("s_sti", IRQ_ENABLE), ("s_cr2", READ_CR2),
+             ("s_nop", FLUSH_LAZY)]
+    text = [".text", ".globl _start", "_start:"]
+    for label, n in sites:
+        text.append(f"{label}: call *{slot(n)}\n .byte 0x90, 0x90")
+    text.append(" hlt")
+    text += [fn("native_save_fl", f" {pushf}\n {pop} {ax}"), fn("native_irq_disable", " cli"),
+             fn("native_irq_enable", " sti"), fn("native_read_cr2", f" mov %cr2, {ax}"),
+             ".globl _paravirt_nop\n.type _paravirt_nop,@function\n_paravirt_nop:\n "
+             f"{ret}\n.size _paravirt_nop, .-_paravirt_nop",
+             ".globl __fentry__\n.type __fentry__,@function\n__fentry__: ret\n.size __fentry__, 1",
+             ".globl __x86_return_thunk\n__x86_return_thunk: ret\n int3"]
+    data = [".data", ".globl pv_ops", ".type pv_ops,@object", ".align 8", "pv_ops:"]
+    data += [f" {q} {ops.get(i, 0)}" for i in range(84)]
+    data += [".size pv_ops, .-pv_ops", ".section .rodata", ".globl linux_banner", "linux_banner:",
+             f' .asciz "Linux version {series}.0-test (fixture)"']
+    if para and series == "6.1":
+        data.append(".section .parainstructions,\"a\"")
+        for label, n in sites:
+            data.append(f" {q} {label}\n .byte {n}, 8" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
+    repl = [".section .altinstr_replacement,\"ax\""]
+    data.append(".section .altinstructions,\"a\"")
+    for i, a in enumerate(alts):
+        repl.append(f"r{i}: {a.replacement}\nr{i}_end:")
+        if series == "6.1":
+            cpuid = (0x8000 if a.flags & 1 else 0) | (8 * 32 + 16)
+            data.append(f" .long {a.site} - .\n .long r{i} - .\n .word {cpuid}\n"
+                        f" .byte 8, r{i}_end - r{i}")
+        else:
+            data.append(f" .long {a.site} - .\n .long r{i} - .\n .long {(a.flags << 16) | (8 * 32 + 16)}\n"
+                        f" .byte 8, r{i}_end - r{i}")
+    src = tmp / f"{name}.s"
+    src.write_text("\n".join(text + data + repl) + "\n")
+    obj = tmp / f"{name}.o"
+    out = tmp / name
+    subprocess.run(["as", "--64" if bits == 64 else "--32", "-o", obj, src], check=True)
+    base = "0xffffffff81000000" if bits == 64 else "0xc1000000"
+    subprocess.run(["ld", "-m", "elf_x86_64" if bits == 64 else "elf_i386", "-static", "-nostdlib",
+                    f"-Ttext={base}", "-o", out, obj], check=True)
+    return out

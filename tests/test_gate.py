@@ -1,0 +1,154 @@
+"""`pvverify gate` on kernels the tests assemble: both arches, both record layouts,
+broken replacements it must catch and malformed input it must refuse."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from kernel_fixture import Alt, build
+
+from pvverify.gate import main
+
+GOOD_64 = [Alt("s_save", "pushfq\npopq %rax"), Alt("s_cli", "cli"), Alt("s_sti", "sti"),
+           Alt("s_cr2", "movq %cr2, %rax")]
+GOOD_32 = [Alt("s_save", "pushfl\npopl %eax"), Alt("s_cli", "cli"), Alt("s_sti", "sti"),
+           Alt("s_cr2", "movl %cr2, %eax")]
+
+
+def gate(capsys, *args: str) -> tuple[int, dict]:
+    code = main([*map(str, args), "--no-cache", "--format", "json", "--jobs", "1"])
+    out = capsys.readouterr().out
+    return code, (json.loads(out) if out.strip() else {})
+
+
+def by_site(doc: dict) -> dict[tuple[str, str], str]:
+    return {(r["op"], r["source"]): r["verdict"] for r in doc["results"]}
+
+
+@pytest.mark.parametrize(("bits", "good"), [(64, GOOD_64), (32, GOOD_32)])
+def test_native_kernel_61_passes(tmp_path, capsys, bits, good):
+    k = build(tmp_path, bits, "6.1", good)
+    code, doc = gate(capsys, k)
+    verdicts = [r["verdict"] for r in doc["results"]]
+    # 5 .parainstructions sites (4 calls, 1 nop) + 4 alternatives
+    assert len(verdicts) == 9, doc["results"]
+    assert set(verdicts) == {"equivalent"}, [(r["op"], r["reason"]) for r in doc["results"]]
+    assert code == 0
+    kinds = sorted(r["kind"] for r in doc["results"])
+    assert kinds == ["call"] * 4 + ["inline"] * 4 + ["nop"]
+    assert doc["obligations"] <= 9
+
+
+@pytest.mark.parametrize(("bits", "broken", "why"), [
+    (64, "pushfq\npopq %rcx", "rax"),          # save_fl returning in the wrong register
+    (64, "sti", "if"),                          # irq_disable replaced by its opposite
+    (32, "pushfl\npopl %edx", "eax"),
+])
+def test_broken_replacement_is_caught(tmp_path, capsys, bits, broken, why):
+    alts = [Alt("s_save" if "pop" in broken else "s_cli", broken)]
+    k = build(tmp_path, bits, "6.1", alts)
+    code, doc = gate(capsys, k)
+    bad = [r for r in doc["results"] if r["verdict"] == "not-equivalent"]
+    assert code == 1
+    assert len(bad) == 1 and bad[0]["source"] == ".altinstructions"
+    assert why in json.dumps(bad[0]["counterexample"]).lower()
+
+
+def test_612_layout_inverted_and_direct_call(tmp_path, capsys):
+    alts = [Alt("s_save", "pushfq\npopq %rax", flags=1),   # ALT_FLAG_NOT
+            Alt("s_cli", "ud2", flags=2),                   # ALT_FLAG_DIRECT_CALL: bytes ignored
+            Alt("s_sti", "cli", flags=1)]                    # wrong: enable -> cli
+    k = build(tmp_path, 64, "6.12", alts, para=False)
+    code, doc = gate(capsys, k)
+    rows = {r["address"]: r for r in doc["results"]}
+    assert len(rows) == 3
+    kinds = sorted(r["kind"] for r in doc["results"])
+    assert kinds == ["direct-call", "inline", "inline"]
+    assert [r["verdict"] for r in doc["results"] if r["kind"] == "direct-call"] == ["equivalent"]
+    assert sorted(r["verdict"] for r in doc["results"]) == ["equivalent", "equivalent", "not-equivalent"]
+    # no DWARF, no built-in 6.12 table: the strictest convention, and the report says so
+    assert all("strictest" in r["op_source"] for r in doc["results"])
+    assert code == 1
+
+
+def test_byte_changed_in_a_copy_is_caught(tmp_path, capsys):
+    k = build(tmp_path, 64, "6.1", GOOD_64)
+    assert gate(capsys, k)[0] == 0
+    data = bytearray(k.read_bytes())
+    i = data.find(bytes.fromhex("0f20d0"))  # mov %cr2,%rax in .altinstr_replacement (and the native fn)
+    j = data.find(bytes.fromhex("0f20d0"), i + 1)
+    data[j + 2] = 0xD1  # mov %cr2,%rcx
+    bad = tmp_path / "vmlinux.bad"
+    bad.write_bytes(data)
+    code, doc = gate(capsys, bad)
+    assert code == 1
+    assert [r["op"] for r in doc["results"] if r["verdict"] == "not-equivalent"] == ["mmu.read_cr2"]
+
+
+def test_reports_sarif_and_junit(tmp_path, capsys):
+    k = build(tmp_path, 64, "6.1", [Alt("s_cli", "sti")])
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    code, _ = gate(capsys, k, "--sarif", sarif, "--junit", junit)
+    assert code == 1
+    s = json.loads(sarif.read_text())
+    assert s["version"] == "2.1.0"
+    res = s["runs"][0]["results"]
+    assert [r["ruleId"] for r in res] == ["pvverify/not-equivalent"]
+    assert res[0]["locations"][0]["physicalLocation"]["address"]["absoluteAddress"] > 0
+    suite = ET.parse(junit).getroot()
+    assert suite.get("failures") == "1" and int(suite.get("tests")) == 6
+
+
+def test_text_summary_groups_by_op(tmp_path, capsys):
+    k = build(tmp_path, 64, "6.1", GOOD_64)
+    code = main([str(k), "--no-cache", "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "irq.save_fl" in out and "9 outcomes" in out and "builtin 6.1" in out
+
+
+def test_cache_answers_the_second_run(tmp_path, capsys):
+    k = build(tmp_path, 64, "6.1", GOOD_64)
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        code = main([str(k), "--cache", str(cache), "--format", "json", "--jobs", "2"])
+        doc = json.loads(capsys.readouterr().out)
+        assert code == 0 and len(doc["results"]) == 9
+    assert list((cache / "results").rglob("*.json"))
+
+
+@pytest.mark.parametrize("damage", ["not-elf", "truncated", "alt-size", "unknown-series"])
+def test_bad_input_is_refused(tmp_path, capsys, damage):
+    if damage == "unknown-series":
+        k = build(tmp_path, 64, "5.4", GOOD_64)
+    else:
+        k = build(tmp_path, 64, "6.1", GOOD_64)
+    data = k.read_bytes()
+    if damage == "not-elf":
+        k.write_bytes(b"hello")
+    elif damage == "truncated":
+        k.write_bytes(data[: len(data) // 2])
+    elif damage == "alt-size":
+        src = (tmp_path / "vmlinux.s").read_text().replace(".section .altinstructions,\"a\"",
+                                                             ".section .altinstructions,\"a\"\n .byte 0")
+        (tmp_path / "vmlinux.s").write_text(src)
+        import subprocess
+        subprocess.run(["as", "--64", "-o", tmp_path / "vmlinux.o", tmp_path / "vmlinux.s"], check=True)
+        subprocess.run(["ld", "-m", "elf_x86_64", "-static", "-nostdlib", "-Ttext=0xffffffff81000000",
+                        "-o", k, tmp_path / "vmlinux.o"], check=True)
+    code = main([str(k), "--no-cache", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert str(k) in err
+
+
+def test_relocatable_object_and_module(tmp_path, capsys):
+    """A .o's records are relocations until laid out; --vmlinux supplies pv_ops."""
+    k = build(tmp_path, 64, "6.1", GOOD_64)
+    obj = tmp_path / "vmlinux.o"
+    code, doc = gate(capsys, obj)
+    assert code == 0 and len(doc["results"]) == 9
+    assert Path(k).exists()
