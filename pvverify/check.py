@@ -39,7 +39,8 @@ def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
     t0 = time.monotonic()
     pair = build(ob)
     try:
-        res = _decide(ob, pair, timeout, limits or Limits(solver_ms=int(timeout * 1000), seconds=timeout), replay)
+        limits = limits or Limits(solver_ms=int(timeout * 1000), seconds=timeout)
+        res = _decide(ob, pair, timeout, limits, replay)
     except (ConventionError, AssumptionError) as e:
         raise ObligationError(f"{ob.source or ob.name}: {e}") from None
     except Exception as e:  # a bug must never become a verdict other than unknown
