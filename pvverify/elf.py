@@ -65,7 +65,6 @@ class Image:
     symbols: list[Symbol]
     raw: bytes | mmap.mmap
     patched: dict[int, bytearray] = field(default_factory=dict)  # section index -> relocated bytes
-    unresolved: set[str] = field(default_factory=set)
     _by_name: dict[str, Symbol] = field(default_factory=dict)
     _funcs: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -119,15 +118,6 @@ class Image:
             if start < addr and size:
                 return None
             i -= 1
-        return None
-
-    def name_at(self, addr: int) -> str | None:
-        f = self.function_at(addr)
-        if f is not None and f[0] == addr:
-            return f[2]
-        for s in self.symbols:
-            if s.value == addr and s.name and s.shndx != SHN_UNDEF:
-                return s.name
         return None
 
     def string_at(self, addr: int, limit: int = 256) -> str | None:
@@ -274,8 +264,6 @@ def _relocate(img: Image, rs: Section, target: Section, buf: bytearray) -> None:
             raise ElfError(f"{img.path}: relocation in {rs.name} out of range")
         sym = img.symbols[symi]
         s = sym.value
-        if sym.shndx == SHN_UNDEF and sym.name and s == 0:
-            img.unresolved.add(sym.name)
         p = target.addr + off
         if img.bits == 64:
             if rtype == 1:  # R_X86_64_64

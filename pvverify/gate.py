@@ -18,8 +18,9 @@ import json
 import os
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
 import capstone
@@ -129,7 +130,9 @@ def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
 # -- obligations ---------------------------------------------------------------
 
 
+@cache
 def _cs(arch: Arch) -> capstone.Cs:
+    """One decoder per arch: built once, shared by target scans and report listings."""
     md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
     md.detail = True
     return md
@@ -341,12 +344,11 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
     t0 = time.monotonic()
     meta: dict = {"binaries": []}
-    md_cache: dict[int, capstone.Cs] = {}
     for path in a.binaries:
         b = read_binary(path, vm, cache)
         targets = Targets(b.code, b.arch)
         canon = canonical_site(b.code)
-        md = md_cache.setdefault(b.arch.bits, _cs(b.arch))
+        md = _cs(b.arch)
         sources = Counter(op.source.split(";")[0] for op in b.table.values())
         meta["binaries"].append({"file": path, "arch": b.arch.name, "version": b.version,
                                  "outcomes": len(b.outcomes),
@@ -413,9 +415,3 @@ def main(argv: list[str]) -> int:
         Path(a.junit).write_text(formats.junit(rows))
     return exit_code(rows, a.allow_unknown)
 
-
-def _group(rows: list[OutcomeResult]) -> dict[str, list[OutcomeResult]]:
-    g: dict[str, list[OutcomeResult]] = defaultdict(list)
-    for r in rows:
-        g[r.op].append(r)
-    return g

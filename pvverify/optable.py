@@ -140,5 +140,5 @@ def builtin(version: str, arch: Arch) -> dict[int, Op] | None:
 
 
 def strictest(slot: int, arch: Arch) -> Op:
-    return Op(slot, f"slot {slot}", "pv-callee-save", "u64" if arch.bits == 64 else "u64", (),
+    return Op(slot, f"slot {slot}", "pv-callee-save", "u64", (),
               "strictest (no DWARF, no built-in table)")

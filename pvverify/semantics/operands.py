@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import z3
 from capstone import x86_const as X
 
-from pvverify.semantics.state import PathState, Unmodelled
+from pvverify.semantics.state import PathState, Unmodelled, to_width
 
 
 @dataclass(frozen=True)
@@ -48,22 +48,15 @@ def effective_address(st: PathState, ins: Insn, op) -> z3.BitVecRef:
         if name in ("rip", "eip"):
             base = z3.BitVecVal((ins.address + ins.size) & arch.mask, bits)
         else:
-            base = _widen(st.reg(name), bits)
+            base = to_width(st.reg(name), bits)
         addr = addr + base
     if m.index != 0:
-        addr = addr + _widen(st.reg(ins.reg_name(m.index)), bits) * m.scale
+        addr = addr + to_width(st.reg(ins.reg_name(m.index)), bits) * m.scale
     if m.segment in (X.X86_REG_FS, X.X86_REG_GS):
         seg = "FS_OFFSET" if m.segment == X.X86_REG_FS else "GS_OFFSET"
         addr = addr + st.reg(seg)
     return addr
 
-
-def _widen(v: z3.BitVecRef, bits: int) -> z3.BitVecRef:
-    if v.size() == bits:
-        return v
-    if v.size() > bits:
-        return z3.Extract(bits - 1, 0, v)
-    return z3.ZeroExt(bits - v.size(), v)
 
 
 def read(st: PathState, ins: Insn, i: int) -> z3.BitVecRef:

@@ -19,7 +19,7 @@ import pypcode
 import z3
 
 from pvverify.arch import Arch
-from pvverify.semantics.state import PathState, Unmodelled
+from pvverify.semantics.state import PathState, Unmodelled, to_width
 
 OP = pypcode.OpCode
 
@@ -188,11 +188,11 @@ def execute(
                 _put(f, op.output, _get(f, ins[0]))
             elif code == OP.LOAD:
                 addr = _get(f, ins[1])
-                _put(f, op.output, f.state.load(_addr(addr, bits), op.output.size))
+                _put(f, op.output, f.state.load(to_width(addr, bits), op.output.size))
             elif code == OP.STORE:
                 addr = _get(f, ins[1])
                 val = _get(f, ins[2])
-                f.state.store(_addr(addr, bits), ins[2].size, val)
+                f.state.store(to_width(addr, bits), ins[2].size, val)
             elif code in _BINARY:
                 _put(f, op.output, _BINARY[code](_get(f, ins[0]), _get(f, ins[1])))
             elif code == OP.INT_ZEXT:
@@ -258,7 +258,7 @@ def execute(
                     break
                 f = _Frame(stay, f.index, dict(f.uniques)) if stay is not f.state else f
             elif code in (OP.BRANCHIND, OP.CALLIND, OP.RETURN):
-                done.append((f.state, _addr(_get(f, ins[0]), bits)))
+                done.append((f.state, to_width(_get(f, ins[0]), bits)))
                 break
             elif code == OP.CALLOTHER:
                 name = ins[0].getUserDefinedOpName()
@@ -269,13 +269,6 @@ def execute(
                 raise Unmodelled(f"`{text}`: P-code op {code.name} has no modelled semantics")
     return done
 
-
-def _addr(v: z3.BitVecRef, bits: int) -> z3.BitVecRef:
-    if v.size() == bits:
-        return v
-    if v.size() > bits:
-        return z3.Extract(bits - 1, 0, v)
-    return z3.ZeroExt(bits - v.size(), v)
 
 
 def _signed(v: int, bits: int) -> int:

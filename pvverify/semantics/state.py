@@ -95,6 +95,15 @@ class Inputs:
         return z3.BitVec(f"port_in_{k}", 32)
 
 
+def to_width(v: z3.BitVecRef, bits: int) -> z3.BitVecRef:
+    """v truncated or zero-extended to `bits`: addresses are always the mode's width."""
+    if v.size() == bits:
+        return v
+    if v.size() > bits:
+        return z3.Extract(bits - 1, 0, v)
+    return z3.ZeroExt(bits - v.size(), v)
+
+
 def _may_alias(a: z3.BitVecRef, b: z3.BitVecRef) -> bool | None:
     """True if a == b always, False if never, None if it depends on the inputs."""
     if a.eq(b):
