@@ -84,7 +84,8 @@ def _differential(arch: Arch, text: str, state: ConcreteState) -> None:
 SYSTEM_64 = [
     "cli", "sti", "pushfq\npopq %rax", "pushq %rdi\npopfq", "pushq %rsi\npopfq\npushfq\npopq %rbx",
     "stac", "clac", "movq %cr2, %rax", "movq %cr3, %rax", "movq %cr8, %rax", "movq %rsi, %cr2",
-    "movq %rsi, %cr8", "movq %cr0, %rax", "movq %cr4, %rax", "clts\nmovq %cr0, %rax", "swapgs",
+    "movq %rsi, %cr8", "movq %rsi, %cr0\nmovq %cr0, %rax", "movq %cr0, %rax", "movq %cr4, %rax",
+    "clts\nmovq %cr0, %rax", "swapgs",
     "swapgs\nmovq %gs:8, %rax", "movl $0x10, %ecx\nrdmsr",
     "movl $0x10, %ecx\nwrmsr", "movl $0xc0000101, %ecx\nrdmsr", "movl $0xc0000102, %ecx\nwrmsr",
     "movl $0xc0000100, %ecx\nwrmsr\nmovq %fs:0, %rbx", "cpuid", "wbinvd", "invd", "invlpg (%rdi)",
