@@ -25,6 +25,7 @@ from pvverify.verdict import Counterexample, Result
 
 ASSUMED = [
     "DF, VM and TF are clear at entry (the kernel calling convention; no single-stepping)",
+    "no popf loads TF = 1 (kernel flags never carry TF; a popf that must set it is unknown)",
     "memory below the entry stack pointer is dead (no red zone), and no pointer other "
     "than the stack pointer points into it",
     "memory accesses do not fault and code is not read or written as data",
@@ -61,9 +62,10 @@ class Analysis:
     replacements: list[PathState]
     clobbers: frozenset[str]
     returns: tuple[ReturnSlot, ...]
+    site_exit: int
 
     def observables(self, o: PathState, r: PathState) -> list[Observable]:
-        return collect(self.inputs.arch, o, r, self.clobbers, self.returns)
+        return collect(self.inputs.arch, o, r, self.clobbers, self.returns, self.site_exit)
 
     def pair_assumptions(self, o: PathState, r: PathState) -> list[z3.BoolRef]:
         return separation(self.inputs.arch, o, r)
@@ -79,7 +81,7 @@ def analyse(ob: Obligation, pair: SitePair, limits: Limits) -> Analysis:
     po = Explorer(pair.original, inputs, assumptions, limits).run(pair.preset)
     pr = Explorer(pair.replacement, inputs, assumptions, limits).run(pair.preset)
     return Analysis(inputs, assumptions, po, pr, clobber_set(arch, ob.convention, ob.clobbers),
-                    return_slots(arch, ob.convention, ob.returns))
+                    return_slots(arch, ob.convention, ob.returns), pair.original.exit)
 
 
 def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool) -> Result:
@@ -140,8 +142,9 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths) ->
     probe = None
     if ce.observable.startswith("memory byte at "):
         probe = int(ce.observable.rsplit(" ", 1)[1], 16)
-    co = cx.concrete_observables(out_o, arch.gprs, arch.sp, clob, rets, sp0, arch.mask, probe)
-    cr = cx.concrete_observables(out_r, arch.gprs, arch.sp, clob, rets, sp0, arch.mask, probe)
+    end = pair.original.exit
+    co = cx.concrete_observables(out_o, arch.gprs, arch.sp, clob, rets, sp0, arch.mask, probe, end)
+    cr = cx.concrete_observables(out_r, arch.gprs, arch.sp, clob, rets, sp0, arch.mask, probe, end)
     diffs = cx.compare_replay(co, cr)
     ce.replayed = True
     if not diffs:

@@ -14,6 +14,7 @@ from dataclasses import asdict
 import z3
 
 from pvverify.arch import (
+    ARITH_FLAGS,
     CONTROL_REGS,
     FLAG_WIDTH,
     MSR_FS_BASE,
@@ -141,8 +142,10 @@ def describe(ref: Refutation, arch_bits: int) -> Counterexample:
 
 def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clobbers: frozenset[str],
                          returns: tuple[ReturnSlot, ...], sp0: int, mask: int,
-                         probe: int | None) -> dict[str, object]:
-    """The observables of one concrete run, named as observe.collect names them."""
+                         probe: int | None, site_exit: int | None = None) -> dict[str, object]:
+    """The observables of one concrete run, named as observe.collect names them
+    (a run that stops anywhere but the site's end shows every register and the
+    arithmetic flags, as observe.leaves_elsewhere says)."""
     s = out.state
     d: dict[str, object] = {}
     d["exit"] = _stop_kind(out)
@@ -152,10 +155,15 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
     for slot in returns:
         v = s.regs.get(slot.reg, 0)
         d[f"return value in {slot.reg}"] = tuple((v >> (8 * i)) & 0xFF for i in sorted(slot.observed))
+    elsewhere = d["exit"].startswith("left-kernel") or (
+        d["exit"] == "exit" and site_exit is not None and out.exit_pc != site_exit)
     for g in arch_gprs:
-        if g in clobbers and g != sp:
+        if g in clobbers and g != sp and not elsewhere:
             continue
         d[g] = s.regs.get(g)
+    if elsewhere:
+        for f in ARITH_FLAGS:
+            d[f.upper()] = s.flags.get(f)
     for f in ("df", *SYSTEM_FLAGS):
         d[f.upper()] = s.flags.get(f)
     for cr in CONTROL_REGS:
@@ -166,7 +174,11 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
     d["MSR"] = {k: v for k, v in s.msrs.items()
                 if k not in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE)}
 
+    sp_end = s.regs.get(sp, sp0)
+
     def live(a: int) -> bool:
+        if elsewhere and ((a - sp_end) & mask) < ((sp0 - sp_end) & mask):
+            return True  # the stack of the code that runs on from elsewhere
         return not ((sp0 - 1 - a) & mask) < DEAD_STACK
 
     d["memory footprint"] = sorted(a for a in out.written if live(a))

@@ -101,7 +101,7 @@ def _outcome(m: z3.ModelRef, inputs: Inputs, p: PathState, st: ConcreteState) ->
         base = ev(a)
         written.update((base + i) & arch.mask for i in range(size))
     for a in written:
-        out.memory[a] = ev(p.read_byte(z3.BitVecVal(a, arch.bits)))
+        out.memory[a] = ev(p.read_byte(z3.BitVecVal(a, arch.bits), separate=False))
     trace = [Event(e.kind, tuple(ev(x) for x in e.args)) for e in p.trace]
     stop = p.end or "running"
     exit_pc = ev(p.exit_pc) if p.end == "exit" and p.exit_pc is not None else None

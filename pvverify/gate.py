@@ -14,6 +14,7 @@ operands (rip-relative data) keeps its real address.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -30,7 +31,7 @@ from pvverify.arch import I386, X86_64, Arch
 from pvverify.ctype import parse_ctype
 from pvverify.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
 from pvverify.obligation import CodeSpec, Obligation, ObligationError
-from pvverify.optable import Op, builtin, from_gdb, strictest
+from pvverify.optable import Op, builtin, from_dwarf, from_gdb, strictest
 from pvverify.sites import (
     LayoutError,
     OpsTable,
@@ -84,14 +85,15 @@ class Binary:
 # -- reading -----------------------------------------------------------------
 
 
-def _dwarf(path: str, img: Image, arch: Arch, cache: Path | None) -> dict[int, Op] | None:
+def _dwarf(path: str, img: Image, arch: Arch, cache: Path | None,
+           sites: list[int]) -> dict[int, Op] | None:
     if img.section(".debug_info") is None:
         return None
     ident = _build_id(img) or f"{os.path.getsize(path)}-{int(os.path.getmtime(path))}"
     f = cache / "optables" / f"{ident}-{arch.name}.json" if cache else None
     if f is not None and f.exists():
         return {int(k): Op(**v) for k, v in json.loads(f.read_text()).items()}
-    table = from_gdb(path, arch)
+    table = from_dwarf(path, arch, sites) or from_gdb(path, arch)
     if table is not None and f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(json.dumps({k: asdict(v) for k, v in table.items()}))
@@ -121,9 +123,12 @@ def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
     version = kernel_version(img) or kernel_version(code)
     series = series_of(version)
     layout = layout_for(series, None, path)
-    table = _dwarf(code.path, code, arch, cache) or builtin(series or "", arch) or {}
     ops = OpsTable(pv.value, pv.size or 0x1000, arch.width)
     outcomes = para_outcomes(img, arch, layout, ops) + alt_outcomes(img, arch, layout, ops)
+    # the DWARF units to read the table from are those of the code's own sites
+    sites = [o.site for o in outcomes] if code is img else \
+        [o.site for o in para_outcomes(code, arch, layout, ops) + alt_outcomes(code, arch, layout, ops)]
+    table = _dwarf(code.path, code, arch, cache, sites) or builtin(series or "", arch) or {}
     return Binary(path, arch, version, img, code, ops, table, outcomes)
 
 
@@ -147,6 +152,10 @@ class Targets:
         self.fentry = fentry.value if fentry else None
         thunk = img.symbol("__x86_return_thunk")
         self.thunks = (thunk.value,) if thunk else ()
+        self.retpolines = tuple(sorted(
+            (s.value, r) for r in arch.gprs
+            if (s := img.symbol(f"__x86_indirect_thunk_{r}")) is not None and r != arch.sp))
+        self._stubs = set(self.thunks) | {a for a, _ in self.retpolines}
         self._code: dict[int, tuple[int, bytes] | None] = {}
         self._closure: dict[int, tuple[tuple[int, bytes], ...]] = {}
 
@@ -179,9 +188,51 @@ class Targets:
         return bytes(out)
 
     def callees(self, addr: int) -> tuple[tuple[int, bytes], ...]:
-        """Functions reachable by direct call/jmp from the function at addr (bounded)."""
+        """Functions reachable from the function at addr (bounded): by direct call or
+        jmp first, then functions whose address the code takes (`lea f(%rip)`,
+        `mov $f`), which a retpoline call through a register may reach."""
         if addr in self._closure:
             return self._closure[addr]
+        seen: dict[int, bytes] = {}
+        root = self.function(addr)
+        work = [root] if root else []
+        taken: list[int] = []
+        covered = [(addr, addr + len(root[1]))] if root else []
+
+        def add(dest: int) -> None:
+            if any(lo <= dest < hi for lo, hi in covered) or dest in self._stubs \
+                    or dest == self.fentry:
+                return
+            f = self.img.function_at(dest)
+            fn = self.function(f[0]) if f is not None and f[1] else None
+            if fn is None:
+                return
+            seen[f[0]] = fn[1]
+            covered.append((f[0], f[0] + len(fn[1])))
+            work.append(fn)
+
+        while (work or taken) and len(seen) < MAX_CALLEES:
+            if not work:
+                add(taken.pop(0))
+                continue
+            start, data = work.pop()
+            for ins in self.md.disasm(data, start):
+                op = ins.operands[0] if ins.operands else None
+                if ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL):
+                    if op is not None and op.type == capstone.x86.X86_OP_IMM:
+                        add(op.imm & self.arch.mask)
+                elif ins.mnemonic in ("lea", "mov") and len(ins.operands) == 2:
+                    src = ins.operands[1]
+                    dest = None
+                    if src.type == capstone.x86.X86_OP_IMM:
+                        dest = src.imm & self.arch.mask
+                    elif ins.mnemonic == "lea" and src.mem.base == capstone.x86.X86_REG_RIP:
+                        dest = (ins.address + ins.size + src.mem.disp) & self.arch.mask
+                    f = self.img.function_at(dest) if dest is not None else None
+                    if f is not None and f[0] == dest:
+                        taken.append(dest)
+        self._closure[addr] = tuple(sorted(seen.items()))
+        return self._closure[addr]
         seen: dict[int, bytes] = {}
         root = self.function(addr)
         work = [root] if root else []
@@ -194,7 +245,7 @@ class Targets:
                     if op is None or op.type != capstone.x86.X86_OP_IMM:
                         continue
                     dest = op.imm & self.arch.mask
-                    if any(lo <= dest < hi for lo, hi in covered) or dest in self.thunks \
+                    if any(lo <= dest < hi for lo, hi in covered) or dest in self._stubs \
                             or dest == self.fentry:
                         continue
                     f = self.img.function_at(dest)
@@ -248,7 +299,8 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
         returns=parse_ctype(op.returns, width), args=tuple(parse_ctype(a, width) for a in op.args),
         site_length=o.length, target=CodeSpec(hex=fn[1].hex()), replacement=CodeSpec(hex=repl.hex()),
         address=site, target_address=target, slot=slot_addr,
-        regions=targets.callees(target), return_thunks=targets.thunks, source=b.path,
+        regions=targets.callees(target), return_thunks=targets.thunks,
+        indirect_thunks=targets.retpolines, source=b.path,
     )
 
 
@@ -268,11 +320,24 @@ def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     return key, res.to_json()
 
 
+@cache
+def model_id() -> str:
+    """The tool version plus a digest of its sources: a cached verdict is only as
+    good as the model that decided it, so any change to the semantics (even
+    without a version bump, as in a development checkout) starts a new cache."""
+    h = hashlib.sha256()
+    root = Path(__file__).parent
+    for f in sorted(root.rglob("*")):
+        if f.suffix in (".py", ".txt") and f.is_file():
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return f"{__version__}-{h.hexdigest()[:12]}"
+
+
 def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout: float,
               progress: bool) -> dict[str, dict]:
     results: dict[str, dict] = {}
     todo = []
-    cdir = cache / "results" / __version__ if cache else None
+    cdir = cache / "results" / model_id() if cache else None
     for key, ob in obs.items():
         f = cdir / key[:2] / f"{key}.json" if cdir else None
         if f is not None and f.exists():

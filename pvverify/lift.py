@@ -140,6 +140,9 @@ class Explorer:
             ret = st.pop(arch.width)
             st.listing.append(f"{st.pc:#x}: <return thunk>")
             return self._goto(st, ret, None)
+        reg = dict(prog.indirect_thunks).get(st.pc)
+        if reg is not None:
+            return self._through_retpoline(st, reg)
         if st.steps >= self.limits.max_steps:
             st.end = "limit"
             st.stuck = f"path bound: more than {self.limits.max_steps} instructions (a loop?)"
@@ -175,6 +178,19 @@ class Explorer:
                 continue
             out.extend(self._goto(s, npc, ins))
         return out
+
+    def _through_retpoline(self, st: PathState, reg: str) -> list[PathState]:
+        """A retpoline thunk (`__x86_indirect_thunk_<reg>`) transfers to %reg, as the
+        `jmp *%reg` that the kernel may patch it into at boot; its stack games
+        stay below the stack pointer, in memory no observer reads."""
+        st.listing.append(f"{st.pc:#x}: <retpoline: jmp *%{reg}>")
+        pc = self._resolve(st, st.reg(reg))
+        if pc is None or self.program.region_of(pc) is None:
+            where = "a target that is not fixed" if pc is None else f"{pc:#x}, whose code is not available"
+            st.end, st.stuck = "stuck", f"indirect branch through the %{reg} retpoline to {where}"
+            return [st]
+        st.pc = pc
+        return [st]
 
     def _goto(self, st: PathState, npc: z3.BitVecRef, ins: Insn | None) -> list[PathState]:
         pc = self._resolve(st, npc)

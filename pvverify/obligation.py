@@ -62,6 +62,8 @@ class Obligation:
     source: str | None = None           # file it came from, for messages
     regions: tuple[tuple[int, bytes], ...] = ()  # more code both paths can reach (gate)
     return_thunks: tuple[int, ...] = ()  # addresses whose `jmp` means `ret` (gate)
+    # retpoline thunks: (address, register) whose `call`/`jmp` means `jmp *%reg` (gate)
+    indirect_thunks: tuple[tuple[int, str], ...] = ()
     assume: tuple[str, ...] = ()         # preconditions on the input state (assume.py)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -77,6 +79,8 @@ class Obligation:
             "regions": [[a, b.hex()] for a, b in self.regions],
             "return_thunks": list(self.return_thunks), "assume": list(self.assume),
         }
+        if self.indirect_thunks:
+            d["indirect_thunks"] = [list(t) for t in self.indirect_thunks]
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import z3
 
-from pvverify.arch import CONTROL_REGS, SYSTEM_FLAGS, Arch
+from pvverify.arch import ARITH_FLAGS, CONTROL_REGS, SYSTEM_FLAGS, Arch
 from pvverify.conventions import ReturnSlot
 from pvverify.semantics.state import FLAG_REGS, PathState
 
@@ -65,14 +65,16 @@ def dead(k: z3.BitVecRef, sp0: z3.BitVecRef) -> z3.BoolRef:
     return z3.ULT(sp0 - 1 - k, DEAD_STACK)
 
 
-def _mentions(e: z3.ExprRef, name: str, memo: dict[int, bool]) -> bool:
+def mentions(e: z3.ExprRef, name: str, memo: dict[int, bool] | None = None) -> bool:
+    """Does e contain the input constant `name`?"""
+    memo = {} if memo is None else memo
     key = e.get_id()
     if key in memo:
         return memo[key]
     if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
         hit = e.decl().name() == name
     else:
-        hit = any(_mentions(c, name, memo) for c in e.children())
+        hit = any(mentions(c, name, memo) for c in e.children())
     memo[key] = hit
     return hit
 
@@ -95,7 +97,7 @@ def separated(arch: Arch, accessed: list[tuple[z3.BitVecRef, int]]) -> list[z3.B
     out = []
     for a, size in accessed:
         # constant addresses too: kernel globals are not on the stack
-        if _mentions(a, sp_name, memo):
+        if mentions(a, sp_name, memo):
             continue
         out.append(z3.And(z3.Not(dead(a, sp0)), z3.Not(dead(a + (size - 1), sp0))))
     return out
@@ -105,8 +107,20 @@ def _exit_desc(st: PathState) -> str:
     return st.end or "running"
 
 
+def leaves_elsewhere(o: PathState, r: PathState, site_exit: int | None) -> z3.BoolRef | None:
+    """When both paths stop somewhere other than the site's end (None: never)."""
+    if o.end != r.end or o.end is None:
+        return None  # the stop kinds differ: that alone is an observable
+    if o.end.startswith("left-kernel"):
+        return z3.BoolVal(True)
+    if o.end == "exit" and site_exit is not None and o.exit_pc is not None:
+        e = z3.simplify(o.exit_pc != site_exit)
+        return None if z3.is_false(e) else e
+    return None
+
+
 def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
-            returns: tuple[ReturnSlot, ...]) -> list[Observable]:
+            returns: tuple[ReturnSlot, ...], site_exit: int | None = None) -> list[Observable]:
     """Every observable of the pair (o, r) of finished paths."""
     obs: list[Observable] = []
 
@@ -146,6 +160,21 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
             continue
         value(g, o.reg(g), r.reg(g))
 
+    # Leaving anywhere but the site's end (a jump out of the mapped code, a
+    # return to an address the code computed, sysret/iret to user mode): what
+    # runs next is not the caller whose convention lets registers be
+    # clobbered, so the clobbered registers and arithmetic flags count too.
+    elsewhere = leaves_elsewhere(o, r, site_exit)
+    if elsewhere is not None:
+        for g in arch.gprs:
+            a, b = o.reg(g), r.reg(g)
+            if g in clobbers and g != arch.sp and not a.eq(b):
+                obs.append(Observable(g, z3.And(elsewhere, a != b), a, b))
+        for f in ARITH_FLAGS:
+            a, b = o.flag(f), r.flag(f)
+            if not a.eq(b):
+                obs.append(Observable(f.upper(), z3.And(elsewhere, a != b), a, b))
+
     # DF and the system flags
     for f in ("df", *SYSTEM_FLAGS):
         value(f.upper(), o.flag(f), r.flag(f))
@@ -177,6 +206,8 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
         obs.append(Observable("MSR", a != b, a, b, "msr"))
 
     # memory outside the dead stack: contents and which bytes were stored.
+    # (A path that separation lets skip an alias case does not matter here:
+    # every written address is an access the separation assumption covers.)
     # Only a byte some path wrote can differ (others still hold the shared
     # initial value), so the comparison runs over the written addresses.
     sp0 = z3.BitVec(arch.sp.upper(), arch.bits)
@@ -185,7 +216,13 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
         if w.get_id() in seen:
             continue
         seen.add(w.get_id())
-        live = z3.simplify(z3.Not(dead(w, sp0)))
+        live = z3.Not(dead(w, sp0))
+        if elsewhere is not None:
+            # code that runs on from elsewhere owns the stack from its stack
+            # pointer up: what was pushed there (a return address) is its data
+            sp = o.reg(arch.sp)
+            live = z3.Or(live, z3.And(elsewhere, z3.ULT(w - sp, sp0 - sp)))
+        live = z3.simplify(live)
         if z3.is_false(live):
             continue
         a, b = o.read_byte(w), r.read_byte(w)

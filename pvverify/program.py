@@ -30,6 +30,16 @@ class Region:
         return self.address <= addr < self.address + len(self.data)
 
 
+_REG_NUM = {n: i for i, n in enumerate(("ax", "cx", "dx", "bx", "sp", "bp", "si", "di"))}
+
+
+def jmp_reg(reg: str) -> bytes:
+    """`jmp *%reg` (FF /4, register form)."""
+    if reg[1:].isdigit():  # r8..r15
+        return bytes([0x41, 0xFF, 0xE0 + int(reg[1:]) - 8])
+    return bytes([0xFF, 0xE0 + _REG_NUM[reg[1:]]])
+
+
 @dataclass(frozen=True)
 class Program:
     """One path's code: execution starts at `entry` and should leave at `exit`."""
@@ -39,6 +49,7 @@ class Program:
     exit: int
     regions: tuple[Region, ...]
     return_thunks: frozenset[int] = frozenset()
+    indirect_thunks: tuple[tuple[int, str], ...] = ()  # retpolines: (address, register)
 
     def region_of(self, addr: int) -> Region | None:
         for r in self.regions:
@@ -126,6 +137,8 @@ def build(ob: Obligation) -> SitePair:
     thunk = Region(arch.thunk_address, RETURN_THUNK, "__x86_return_thunk")
     shared = [Region(target, tbytes, "target"), thunk]
     shared += [Region(a, b, f"region@{a:#x}") for a, b in ob.regions]
+    # what a retpoline thunk does, as code the concrete CPU can run too
+    shared += [Region(a, jmp_reg(reg), f"__x86_indirect_thunk_{reg}") for a, reg in ob.indirect_thunks]
     pad = ob.site_length
     orig_site = Region(site, call + bytes([NOP]) * (pad - len(call)), "site")
     repl_site = Region(site, rbytes + bytes([NOP]) * max(0, pad - len(rbytes)), "site")
@@ -134,7 +147,8 @@ def build(ob: Obligation) -> SitePair:
             raise ObligationError(f"{src}: code region {r.name} at {r.address:#x} overlaps the site")
     thunks = frozenset(ob.return_thunks)
     exit_pc = (site + pad) & arch.mask
-    original = Program(arch, site, exit_pc, (orig_site, *shared), thunks)
-    replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks)
+    ind = tuple(ob.indirect_thunks)
+    original = Program(arch, site, exit_pc, (orig_site, *shared), thunks, ind)
+    replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks, ind)
     preset = ((slot, target.to_bytes(arch.width, "little")),)
     return SitePair(arch, site, pad, original, replacement, call, rbytes, slot, target, preset)

@@ -8,20 +8,24 @@ cd "$(dirname "$0")/.."
 series=${1:-6.1}; flavour=${2:-amd64}
 dir=${KERNELS:-kernels}; mkdir -p "$dir"; cd "$dir"
 apt_opts=()
-if [ "$series" = "6.12" ]; then
-  mirror=$(grep -h -m1 -o 'http[^ ]*debian ' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1 | tr -d ' ')
+# A non-default suite or architecture reads its package lists into a private
+# directory, so the machine's own apt state (and dpkg's architectures) is left alone.
+if [ "$series" = "6.12" ] || [ "$flavour" = "686-pae" ]; then
+  mirror=$(grep -h -m1 -o -E 'https?://[^ ]*/debian( |$)' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1 | tr -d ' ' || true)
   mirror=${mirror:-http://deb.debian.org/debian}
+  suite=bookworm; [ "$series" = "6.12" ] && suite=trixie
+  arch=amd64; [ "$flavour" = "686-pae" ] && arch=i386
   mkdir -p apt/lists/partial
-  printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s trixie main\n' "$mirror" > apt/sources.list
-  apt_opts=(-o Dir::Etc::sourcelist="$PWD/apt/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$PWD/apt/lists")
-  apt-get "${apt_opts[@]}" update -qq
+  printf 'deb [arch=%s signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' "$arch" "$mirror" "$suite" > apt/sources.list
+  apt_opts=(-o Dir::Etc::sourcelist="$PWD/apt/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$PWD/apt/lists"
+            -o APT::Architecture="$arch" -o APT::Architectures="$arch")
+  apt-get "${apt_opts[@]}" update -qq >&2
 fi
-if [ "$flavour" = "686-pae" ]; then arch_opt=(-o APT::Architecture=i386 -o APT::Architectures=i386); else arch_opt=(); fi
-pkg=$(apt-cache "${apt_opts[@]}" "${arch_opt[@]}" search "^linux-image-${series//./\\.}\\..*-${flavour}-dbg\$" 2>/dev/null \
-      | awk '{print $1}' | grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -1)
+pkg=$(apt-cache "${apt_opts[@]}" search "^linux-image-${series//./\\.}\\..*-${flavour}-dbg\$" 2>/dev/null \
+      | awk '{print $1}' | { grep -v -e '-rt-' -e '-cloud-' || true; } | sort -V | tail -1)
 [ -n "$pkg" ] || { echo "no linux-image-${series}*-${flavour}-dbg package found" >&2; exit 3; }
 echo "downloading $pkg" >&2
-apt-get "${apt_opts[@]}" "${arch_opt[@]}" download "$pkg"
+apt-get "${apt_opts[@]}" download "$pkg" >&2
 deb=$(ls -t "${pkg}"_*.deb | head -1)
 dpkg-deb --fsys-tarfile "$deb" | tar -x --wildcards './usr/lib/debug/boot/vmlinux-*'
 vmlinux=$(ls -t usr/lib/debug/boot/vmlinux-* | head -1)

@@ -3,8 +3,9 @@
 Each holds what the gate reads from a real vmlinux: `linux_banner`, a
 `pv_ops` table whose slots point at native functions (with `call __fentry__`
 at entry and `jmp __x86_return_thunk` returns, as Debian's kernels have
-them), indirect-call sites through the table, and `.parainstructions` /
-`.altinstructions` records in the 6.1 or 6.12 layout.
+them, and one body reached through a retpoline thunk), indirect-call sites
+through the table, and `.parainstructions` / `.altinstructions` records in the
+6.1 or 6.12 layout.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     ax, cx = ("%rax", "%rcx") if bits == 64 else ("%eax", "%ecx")
     pushf, pop = ("pushfq", "popq") if bits == 64 else ("pushfl", "popl")
     ret = "jmp __x86_return_thunk"
+    sp = "%rsp" if bits == 64 else "%esp"
+    rp = f"__x86_indirect_thunk_{ax[1:]}"
+    # native_irq_enable reaches its body through a retpoline, as a call through
+    # a function pointer compiles with CONFIG_RETPOLINE
+    retpoline_call = (" push %rax\n lea real_irq_enable(%rip), %rax\n call __x86_indirect_thunk_rax\n"
+                      " pop %rax" if bits == 64 else
+                      " push %eax\n mov $real_irq_enable, %eax\n call __x86_indirect_thunk_eax\n pop %eax")
 
     def slot(n: int) -> str:
         return f"pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 else "")
@@ -47,11 +55,15 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
         text.append(f"{label}: call *{slot(n)}\n .byte 0x90, 0x90")
     text.append(" hlt")
     text += [fn("native_save_fl", f" {pushf}\n {pop} {ax}"), fn("native_irq_disable", " cli"),
-             fn("native_irq_enable", " sti"), fn("native_read_cr2", f" mov %cr2, {ax}"),
+             fn("native_irq_enable", retpoline_call),
+             fn("real_irq_enable", " sti"), fn("native_read_cr2", f" mov %cr2, {ax}"),
              ".globl _paravirt_nop\n.type _paravirt_nop,@function\n_paravirt_nop:\n "
              f"{ret}\n.size _paravirt_nop, .-_paravirt_nop",
              ".globl __fentry__\n.type __fentry__,@function\n__fentry__: ret\n.size __fentry__, 1",
-             ".globl __x86_return_thunk\n__x86_return_thunk: ret\n int3"]
+             ".globl __x86_return_thunk\n__x86_return_thunk: ret\n int3",
+             # a retpoline, as CONFIG_RETPOLINE builds it
+             f".globl {rp}\n.type {rp},@function\n{rp}:\n call 1f\n2: pause\n lfence\n jmp 2b\n"
+             f"1: mov {ax}, ({sp})\n ret\n.size {rp}, .-{rp}"]
     data = [".data", ".globl pv_ops", ".type pv_ops,@object", ".align 8", "pv_ops:"]
     data += [f" {q} {ops.get(i, 0)}" for i in range(84)]
     data += [".size pv_ops, .-pv_ops", ".section .rodata", ".globl linux_banner", "linux_banner:",

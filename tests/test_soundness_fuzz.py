@@ -142,7 +142,7 @@ def cpu_differs(ob: Obligation, arch: Arch, state) -> list:
         if out.stop.startswith(("fault", "unsupported")) and "#DE" not in out.stop:
             return None
         return cx.concrete_observables(out, arch.gprs, arch.sp, clob, rets, state.regs[arch.sp],
-                                       arch.mask, None)
+                                       arch.mask, None, prog.exit)
 
     co, cr = observe(pair.original), observe(pair.replacement)
     if co is None or cr is None:

@@ -86,6 +86,8 @@ def step(
     if handler is not None:
         _no_prefix_surprises(ins)
         handler(st, ins)
+        if mn in flags.POPF:
+            _assume_no_single_step(st, feasible)
         return [(st, fallthrough)]
     base = mn.split()[-1]  # "rep stosb" -> "stosb"
     if base not in PCODE_CHECKED:
@@ -106,6 +108,20 @@ def step(
                 fix(s)
         results.append((s, npc))
     return results
+
+
+def _assume_no_single_step(st: PathState, feasible: Callable[[PathState], bool]) -> None:
+    """POPF that loads TF = 1 makes the CPU trap (#DB) after the *next* instruction
+    (SDM 17.3.1.4), a control transfer the model does not follow. Kernel flags
+    never carry TF, so inputs that would set it are assumed away (check.ASSUMED);
+    a popf that sets TF whatever the inputs is `unknown`, never silently dropped."""
+    tf = z3.simplify(st.flag("tf") == 1)
+    if z3.is_false(tf):
+        return
+    st.cond.append(z3.Not(tf))
+    if z3.is_true(tf) or not feasible(st):
+        raise Unmodelled("`popf` sets TF here: the single-step trap after the next "
+                         "instruction is not modelled")
 
 
 def _fork_fault(

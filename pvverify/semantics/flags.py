@@ -72,6 +72,8 @@ def clac(st: PathState, ins: Insn) -> None:
     st.set_flag("ac", 0)
 
 
+POPF = frozenset(["popf", "popfd", "popfq"])
+
 HANDLERS = {
     "cli": cli, "sti": sti, "pushf": pushf, "pushfd": pushf, "pushfq": pushf,
     "popf": popf, "popfd": popf, "popfq": popf, "stac": stac, "clac": clac,

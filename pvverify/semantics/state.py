@@ -83,12 +83,44 @@ class Inputs:
             z3.Function(f"cpuid_{r}", z3.BitVecSort(32), z3.BitVecSort(32), z3.BitVecSort(32))
             for r in ("eax", "ebx", "ecx", "edx")
         )
+        self.sp0 = z3.BitVec(arch.sp.upper(), bits)
+        self._sp_memo: dict[int, tuple[z3.BitVecRef, bool]] = {}
 
     def container(self, c: Container) -> z3.BitVecRef:
         if c.name in FLAG_REGS:
             w = FLAG_WIDTH[c.name.lower()]
             return z3.ZeroExt(8 * c.size - w, z3.BitVec(c.name, w))
         return z3.BitVec(c.name, 8 * c.size)
+
+    def apart(self, a: z3.BitVecRef, b: z3.BitVecRef) -> bool:
+        """True when the separation assumption alone keeps a and b apart: one is a
+        fixed offset into the dead stack below the entry stack pointer, the other
+        does not derive from the stack pointer at all.
+
+        Every access is constrained by that assumption in every query that decides
+        a verdict (observe.separation), so dropping the alias case here changes no
+        verdict; it keeps the if-then-else chains of a return address read after
+        stores through argument pointers from reaching the solver at all (on
+        native_cpuid, four pointer stores made that read take tens of seconds)."""
+        return (self._in_dead_stack(a) and not self._from_sp(b)) or (
+            self._in_dead_stack(b) and not self._from_sp(a))
+
+    def _in_dead_stack(self, a: z3.BitVecRef) -> bool:
+        from pvverify.observe import DEAD_STACK
+
+        d = z3.simplify(self.sp0 - a)
+        return z3.is_bv_value(d) and 1 <= d.as_long() <= DEAD_STACK
+
+    def _from_sp(self, a: z3.BitVecRef) -> bool:
+        key = a.get_id()
+        hit = self._sp_memo.get(key)
+        if hit is None:
+            from pvverify.observe import mentions
+
+            hit = mentions(a, self.sp0.decl().name())
+            self._sp_memo[key] = (a, hit)  # keep `a` alive: z3 ids are reused after GC
+            return hit
+        return hit[1]
 
     def port_input(self, k: int) -> z3.BitVecRef:
         """The value the k-th `in` of a path reads: the same stream for both paths."""
@@ -211,10 +243,15 @@ class PathState:
     # first. A read is an if-then-else over the writes that may alias it,
     # ending in a read of the initial array: formulas stay bit-vector logic
     # with one array term both paths share, which the solver decides fast.
-    def read_byte(self, addr: z3.BitVecRef) -> z3.BitVecRef:
+    def read_byte(self, addr: z3.BitVecRef, separate: bool = True) -> z3.BitVecRef:
+        """The byte at addr. `separate`: addr is an access of some path, so the
+        separation assumption covers it (observe.separation); an evaluator
+        reading arbitrary concrete addresses passes False."""
         value = z3.Select(self.mem, addr)
         for waddr, wval in self.mem_writes:
             alias = _may_alias(addr, waddr)
+            if alias is None and separate and self.inputs.apart(addr, waddr):
+                alias = False
             if alias is True:
                 value = wval
             elif alias is None:
