@@ -15,7 +15,7 @@ from pvverify import counterexample as cx
 from pvverify.assume import AssumptionError, compile_assumption
 from pvverify.conventions import ConventionError, ReturnSlot, return_slots
 from pvverify.conventions import clobbers as clobber_set
-from pvverify.lift import Explorer, Limits, PathBound, entry_assumptions, initial_memory
+from pvverify.lift import Explorer, Limits, PathBound, Stuck, entry_assumptions, initial_memory
 from pvverify.obligation import Obligation, ObligationError
 from pvverify.observe import Observable, collect, separation
 from pvverify.program import SitePair, build
@@ -101,6 +101,8 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
         an = analyse(ob, pair, limits)
     except PathBound as e:
         return Result("unknown", f"path bound: {e}")
+    except Stuck as e:
+        return Result("unknown", str(e))
     except z3.Z3Exception as e:
         return Result("unknown", f"solver error during exploration: {e}")
     inputs, po, pr = an.inputs, an.originals, an.replacements

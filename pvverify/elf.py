@@ -100,6 +100,11 @@ class Image:
                 return bytes(self.raw[s.offset + off:s.offset + off + n])
         return None
 
+    def executable(self, addr: int) -> bool:
+        """Is addr inside an allocated, executable section?"""
+        return any(s.flags & SHF_ALLOC and s.flags & SHF_EXECINSTR and s.addr <= addr < s.addr + s.size
+                   for s in self.sections)
+
     def read_word(self, addr: int) -> int | None:
         data = self.read(addr, self.bits // 8)
         return None if data is None else int.from_bytes(data, "little")

@@ -45,6 +45,7 @@ from pvverify.sites import (
 )
 from pvverify.verdict import EXIT_BAD_INPUT, SEVERITY, Result
 
+FRAGMENT = 64  # bytes read for a code fragment outside function symbols
 MAX_CALLEES = 24          # functions pulled in below a target before giving up on the rest
 NOP5 = bytes.fromhex("0f1f440000")
 
@@ -156,6 +157,9 @@ class Targets:
             (s.value, r) for r in arch.gprs
             if (s := img.symbol(f"__x86_indirect_thunk_{r}")) is not None and r != arch.sp))
         self._stubs = set(self.thunks) | {a for a, _ in self.retpolines}
+        self.code_ranges = tuple(sorted(
+            (s.addr, s.addr + s.size) for s in img.sections
+            if s.flags & SHF_ALLOC and s.flags & SHF_EXECINSTR and s.size))
         self._code: dict[int, tuple[int, bytes] | None] = {}
         self._closure: dict[int, tuple[tuple[int, bytes], ...]] = {}
 
@@ -187,6 +191,21 @@ class Targets:
                     out[off:off + 5] = NOP5
         return bytes(out)
 
+    def fragment(self, addr: int) -> tuple[int, bytes] | None:
+        """Code outside any sized function symbol, up to its first unconditional
+        transfer: the `.altinstr_aux` blocks that `static_cpu_has()` jumps to
+        before alternatives are applied (they test the feature bit in
+        boot_cpu_data, which is what the patched jump would have decided)."""
+        if not self.img.executable(addr):
+            return None
+        data = next((d for n in (FRAGMENT, 32, 16) if (d := self.img.read(addr, n))), b"")
+        end = 0
+        for ins in self.md.disasm(data, addr):
+            end = ins.address + ins.size - addr
+            if ins.mnemonic in ("jmp", "ret", "ud2", "int3") or ins.mnemonic.startswith("ljmp"):
+                return addr, data[:end]
+        return None
+
     def callees(self, addr: int) -> tuple[tuple[int, bytes], ...]:
         """Functions reachable from the function at addr (bounded): by direct call or
         jmp first, then functions whose address the code takes (`lea f(%rip)`,
@@ -204,11 +223,11 @@ class Targets:
                     or dest == self.fentry:
                 return
             f = self.img.function_at(dest)
-            fn = self.function(f[0]) if f is not None and f[1] else None
+            fn = self.function(f[0]) if f is not None and f[1] else self.fragment(dest)
             if fn is None:
                 return
-            seen[f[0]] = fn[1]
-            covered.append((f[0], f[0] + len(fn[1])))
+            seen[fn[0]] = fn[1]
+            covered.append((fn[0], fn[0] + len(fn[1])))
             work.append(fn)
 
         while (work or taken) and len(seen) < MAX_CALLEES:
@@ -300,19 +319,32 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
         site_length=o.length, target=CodeSpec(hex=fn[1].hex()), replacement=CodeSpec(hex=repl.hex()),
         address=site, target_address=target, slot=slot_addr,
         regions=targets.callees(target), return_thunks=targets.thunks,
-        indirect_thunks=targets.retpolines, source=b.path,
+        indirect_thunks=targets.retpolines, unloaded=targets.code_ranges, source=b.path,
     )
 
 
 # -- proving -------------------------------------------------------------------
 
 
+def _is_call_to(hexcode: str, at: int, target: int | None) -> bool:
+    code = bytes.fromhex(hexcode)
+    if target is None or len(code) < 5 or code[0] != 0xE8 or code[5:].strip(b"\x90"):
+        return False
+    return (at + 5 + int.from_bytes(code[1:5], "little", signed=True)) % (1 << 64) == target \
+        or (at + 5 + int.from_bytes(code[1:5], "little", signed=True)) % (1 << 32) == target
+
+
 def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     key, ob, timeout = item
     from pvverify.check import check
+    from pvverify.lift import Limits
 
+    # A direct call to the slot's own target runs the same function on both
+    # sides: whatever stops one side stops the other, so stop at the first.
+    same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
+    limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
-        res = check(ob, timeout=timeout)
+        res = check(ob, timeout=timeout, limits=limits)
     except ObligationError as e:
         res = Result("unknown", f"cannot build the obligation: {e}")
     except Exception as e:  # never lose an outcome to a crash

@@ -33,10 +33,18 @@ class Limits:
     max_paths: int = 64       # finished paths per program
     solver_ms: int = 30000    # per solver query
     seconds: float = 60.0     # exploring one program, wall clock
+    # Give up at the first path that reaches something unmodelled. Sound (the
+    # verdict is unknown either way) but forgoes a counterexample on the other
+    # paths; the gate uses it where both sides run the same function.
+    stop_when_stuck: bool = False
 
 
 class PathBound(Exception):
     """Too many paths: the program is not explored completely."""
+
+
+class Stuck(Exception):
+    """A path reached something unmodelled and Limits.stop_when_stuck is set."""
 
 
 @cache
@@ -124,6 +132,8 @@ class Explorer:
                 if s.end is None:
                     work.append(s)
                 else:
+                    if s.stuck and self.limits.stop_when_stuck:
+                        raise Stuck(s.stuck)
                     done.append(s)
                     if len(done) > self.limits.max_paths:
                         raise PathBound(f"more than {self.limits.max_paths} paths")
@@ -149,7 +159,10 @@ class Explorer:
             return [st]
         ins = decode(prog, st.pc)
         if ins is None:
-            if prog.region_of(st.pc) is None:
+            if any(lo <= st.pc < hi for lo, hi in prog.unloaded) and prog.region_of(st.pc) is None:
+                st.end = "stuck"
+                st.stuck = f"continues into code at {st.pc:#x} that was not loaded (callee bound)"
+            elif prog.region_of(st.pc) is None:
                 st.end, st.exit_pc = "exit", z3.BitVecVal(st.pc, arch.bits)
             else:
                 st.end = "stuck"

@@ -64,6 +64,9 @@ class Obligation:
     return_thunks: tuple[int, ...] = ()  # addresses whose `jmp` means `ret` (gate)
     # retpoline thunks: (address, register) whose `call`/`jmp` means `jmp *%reg` (gate)
     indirect_thunks: tuple[tuple[int, str], ...] = ()
+    # address ranges [lo, hi) that hold code not loaded into `regions` (gate): a
+    # path that continues there is unknown, not a departure to foreign code
+    unloaded: tuple[tuple[int, int], ...] = ()
     assume: tuple[str, ...] = ()         # preconditions on the input state (assume.py)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -81,6 +84,8 @@ class Obligation:
         }
         if self.indirect_thunks:
             d["indirect_thunks"] = [list(t) for t in self.indirect_thunks]
+        if self.unloaded:
+            d["unloaded"] = [list(t) for t in self.unloaded]
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 
 

@@ -50,6 +50,7 @@ class Program:
     regions: tuple[Region, ...]
     return_thunks: frozenset[int] = frozenset()
     indirect_thunks: tuple[tuple[int, str], ...] = ()  # retpolines: (address, register)
+    unloaded: tuple[tuple[int, int], ...] = ()  # code that exists but was not loaded
 
     def region_of(self, addr: int) -> Region | None:
         for r in self.regions:
@@ -148,7 +149,8 @@ def build(ob: Obligation) -> SitePair:
     thunks = frozenset(ob.return_thunks)
     exit_pc = (site + pad) & arch.mask
     ind = tuple(ob.indirect_thunks)
-    original = Program(arch, site, exit_pc, (orig_site, *shared), thunks, ind)
-    replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks, ind)
+    un = tuple(ob.unloaded)
+    original = Program(arch, site, exit_pc, (orig_site, *shared), thunks, ind, un)
+    replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks, ind, un)
     preset = ((slot, target.to_bytes(arch.width, "little")),)
     return SitePair(arch, site, pad, original, replacement, call, rbytes, slot, target, preset)

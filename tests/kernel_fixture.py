@@ -54,7 +54,9 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     for label, n in sites:
         text.append(f"{label}: call *{slot(n)}\n .byte 0x90, 0x90")
     text.append(" hlt")
-    text += [fn("native_save_fl", f" {pushf}\n {pop} {ax}"), fn("native_irq_disable", " cli"),
+    text += [fn("native_save_fl", f" {pushf}\n {pop} {ax}"),
+             fn("native_irq_disable", " jmp irq_disable_tail"),
+             fn("irq_disable_tail", " cli"),
              fn("native_irq_enable", retpoline_call),
              fn("real_irq_enable", " sti"), fn("native_read_cr2", f" mov %cr2, {ax}"),
              ".globl _paravirt_nop\n.type _paravirt_nop,@function\n_paravirt_nop:\n "

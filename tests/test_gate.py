@@ -152,3 +152,18 @@ def test_relocatable_object_and_module(tmp_path, capsys):
     code, doc = gate(capsys, obj)
     assert code == 0 and len(doc["results"]) == 9
     assert Path(k).exists()
+
+
+def test_code_beyond_the_callee_bound_is_unknown(tmp_path, capsys, monkeypatch):
+    """native_irq_disable tail-jumps to another function: followed, it proves;
+    beyond the callee bound, the path continues into code that was not loaded,
+    which is unknown (not a departure whose stacked return address differs)."""
+    import pvverify.gate as g
+
+    k = build(tmp_path, 64, "6.1", GOOD_64)
+    _, doc = gate(capsys, k)
+    assert {r["verdict"] for r in doc["results"] if r["op"] == "irq.irq_disable"} == {"equivalent"}
+    monkeypatch.setattr(g, "MAX_CALLEES", 0)
+    _, doc = gate(capsys, k)
+    para = [r for r in doc["results"] if r["op"] == "irq.irq_disable" and r["kind"] == "call"]
+    assert para and all(r["verdict"] == "unknown" and "not loaded" in r["reason"] for r in para), para

@@ -6,7 +6,12 @@ paths differ, pvverify must not have said `equivalent`; whenever pvverify says
 the model and the CPU disagree is a model bug. Failures print a ready-to-add
 corpus file. Seeded and bounded by default; the long profile:
 
-    PVVERIFY_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -m slow tests/test_soundness_fuzz.py
+    PVVERIFY_FUZZ_EXAMPLES=100000 PVVERIFY_FUZZ_SECONDS=1800 PVVERIFY_FUZZ_LOG=fuzz.log \
+        .venv/bin/python -m pytest -m slow tests/test_soundness_fuzz.py
+
+PVVERIFY_FUZZ_SECONDS bounds the run's wall time (examples after it pass
+without work); PVVERIFY_FUZZ_LOG appends one line per judged example (the
+verdict and how many CPU states were compared), for the record of a run.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +38,9 @@ from pvverify.program import build
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG = int(os.environ.get("PVVERIFY_FUZZ_EXAMPLES", "0"))
+LONG_SECONDS = float(os.environ.get("PVVERIFY_FUZZ_SECONDS", "inf"))
+LOG = os.environ.get("PVVERIFY_FUZZ_LOG")
+_START = time.monotonic()
 
 POOL = {
     "x86_64": ["cli", "sti", "pushfq\npopq %rax", "pushq %rdi\npopfq", "movq %cr2, %rax",
@@ -166,6 +175,7 @@ def _fuzz(d: dict, data) -> None:
     assert "model and CPU disagree" not in res.reason, \
         f"model bug:\n{res.reason}\n--- corpus file ---\n{to_toml(d, 'not-equivalent')}"
     if res.verdict != "equivalent":
+        _log(res.verdict, 0)
         return
     arch = ARCHES[d["arch"]]
     for _ in range(4):
@@ -173,6 +183,13 @@ def _fuzz(d: dict, data) -> None:
         diffs = cpu_differs(ob, arch, state)
         assert not diffs, (f"UNSOUND: pvverify said equivalent but the CPU shows {diffs[0]}\n"
                            f"--- corpus file ---\n{to_toml(d, 'not-equivalent')}")
+    _log(res.verdict, 4)
+
+
+def _log(verdict: str, states_compared: int) -> None:
+    if LOG:
+        with open(LOG, "a") as f:
+            f.write(f"{time.monotonic() - _START:.1f} {verdict} {states_compared}\n")
 
 
 @seed(20261125)
@@ -186,4 +203,6 @@ def test_no_unsound_verdict(d, data):
 @settings(max_examples=max(LONG, 2000), deadline=None, suppress_health_check=list(HealthCheck))
 @given(d=mutants(), data=st.data())
 def test_no_unsound_verdict_long(d, data):
+    if time.monotonic() - _START > LONG_SECONDS:
+        return
     _fuzz(d, data)
