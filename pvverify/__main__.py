@@ -1,5 +1,5 @@
 import sys
 
-from pvverify.cli import main
+from pvverify.cli import run
 
-sys.exit(main())
+sys.exit(run())

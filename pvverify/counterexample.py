@@ -123,15 +123,21 @@ def describe(ref: Refutation, arch_bits: int) -> Counterexample:
     m = ref.model
     ob = first_difference(ref)
     name = ob.name
+    shown = _fmt(m, ob.original), _fmt(m, ob.replacement)
     if ob.kind == "memory" and ob.address is not None:
         name = f"memory byte at {_ev(m, ob.address):#x}"
+        if ob.stored is not None and shown[0] == shown[1]:
+            # same value, different footprint: say which path stored the byte
+            how = ["stored" if z3.is_true(m.eval(s, model_completion=True)) else "not stored"
+                   for s in ob.stored]
+            shown = f"{shown[0]} ({how[0]})", f"{shown[1]} ({how[1]})"
     elif ob.kind == "msr":
         name = f"MSR {_ev(m, z3.BitVec('differing_msr', 32)):#x}"
     exprs = [ob.diff, *ref.original.cond, *ref.replacement.cond]
     return Counterexample(
         observable=name,
-        original=_fmt(m, ob.original),
-        replacement=_fmt(m, ob.replacement),
+        original=shown[0],
+        replacement=shown[1],
         inputs=_inputs_of(m, exprs, arch_bits),
         original_listing=ref.original.listing,
         replacement_listing=ref.replacement.listing,

@@ -47,6 +47,7 @@ class Observable:
     replacement: z3.ExprRef | str
     kind: str = "value"  # value | memory | msr | trace | exit
     address: z3.BitVecRef | None = None  # for memory: the byte compared
+    stored: tuple[z3.BoolRef, z3.BoolRef] | None = None  # for memory: did each path store it
 
 
 def _bytes_of(v: z3.BitVecRef, idx: frozenset[int]) -> z3.BitVecRef | None:
@@ -66,12 +67,16 @@ def dead(k: z3.BitVecRef, sp0: z3.BitVecRef) -> z3.BoolRef:
 
 
 def mentions(e: z3.ExprRef, name: str, memo: dict[int, bool] | None = None) -> bool:
-    """Does e contain the input constant `name`?"""
+    """Does e compute from the input constant `name`? A byte of the initial
+    memory does not, whatever address it was read from: it is a value the
+    caller stored, and the caller holds no pointer into the dead stack."""
     memo = {} if memo is None else memo
     key = e.get_id()
     if key in memo:
         return memo[key]
-    if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+    if z3.is_select(e):
+        hit = False
+    elif z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
         hit = e.decl().name() == name
     else:
         hit = any(mentions(c, name, memo) for c in e.children())
@@ -228,7 +233,7 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
         a, b = o.read_byte(w), r.read_byte(w)
         wa, wb = _written(o, w), _written(r, w)
         diff = z3.And(live, z3.Or(a != b, wa != wb))
-        obs.append(Observable("memory", diff, a, b, "memory", address=w))
+        obs.append(Observable("memory", diff, a, b, "memory", address=w, stored=(wa, wb)))
     return obs
 
 
