@@ -9,7 +9,7 @@ import pytest
 
 from pvverify.arch import I386, X86_64
 from pvverify.elf import open_image
-from pvverify.optable import from_dwarf
+from pvverify.optable import builtin, from_dwarf
 
 # The shape of Linux's struct paravirt_patch_template: op groups, callee-save
 # members (whose `void *func` hides the prototype), typedef'd and bool types.
@@ -85,3 +85,20 @@ def test_no_dwarf_is_none(tmp_path):
     subprocess.run(["as", "--64", "-o", tmp_path / "a.o", src], check=True)
     subprocess.run(["ld", "-o", tmp_path / "a", tmp_path / "a.o"], check=True)
     assert from_dwarf(str(tmp_path / "a"), X86_64, [0x401000]) is None
+
+
+@pytest.mark.parametrize(("series", "arch", "slots"), [("6.1", X86_64, 84), ("6.1", I386, 13),
+                                                        ("6.12", X86_64, 83)])
+def test_builtin_tables(series, arch, slots):
+    """Captured from Debian's debug kernels (6.1.0-50 amd64 and 686-pae, 6.12.117
+    amd64); from_dwarf gives the same tables on those binaries."""
+    table = builtin(series, arch)
+    assert table is not None and len(table) == slots
+    save_fl = next(op for op in table.values() if op.name == "irq.save_fl") if arch.bits == 64 else None
+    if save_fl is not None:
+        assert (save_fl.convention, save_fl.returns) == ("pv-callee-save", "u64")
+    unlock = next(op for op in table.values() if op.name == "lock.queued_spin_unlock")
+    assert unlock.convention == "pv-callee-save" and unlock.returns == "void"
+    assert all(op.source == f"builtin {series}" for op in table.values()
+               if "strictest" not in op.source)
+    assert builtin("5.10", arch) is None
