@@ -23,7 +23,7 @@ from pvverify.arch import (
     SYSTEM_FLAGS,
 )
 from pvverify.conventions import ReturnSlot
-from pvverify.machine import ConcreteState, Outcome
+from pvverify.machine import DEBUG_REGS, ConcreteState, Outcome
 from pvverify.observe import DEAD_STACK, Observable
 from pvverify.program import SitePair
 from pvverify.prove import Refutation
@@ -48,6 +48,8 @@ def concrete_inputs(model: z3.ModelRef, inputs: Inputs, pair: SitePair,
     for cr in CONTROL_REGS:
         if cr.upper() in layout.by_name:
             st.cr[cr] = _ev(model, z3.BitVec(cr.upper(), 8 * layout.by_name[cr.upper()][1]))
+    for dr in DEBUG_REGS:
+        st.dr[dr] = _ev(model, z3.BitVec(dr.upper(), arch.bits))
     st.msrs[MSR_FS_BASE] = _ev(model, z3.BitVec("FS_OFFSET", arch.bits))
     st.msrs[MSR_GS_BASE] = _ev(model, z3.BitVec("GS_OFFSET", arch.bits))
     st.msrs[MSR_KERNEL_GS_BASE] = _ev(model, inputs.kernel_gs_base)
@@ -158,12 +160,13 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
     if d["exit"] == "exit":
         d["exit address"] = out.exit_pc
     d["side effects"] = [(e.kind, *e.args) for e in out.trace]
-    for slot in returns:
+    context = not d["exit"].startswith(("fault", "trap"))  # see observe.faulted
+    for slot in returns if context else ():
         v = s.regs.get(slot.reg, 0)
         d[f"return value in {slot.reg}"] = tuple((v >> (8 * i)) & 0xFF for i in sorted(slot.observed))
     elsewhere = d["exit"].startswith("left-kernel") or (
         d["exit"] == "exit" and site_exit is not None and out.exit_pc != site_exit)
-    for g in arch_gprs:
+    for g in arch_gprs if context else ():
         if g in clobbers and g != sp and not elsewhere:
             continue
         d[g] = s.regs.get(g)
@@ -174,6 +177,8 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
         d[f.upper()] = s.flags.get(f)
     for cr in CONTROL_REGS:
         d[cr] = s.cr.get(cr)
+    for dr in DEBUG_REGS:  # named as observe.collect names written registers
+        d[dr.upper()] = s.debug_register(dr)
     d["FS base"] = s.msrs.get(MSR_FS_BASE)
     d["GS base"] = s.msrs.get(MSR_GS_BASE)
     d["swapped GS base (KERNEL_GS_BASE)"] = s.msrs.get(MSR_KERNEL_GS_BASE)
@@ -235,5 +240,6 @@ def state_json(st: ConcreteState) -> dict:
     d["msrs"] = {hex(a): hex(v) for a, v in sorted(st.msrs.items())}
     d["regs"] = {k: hex(v) for k, v in st.regs.items()}
     d["cr"] = {k: hex(v) for k, v in st.cr.items()}
+    d["dr"] = {k: hex(v) for k, v in st.dr.items()}
     d["cpuid"] = {f"{a:#x},{b:#x}": [hex(x) for x in v] for (a, b), v in st.cpuid.items()}
     return d

@@ -19,7 +19,7 @@ from pvverify.arch import (
     Arch,
 )
 from pvverify.lift import Explorer, Limits
-from pvverify.machine import ConcreteState, Event, Outcome
+from pvverify.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 from pvverify.program import Program, Region
 from pvverify.semantics.msr import read_msr
 from pvverify.semantics.state import Inputs, PathState
@@ -37,6 +37,8 @@ def pin(inputs: Inputs, st: ConcreteState, port_reads: int = 8) -> list[z3.BoolR
     for cr in CONTROL_REGS:
         if cr.upper() in layout.by_name:
             eqs.append(z3.BitVec(cr.upper(), 8 * layout.by_name[cr.upper()][1]) == st.cr.get(cr, 0))
+    for dr in DEBUG_REGS:
+        eqs.append(z3.BitVec(dr.upper(), arch.bits) == st.debug_register(dr) & arch.mask)
     mask = arch.mask
     eqs.append(z3.BitVec("FS_OFFSET", arch.bits) == st.msrs.get(MSR_FS_BASE, st.msr_default) & mask)
     eqs.append(z3.BitVec("GS_OFFSET", arch.bits) == st.msrs.get(MSR_GS_BASE, st.msr_default) & mask)
@@ -92,6 +94,8 @@ def _outcome(m: z3.ModelRef, inputs: Inputs, p: PathState, st: ConcreteState) ->
     for cr in CONTROL_REGS:
         if cr.upper() in inputs.layout.by_name:
             out.cr[cr] = ev(p.reg(cr))
+    for dr in DEBUG_REGS:
+        out.dr[dr] = ev(p.reg(dr))
     idx = set(st.msrs) | {ev(e.args[0]) for e in p.trace if e.kind == "wrmsr"}
     for i in idx:
         out.msrs[i] = ev(read_msr(p, z3.BitVecVal(i, 32)))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+DEBUG_REGS = ("dr0", "dr1", "dr2", "dr3", "dr6", "dr7")
+DR_RESET = {"dr6": 0xFFFF0FF0, "dr7": 0x400}  # SDM 18.2: values after reset
+
 
 @dataclass
 class ConcreteState:
@@ -23,6 +26,7 @@ class ConcreteState:
     regs: dict[str, int] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
     cr: dict[str, int] = field(default_factory=dict)
+    dr: dict[str, int] = field(default_factory=dict)  # dr0-dr3, dr6, dr7 (DEBUG_REGS)
     msrs: dict[int, int] = field(default_factory=dict)
     msr_default: int = 0
     memory: dict[int, int] = field(default_factory=dict)
@@ -31,6 +35,10 @@ class ConcreteState:
     port_input_default: int = 0
     cpuid: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
     cpuid_default: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    def debug_register(self, name: str) -> int:
+        """DRn, with the processor's reset value where the state does not say."""
+        return self.dr.get(name, DR_RESET.get(name, 0))
 
     def read_mem(self, addr: int, size: int) -> int:
         """Little-endian read of `size` bytes."""

@@ -112,6 +112,16 @@ def _exit_desc(st: PathState) -> str:
     return st.end or "running"
 
 
+def faulted(o: PathState, r: PathState) -> bool:
+    """Both paths stop on the same exception. The interrupted context (the
+    registers, the stack pointer and the faulting address in the exception
+    frame) then differs by construction between a called and an inlined
+    sequence: the call pushed a return address and faults inside the callee.
+    What the two runs did to the machine (memory, system state, side effects,
+    flags) is still compared; the context is not."""
+    return o.end == r.end and o.end is not None and o.end.startswith(("fault", "trap"))
+
+
 def leaves_elsewhere(o: PathState, r: PathState, site_exit: int | None) -> z3.BoolRef | None:
     """When both paths stop somewhere other than the site's end (None: never)."""
     if o.end != r.end or o.end is None:
@@ -153,14 +163,13 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
                 else:
                     value(name, x, y)
 
-    # returned value, projected by type
-    for slot in returns:
+    # returned value, projected by type, and the preserved registers and stack
+    # pointer; not when both paths stop on the same exception (see faulted)
+    for slot in () if faulted(o, r) else returns:
         a, b = _bytes_of(o.reg(slot.reg), slot.observed), _bytes_of(r.reg(slot.reg), slot.observed)
         if a is not None:
             value(f"return value in {slot.reg}" + _bytes_label(slot), a, b)
-
-    # preserved registers and the stack pointer
-    for g in arch.gprs:
+    for g in () if faulted(o, r) else arch.gprs:
         if g in clobbers and g != arch.sp:
             continue
         value(g, o.reg(g), r.reg(g))

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pvverify.arch import FLAG_BITS, FLAG_WIDTH, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
-from pvverify.machine import ConcreteState, Event, Outcome
+from pvverify.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 
 PAGE = 0x1000
 # Without paging, unicorn's 64-bit mode treats a linear address as physical and
@@ -82,6 +82,7 @@ class _Run:
         self.written: set[int] = set()
         self.ports = 0
         self.crs = {"cr0": st.cr.get("cr0", 0), "cr4": st.cr.get("cr4", 0), "cr8": st.cr.get("cr8", 0)}
+        self.drs = {d: st.debug_register(d) & self.mask for d in DEBUG_REGS}
         self.msrs = dict(st.msrs)
         self.stop = "exit"
         self.exit_pc: int | None = None
@@ -236,6 +237,9 @@ class _Run:
         if mn == "mov" and any(o.type == 1 and ins.reg_name(o.reg) in ("cr0", "cr4", "cr8")
                                for o in ins.operands):
             handler = self._mov_cr04
+        elif mn == "mov" and any(o.type == 1 and ins.reg_name(o.reg).startswith("dr")
+                                 for o in ins.operands):
+            handler = self._mov_dr
         elif mn == "mov" and ins.operands and ins.operands[0].type == 1 \
                 and ins.reg_name(ins.operands[0].reg) == "cr3":
             self.trace.append(Event("cr3", (self.read_reg(ins.reg_name(ins.operands[1].reg)),)))
@@ -273,6 +277,61 @@ class _Run:
         else:
             self.write_reg(dst, self.crs[src])
         self.skip(ins)
+
+    def _mov_dr(self, ins) -> None:
+        # Debug registers live in a shadow, moved by the SDM's rules: QEMU
+        # drops DR6/DR7 bits 63:32 instead of raising #GP, has no DR7.GD
+        # general-detect #DB, and forces DR6 bits that some processors keep.
+        dst, src = (ins.reg_name(o.reg) for o in ins.operands)
+        n = int((dst if dst.startswith("dr") else src)[2:])
+        if n in (4, 5):
+            if self.crs["cr4"] & 0x8:  # CR4.DE
+                self.fault = "fault:#UD"
+                self.uc.emu_stop()
+                return
+            n += 2
+        if self.drs["dr7"] & (1 << 13):  # DR7.GD
+            self.fault = "fault:#DB"
+            self.uc.emu_stop()
+            return
+        if dst.startswith("dr"):
+            v = self.read_reg(src) & self.mask
+            if self.arch.bits == 64 and n in (6, 7) and v >> 32:
+                self.fault = "fault:#GP"
+                self.uc.emu_stop()
+                return
+            if n == 6:
+                v = (v | 0xFFFE07F0) & ~0x1000
+            elif n == 7:
+                v |= 0x400
+            self.drs[f"dr{n}"] = v
+        else:
+            self.write_reg(dst, self.drs[f"dr{n}"])
+        self.skip(ins)
+
+    def _pushf(self, ins, size: int) -> None:
+        # unicorn 2.1.4 with both a code and a memory-write hook (as here) loses
+        # the lazily computed arithmetic flags after a PUSHF: the next PUSHF
+        # pushes 0x2 (found by the soundness fuzz). So PUSHF is done here, by
+        # the SDM: the EFLAGS image with RF and VM cleared, `size` bytes.
+        sp_reg = "rsp" if self.arch.bits == 64 else "esp"
+        image = self.uc.reg_read(self.U.UC_X86_REG_EFLAGS) & ~((1 << 16) | (1 << 17))
+        sp = (self.read_reg(sp_reg) - size) & self.mask
+        for a in {sp & ~(PAGE - 1), (sp + size - 1) & ~(PAGE - 1)}:
+            self.map_page(a & self.mask)
+        self.uc.mem_write(self.phys(sp), (image & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+        self.written.update((sp + i) & self.mask for i in range(size))
+        self.write_reg(sp_reg, sp)
+        self.skip(ins)
+
+    def _i_pushfq(self, ins) -> None:
+        self._pushf(ins, 8)
+
+    def _i_pushfd(self, ins) -> None:
+        self._pushf(ins, 4)
+
+    def _i_pushf(self, ins) -> None:
+        self._pushf(ins, 2)
 
     def _i_clts(self, ins) -> None:
         self.crs["cr0"] &= ~0x8
@@ -408,6 +467,7 @@ class _Run:
         else:
             out.cr["cr8"] = st.cr.get("cr8", 0)
         out.msrs = dict(self.msrs)
+        out.dr = dict(self.drs)
         if self.arch.bits == 64:
             for m in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE):
                 out.msrs[m] = uc.msr_read(m)

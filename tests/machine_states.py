@@ -46,8 +46,13 @@ def states(draw, arch: Arch, any_df: bool = False) -> ConcreteState:
     memory.update({DATA[bits] + i: draw(st.integers(0, 255)) for i in range(0, 80)})
     cr = {"cr0": draw(word), "cr4": draw(word), "cr2": draw(word), "cr3": draw(word) & ~0xFFF,
           "cr8": draw(st.integers(0, 15))}
+    # debug registers: addresses, and DR6/DR7 as a CPU holds them (fixed bits
+    # set), DR7.GD (general detect) set in about one state of four
+    dr = {f"dr{i}": draw(word) for i in range(4)}
+    dr["dr6"] = draw(st.integers(0, 0xFFFFFFFF)) | 0xFFFE07F0
+    dr["dr7"] = (draw(st.integers(0, 0xFFFF)) | 0x400) & ~(0 if draw(st.integers(0, 3)) == 0 else 1 << 13)
     return ConcreteState(
-        regs=regs, flags=flags, cr=cr, msrs=msrs, memory=memory,
+        regs=regs, flags=flags, cr=cr, dr=dr, msrs=msrs, memory=memory,
         port_inputs=[draw(st.integers(0, 0xFFFFFFFF)) for _ in range(2)],
         cpuid={(regs["rax" if bits == 64 else "eax"] & 0xFFFFFFFF,
                 regs["rcx" if bits == 64 else "ecx"] & 0xFFFFFFFF): (1, 2, 3, 4)},

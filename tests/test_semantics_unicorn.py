@@ -17,7 +17,7 @@ from machine_states import CODE, FREE_FLAGS, states
 from pvverify.arch import I386, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, X86_64, Arch
 from pvverify.assemble import assemble
 from pvverify.evaluate import run_model
-from pvverify.machine import ConcreteState, Outcome
+from pvverify.machine import DEBUG_REGS, ConcreteState, Outcome
 from pvverify.oracle import run as run_cpu
 
 # Flags the SDM leaves undefined after these instructions (their "Flags
@@ -59,6 +59,9 @@ def _compare(arch: Arch, model: Outcome, cpu: Outcome, text: str) -> None:
         if cr in model.state.cr and cr in cpu.state.cr and not (cr == "cr8" and arch.bits == 32):
             assert model.state.cr[cr] == cpu.state.cr[cr], \
                 f"{where}: {cr} model {model.state.cr[cr]:#x} cpu {cpu.state.cr[cr]:#x}"
+    for dr in DEBUG_REGS:
+        assert model.state.debug_register(dr) == cpu.state.debug_register(dr), \
+            f"{where}: {dr} model {model.state.debug_register(dr):#x} cpu {cpu.state.debug_register(dr):#x}"
     for i in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, 0x10):
         if arch.bits == 32 and i != 0x10:
             continue
@@ -91,12 +94,16 @@ SYSTEM_64 = [
     "movl $0xc0000100, %ecx\nwrmsr\nmovq %fs:0, %rbx", "cpuid", "wbinvd", "invd", "invlpg (%rdi)",
     "hlt", "sti\nhlt", "sti\nnop\nhlt", "cli\nsti\nhlt", "lfence\nsfence\nmfence\npause",
     "inb $0x60, %al", "inl %dx, %eax", "outb %al, $0x80", "outw %ax, %dx",
+    "movq %rsi, %dr0\nmovq %dr0, %rax", "movq %dr3, %rax", "movq %rsi, %dr7\nmovq %dr7, %rax",
+    "movl %esi, %esi\nmovq %rsi, %dr7\nmovq %dr7, %rax", "movl %esi, %esi\nmovq %rsi, %dr6\nmovq %dr6, %rbx",
+    "movq %dr4, %rax", "movl %esi, %esi\nmovq %rsi, %dr5\nmovq %dr7, %rcx",
 ]
 SYSTEM_32 = [
     "cli", "sti", "pushfl\npopl %eax", "pushl %edx\npopfl", "stac", "clac",
     "movl %cr2, %eax", "movl %cr3, %eax", "movl %edx, %cr2", "movl %cr0, %eax", "clts",
     "movl $0x10, %ecx\nrdmsr", "movl $0x10, %ecx\nwrmsr", "cpuid", "wbinvd", "invd",
     "invlpg (%eax)", "hlt", "sti\nhlt", "sti\nnop\nhlt", "inb $0x60, %al", "outl %eax, %dx",
+    "movl %edx, %dr7\nmovl %dr7, %ebx", "movl %edx, %dr6\nmovl %dr4, %ebx", "movl %edx, %dr1",
 ]
 # Ordinary instructions whose flags (AF included) pushf exposes.
 ORDINARY_64 = [
@@ -110,11 +117,13 @@ ORDINARY_64 = [
     "movsbq %bl, %rax", "cmovzq %rsi, %rbx", "setc %al", "btsq $5, %rbx", "cqto",
     "shlq $3, %rbx\nsetc %al", "sarl $1, %ebx\nseto %al", "rorq $7, %rbx", "xchgq %rbx, (%rdi)",
     "pushq %rbx\npopq %rcx", "cld\nstd", "lahf", "sahf\npushfq\npopq %rcx",
+    # two PUSHFs in a row: unicorn's own PUSHF loses the flags the second time
+    "addq %rsi, %rbx\npushfq\npopq %rcx\npushfq\npopq %rax", "addw %si, %bx\npushfw\npushfq\npopq %rax",
 ]
 ORDINARY_32 = [
     "addl %edx, %ecx\npushfl\npopl %ebx", "subl %edx, %ecx\npushfl\npopl %ebx",
     "movl 4(%esp), %ebx", "movl %ecx, (%eax)", "movw %cx, (%eax)", "leal 4(%eax,%ecx,2), %ebx",
-    "cltd", "imull %ecx", "mull %edx",
+    "cltd", "imull %ecx", "mull %edx", "addl %edx, %ecx\npushfl\npopl %ebx\npushfl\npopl %esi",
 ]
 
 CASES = ([(X86_64, t) for t in SYSTEM_64 + ORDINARY_64]

@@ -75,9 +75,8 @@ def step(
     mn = ins.mnemonic
     if control.is_control_move(ins):
         results: list[tuple[PathState, z3.BitVecRef]] = []
-        fault = control.write_fault(st, ins)
-        if fault is not None:
-            st = _fork_fault(st, fault, "fault:#GP", fallthrough, feasible, results)
+        for fault, end in control.faults(st, ins):
+            st = _fork_fault(st, fault, end, fallthrough, feasible, results)
             if st is None:
                 return results
         control.mov_cr(st, ins)
