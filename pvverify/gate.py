@@ -147,8 +147,10 @@ def _cs(arch: Arch) -> capstone.Cs:
 class Targets:
     """Function bytes as the booted kernel runs them, and the functions they reach."""
 
-    def __init__(self, img: Image, arch: Arch) -> None:
+    def __init__(self, img: Image, arch: Arch, table: tuple[int, int] = (0, 0)) -> None:
         self.img, self.arch, self.md = img, arch, _cs(arch)
+        self.table = table  # pv_ops [start, end): calls through it reach its initial targets
+        self.slots: dict[int, tuple[tuple[int, bytes], ...]] = {}
         fentry = img.symbol("__fentry__")
         self.fentry = fentry.value if fentry else None
         thunk = img.symbol("__x86_return_thunk")
@@ -213,6 +215,7 @@ class Targets:
         if addr in self._closure:
             return self._closure[addr]
         seen: dict[int, bytes] = {}
+        used: dict[int, bytes] = {}
         root = self.function(addr)
         work = [root] if root else []
         taken: list[int] = []
@@ -240,6 +243,11 @@ class Targets:
                 if ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL):
                     if op is not None and op.type == capstone.x86.X86_OP_IMM:
                         add(op.imm & self.arch.mask)
+                    elif op is not None and op.type == capstone.x86.X86_OP_MEM:
+                        slot = self._table_slot(ins, op)
+                        if slot is not None:
+                            used[slot[0]] = slot[1]
+                            add(int.from_bytes(slot[1], "little"))
                 elif ins.mnemonic in ("lea", "mov") and len(ins.operands) == 2:
                     src = ins.operands[1]
                     dest = None
@@ -251,33 +259,28 @@ class Targets:
                     if f is not None and f[0] == dest:
                         taken.append(dest)
         self._closure[addr] = tuple(sorted(seen.items()))
+        self.slots[addr] = tuple(sorted(used.items()))
         return self._closure[addr]
-        seen: dict[int, bytes] = {}
-        root = self.function(addr)
-        work = [root] if root else []
-        covered = [(addr, addr + len(root[1]))] if root else []
-        while work and len(seen) < MAX_CALLEES:
-            start, data = work.pop()
-            for ins in self.md.disasm(data, start):
-                if ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL):
-                    op = ins.operands[0] if ins.operands else None
-                    if op is None or op.type != capstone.x86.X86_OP_IMM:
-                        continue
-                    dest = op.imm & self.arch.mask
-                    if any(lo <= dest < hi for lo, hi in covered) or dest in self._stubs \
-                            or dest == self.fentry:
-                        continue
-                    f = self.img.function_at(dest)
-                    if f is None or not f[1]:
-                        continue
-                    fn = self.function(f[0])
-                    if fn is None:
-                        continue
-                    seen[f[0]] = fn[1]
-                    covered.append((f[0], f[0] + len(fn[1])))
-                    work.append(fn)
-        self._closure[addr] = tuple(sorted(seen.items()))
-        return self._closure[addr]
+
+    def _table_slot(self, ins: capstone.CsInsn, op) -> tuple[int, bytes] | None:
+        """The ops-table slot a `call *pv_ops+N` reads, with its initial contents: a
+        nested paravirt call in a native function, which the patcher turns into a
+        call to that same initial target."""
+        m = op.mem
+        if m.index != 0 or m.segment != 0:
+            return None
+        if m.base == capstone.x86.X86_REG_RIP:
+            where = (ins.address + ins.size + m.disp) & self.arch.mask
+        elif m.base == 0:
+            where = m.disp & self.arch.mask
+        else:
+            return None
+        lo, hi = self.table
+        w = self.arch.width
+        if not (lo <= where and where + w <= hi and (where - lo) % w == 0):
+            return None
+        data = self.img.read(where, w)
+        return (where, data) if data is not None else None
 
 
 def _position_free(arch: Arch, md: capstone.Cs, code: bytes, at: int) -> bool:
@@ -318,7 +321,8 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
         returns=parse_ctype(op.returns, width), args=tuple(parse_ctype(a, width) for a in op.args),
         site_length=o.length, target=CodeSpec(hex=fn[1].hex()), replacement=CodeSpec(hex=repl.hex()),
         address=site, target_address=target, slot=slot_addr,
-        regions=targets.callees(target), return_thunks=targets.thunks,
+        regions=targets.callees(target), slots=targets.slots.get(target, ()),
+        return_thunks=targets.thunks,
         indirect_thunks=targets.retpolines, unloaded=targets.code_ranges, source=b.path,
     )
 
@@ -443,7 +447,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     meta: dict = {"binaries": []}
     for path in a.binaries:
         b = read_binary(path, vm, cache)
-        targets = Targets(b.code, b.arch)
+        targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
         canon = canonical_site(b.code)
         md = _cs(b.arch)
         sources = Counter(op.source.split(";")[0] for op in b.table.values())

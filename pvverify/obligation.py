@@ -67,6 +67,9 @@ class Obligation:
     # address ranges [lo, hi) that hold code not loaded into `regions` (gate): a
     # path that continues there is unknown, not a departure to foreign code
     unloaded: tuple[tuple[int, int], ...] = ()
+    # other ops-table slots the target's code calls through, with their initial
+    # contents (gate): (address, bytes), preset like the site's own slot
+    slots: tuple[tuple[int, bytes], ...] = ()
     assume: tuple[str, ...] = ()         # preconditions on the input state (assume.py)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -86,6 +89,8 @@ class Obligation:
             d["indirect_thunks"] = [list(t) for t in self.indirect_thunks]
         if self.unloaded:
             d["unloaded"] = [list(t) for t in self.unloaded]
+        if self.slots:
+            d["slots"] = [[a, b.hex()] for a, b in self.slots]
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 
 

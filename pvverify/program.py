@@ -152,5 +152,6 @@ def build(ob: Obligation) -> SitePair:
     un = tuple(ob.unloaded)
     original = Program(arch, site, exit_pc, (orig_site, *shared), thunks, ind, un)
     replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks, ind, un)
-    preset = ((slot, target.to_bytes(arch.width, "little")),)
+    preset = ((slot, target.to_bytes(arch.width, "little")),
+              *((a, b) for a, b in ob.slots if a != slot))
     return SitePair(arch, site, pad, original, replacement, call, rbytes, slot, target, preset)

@@ -3,7 +3,8 @@
 Each holds what the gate reads from a real vmlinux: `linux_banner`, a
 `pv_ops` table whose slots point at native functions (with `call __fentry__`
 at entry and `jmp __x86_return_thunk` returns, as Debian's kernels have
-them, and one body reached through a retpoline thunk), indirect-call sites
+them, one body reached through a retpoline thunk and one that makes a nested
+paravirt call through the table), indirect-call sites
 through the table, and `.parainstructions` / `.altinstructions` records in the
 6.1 or 6.12 layout.
 """
@@ -58,7 +59,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
              fn("native_irq_disable", " jmp irq_disable_tail"),
              fn("irq_disable_tail", " cli"),
              fn("native_irq_enable", retpoline_call),
-             fn("real_irq_enable", " sti"), fn("native_read_cr2", f" mov %cr2, {ax}"),
+             fn("real_irq_enable", " sti"), fn("native_read_cr2", f" call *{slot(SAVE_FL)}\n mov %cr2, {ax}"),
              ".globl _paravirt_nop\n.type _paravirt_nop,@function\n_paravirt_nop:\n "
              f"{ret}\n.size _paravirt_nop, .-_paravirt_nop",
              ".globl __fentry__\n.type __fentry__,@function\n__fentry__: ret\n.size __fentry__, 1",
