@@ -1,0 +1,21 @@
+; corpus/history/2.6.24-5.12-x86/x86_64-save_fl-pushfq-popq.toml: equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun TF () (_ BitVec 1))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x114 (bvsub RSP (_ bv8 64))))
+(let ((?x384 (bvadd ?x114 (_ bv8 64))))
+(let ((?x854 (bvsub ?x114 (_ bv8 64))))
+(let ((?x667 (bvadd ?x854 (_ bv8 64))))
+(let ((?x347 (bvadd ?x667 (_ bv8 64))))
+(let (($x664 (and (distinct ?x347 ?x384) true)))
+(let (($x828 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x623 (and (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (_ bv18446744071595622400 64)) (_ bv65536 64))) (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (bvadd (_ bv18446744071595622400 64) (_ bv7 64))) (_ bv65536 64))))))
+(let (($x434 (= TF (_ bv0 1))))
+(let (($x186 (= VM (_ bv0 1))))
+(let (($x2079 (= DF (_ bv0 1))))
+(and $x2079 $x186 $x434 $x623 (or $x828 $x664))))))))))))))
+(check-sat)

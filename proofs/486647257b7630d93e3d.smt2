@@ -1,0 +1,21 @@
+; corpus/history/5.13-altnot/5.13-x86_64-save_fl-pushf-pop.toml: equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun TF () (_ BitVec 1))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x195 (bvsub RSP (_ bv8 64))))
+(let ((?x453 (bvadd ?x195 (_ bv8 64))))
+(let ((?x625 (bvsub ?x195 (_ bv8 64))))
+(let ((?x874 (bvadd ?x625 (_ bv8 64))))
+(let ((?x628 (bvadd ?x874 (_ bv8 64))))
+(let (($x667 (and (distinct ?x628 ?x453) true)))
+(let (($x797 (and (distinct (_ bv18446744071578845191 64) (_ bv18446744071578845191 64)) true)))
+(let (($x616 (and (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (_ bv18446744071595622400 64)) (_ bv65536 64))) (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (bvadd (_ bv18446744071595622400 64) (_ bv7 64))) (_ bv65536 64))))))
+(let (($x866 (= TF (_ bv0 1))))
+(let (($x754 (= VM (_ bv0 1))))
+(let (($x141 (= DF (_ bv0 1))))
+(and $x141 $x754 $x866 $x616 (or $x797 $x667))))))))))))))
+(check-sat)

@@ -1,0 +1,18 @@
+; corpus/history/2.6.24-5.12-x86/x86_64-read_cr2.toml: equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun TF () (_ BitVec 1))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x111 (bvsub RSP (_ bv8 64))))
+(let ((?x26 (bvadd ?x111 (_ bv8 64))))
+(let (($x817 (and (distinct ?x26 RSP) true)))
+(let (($x543 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x856 (and (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (_ bv18446744071595622400 64)) (_ bv65536 64))) (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (bvadd (_ bv18446744071595622400 64) (_ bv7 64))) (_ bv65536 64))))))
+(let (($x476 (= TF (_ bv0 1))))
+(let (($x314 (= VM (_ bv0 1))))
+(let (($x371 (= DF (_ bv0 1))))
+(and $x371 $x314 $x476 $x856 (or $x543 $x817)))))))))))
+(check-sat)
