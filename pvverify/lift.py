@@ -216,7 +216,9 @@ class Explorer:
         if (ins is not None and ins.mnemonic.startswith("call") and pc != self.program.exit
                 and self.program.region_of(pc) is None):
             st.end = "stuck"
-            st.stuck = f"`{ins.text}` calls {pc:#x}, whose code is not available"
+            bound = any(lo <= pc < hi for lo, hi in self.program.unloaded)
+            why = "which was not loaded (callee bound)" if bound else "whose code is not available"
+            st.stuck = f"`{ins.text}` calls {pc:#x}, {why}"
             return [st]
         st.pc = pc
         return [st]
