@@ -383,6 +383,9 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout
             except (OSError, ValueError):
                 pass
         todo.append((key, ob, timeout))
+    # Longest first, so the slow ones (big callee closures) do not start last
+    # and leave the other workers idle at the end.
+    todo.sort(key=lambda item: -(sum(len(b) for _, b in item[1].regions) + len(item[1].target.hex or "")))
     done = 0
 
     def record(key: str, res: dict) -> None:

@@ -97,10 +97,17 @@ class Explorer:
         self.inputs = inputs
         self.assumptions = assumptions
         self.limits = limits
+        self.deadline = float("inf")  # set by run()
+
+    def _solver_ms(self) -> int:
+        """A query may use what is left of the exploration's time bound, no more:
+        one slow query must not carry exploration far past it."""
+        left = (self.deadline - time.monotonic()) * 1000
+        return int(max(1, min(self.limits.solver_ms, left)))
 
     def feasible(self, st: PathState) -> bool:
         s = z3.Solver()
-        s.set("timeout", self.limits.solver_ms)
+        s.set("timeout", self._solver_ms())
         s.add(*self.assumptions, *st.cond)
         return s.check() != z3.unsat  # `unknown` keeps the path: exploring more is sound
 
@@ -110,7 +117,7 @@ class Explorer:
         if z3.is_bv_value(npc):
             return npc.as_long()
         s = z3.Solver()
-        s.set("timeout", self.limits.solver_ms)
+        s.set("timeout", self._solver_ms())
         # Under the separation assumption the verdict rests on anyway, a store
         # through an argument pointer cannot have hit the return address.
         s.add(*self.assumptions, *st.cond, *separated(self.inputs.arch, list(st.accessed)))
@@ -123,7 +130,7 @@ class Explorer:
     def run(self, preset: tuple[tuple[int, bytes], ...]) -> list[PathState]:
         work = [initial_state(self.inputs, self.program, preset)]
         done: list[PathState] = []
-        deadline = time.monotonic() + self.limits.seconds
+        self.deadline = deadline = time.monotonic() + self.limits.seconds
         while work:
             if time.monotonic() > deadline:
                 raise PathBound(f"time bound: exploring took more than {self.limits.seconds:g} s")

@@ -85,6 +85,8 @@ class Inputs:
         )
         self.sp0 = z3.BitVec(arch.sp.upper(), bits)
         self._sp_memo: dict[int, tuple[z3.BitVecRef, bool]] = {}
+        self._dead_memo: dict[int, tuple[z3.BitVecRef, bool]] = {}
+        self._alias_memo: dict[tuple[int, int], tuple[z3.BitVecRef, z3.BitVecRef, bool | None]] = {}
 
     def container(self, c: Container) -> z3.BitVecRef:
         if c.name in FLAG_REGS:
@@ -105,11 +107,24 @@ class Inputs:
         return (self._in_dead_stack(a) and not self._from_sp(b)) or (
             self._in_dead_stack(b) and not self._from_sp(a))
 
+    def may_alias(self, a: z3.BitVecRef, b: z3.BitVecRef) -> bool | None:
+        """_may_alias, remembered: reads over the same writes repeat across the
+        path pairs the proof compares, and each answer costs a simplify."""
+        key = (a.get_id(), b.get_id())
+        hit = self._alias_memo.get(key)
+        if hit is None:
+            hit = self._alias_memo[key] = (a, b, _may_alias(a, b))  # refs keep ids valid
+        return hit[2]
+
     def _in_dead_stack(self, a: z3.BitVecRef) -> bool:
         from pvverify.observe import DEAD_STACK
 
-        d = z3.simplify(self.sp0 - a)
-        return z3.is_bv_value(d) and 1 <= d.as_long() <= DEAD_STACK
+        key = a.get_id()
+        hit = self._dead_memo.get(key)
+        if hit is None:
+            d = z3.simplify(self.sp0 - a)
+            hit = self._dead_memo[key] = (a, z3.is_bv_value(d) and 1 <= d.as_long() <= DEAD_STACK)
+        return hit[1]
 
     def _from_sp(self, a: z3.BitVecRef) -> bool:
         key = a.get_id()
@@ -180,6 +195,9 @@ class PathState:
     end: str | None = None               # None while running; see lift.run_paths
     exit_pc: z3.BitVecRef | None = None
     stuck: str | None = None             # reason, when the path hit something unmodelled
+    # read_byte results, keyed by address, `separate` and the number of writes
+    # so far (a finished path is read once per path pair it is compared in)
+    _reads: dict = field(default_factory=dict, repr=False)
 
     def fork(self) -> PathState:
         return PathState(
@@ -247,15 +265,20 @@ class PathState:
         """The byte at addr. `separate`: addr is an access of some path, so the
         separation assumption covers it (observe.separation); an evaluator
         reading arbitrary concrete addresses passes False."""
+        key = (addr.get_id(), separate, len(self.mem_writes))
+        hit = self._reads.get(key)
+        if hit is not None and hit[0].eq(addr):
+            return hit[1]
         value = z3.Select(self.mem, addr)
         for waddr, wval in self.mem_writes:
-            alias = _may_alias(addr, waddr)
+            alias = self.inputs.may_alias(addr, waddr)
             if alias is None and separate and self.inputs.apart(addr, waddr):
                 alias = False
             if alias is True:
                 value = wval
             elif alias is None:
                 value = z3.If(addr == waddr, wval, value)
+        self._reads[key] = (addr, value)
         return value
 
     def load(self, addr: z3.BitVecRef, size: int) -> z3.BitVecRef:
