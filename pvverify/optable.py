@@ -20,11 +20,16 @@ from paravirt.h (CALLEE_SAVE_RETURNS below).
 
 from __future__ import annotations
 
+import mmap
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from importlib import resources
+
+from elftools.common.exceptions import ELFError as PyElfError
+from elftools.dwarf.dwarfinfo import DebugSectionDescriptor
+from elftools.elf.elffile import ELFFile
 
 from pvverify.arch import Arch
 
@@ -126,12 +131,10 @@ def from_dwarf(path: str, arch: Arch, sites: list[int]) -> dict[int, Op] | None:
     full `struct paravirt_patch_template`; the smallest such unit is parsed,
     found through `.debug_aranges` without reading the rest of DWARF. None
     when the binary has no DWARF or no aranges (the caller then asks gdb)."""
-    from elftools.common.exceptions import ELFError as PyElfError
-    from elftools.elf.elffile import ELFFile
 
     try:
-        with open(path, "rb") as f:
-            elf = ELFFile(f)
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            elf = _MappedDwarf(f, mm)
             if not elf.has_dwarf_info():
                 return None
             dwarf = elf.get_dwarf_info(relocate_dwarf_sections=elf["e_type"] == "ET_REL")
@@ -148,6 +151,46 @@ def from_dwarf(path: str, arch: Arch, sites: list[int]) -> dict[int, Op] | None:
     except (OSError, PyElfError, KeyError, ValueError, AttributeError, IndexError):
         return None
     return None
+
+
+class _Window:
+    """A read-only file over [start, start + size) of a mapping: what pyelftools
+    reads a DWARF section through (read, seek, tell), without copying it."""
+
+    def __init__(self, mm: mmap.mmap, start: int, size: int) -> None:
+        self.mm, self.start, self.size, self.pos = mm, start, size, 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = self.size if n is None or n < 0 else min(self.size, self.pos + n)
+        data = self.mm[self.start + self.pos:self.start + end] if end > self.pos else b""
+        self.pos = max(self.pos, end)
+        return data
+
+    def seek(self, off: int, whence: int = 0) -> int:
+        self.pos = off if whence == 0 else self.pos + off if whence == 1 else self.size + off
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+
+class _MappedDwarf(ELFFile):
+    """ELFFile whose uncompressed, unrelocated DWARF sections are windows onto the
+    mapped file: pyelftools would otherwise copy every section (a 220 MB
+    .debug_info) to parse the one unit that holds the ops table."""
+
+    def __init__(self, stream, mm: mmap.mmap) -> None:
+        super().__init__(stream)
+        self._mm = mm
+
+    def _read_dwarf_section(self, section, relocate_dwarf_sections: bool):
+        compressed = section["sh_flags"] & 0x800  # SHF_COMPRESSED
+        if compressed or self.has_phantom_bytes() or relocate_dwarf_sections:
+            return super()._read_dwarf_section(section, relocate_dwarf_sections)
+        return DebugSectionDescriptor(
+            stream=_Window(self._mm, section["sh_offset"], section["sh_size"]),
+            name=section.name, global_offset=section["sh_offset"],
+            size=section["sh_size"], address=section["sh_addr"])
 
 
 def _name(die) -> str | None:
