@@ -200,7 +200,9 @@ class Targets:
         boot_cpu_data, which is what the patched jump would have decided)."""
         if not self.img.executable(addr):
             return None
-        data = next((d for n in (FRAGMENT, 32, 16) if (d := self.img.read(addr, n))), b"")
+        end = min((s.addr + s.size for s in self.img.sections
+                   if s.flags & SHF_EXECINSTR and s.addr <= addr < s.addr + s.size), default=addr)
+        data = self.img.read(addr, min(FRAGMENT, end - addr)) or b""
         end = 0
         for ins in self.md.disasm(data, addr):
             end = ins.address + ins.size - addr

@@ -3,8 +3,8 @@
 Each holds what the gate reads from a real vmlinux: `linux_banner`, a
 `pv_ops` table whose slots point at native functions (with `call __fentry__`
 at entry and `jmp __x86_return_thunk` returns, as Debian's kernels have
-them, one body reached through a retpoline thunk and one that makes a nested
-paravirt call through the table), indirect-call sites
+them, one body reached through a retpoline thunk, one that makes a nested
+paravirt call through the table, one that jumps into `.altinstr_aux`), indirect-call sites
 through the table, and `.parainstructions` / `.altinstructions` records in the
 6.1 or 6.12 layout.
 """
@@ -55,7 +55,9 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     for label, n in sites:
         text.append(f"{label}: call *{slot(n)}\n .byte 0x90, 0x90")
     text.append(" hlt")
-    text += [fn("native_save_fl", f" {pushf}\n {pop} {ax}"),
+    # native_save_fl tests a feature bit the way static_cpu_has() does before
+    # alternatives run: a jump into .altinstr_aux, code outside any function symbol
+    text += [fn("native_save_fl", f" {pushf}\n {pop} {ax}\n jmp save_fl_aux\nsave_fl_back:"),
              fn("native_irq_disable", " jmp irq_disable_tail"),
              fn("irq_disable_tail", " cli"),
              fn("native_irq_enable", retpoline_call),
@@ -75,7 +77,8 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
         data.append(".section .parainstructions,\"a\"")
         for label, n in sites:
             data.append(f" {q} {label}\n .byte {n}, 8" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
-    repl = [".section .altinstr_replacement,\"ax\""]
+    repl = [".section .altinstr_aux,\"ax\"", "save_fl_aux: testb $1, linux_banner\n jnz save_fl_back\n"
+            " jmp save_fl_back", ".section .altinstr_replacement,\"ax\""]
     data.append(".section .altinstructions,\"a\"")
     for i, a in enumerate(alts):
         repl.append(f"r{i}: {a.replacement}\nr{i}_end:")
