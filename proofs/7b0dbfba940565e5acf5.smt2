@@ -7,8 +7,8 @@
 (declare-fun DF () (_ BitVec 1))
 (assert
  (let ((?x86 (bvsub ESP (_ bv4 32))))
-(let ((?x111 (bvadd ?x86 (_ bv4 32))))
-(let (($x261 (and (distinct ?x111 ESP) true)))
+(let ((?x143 (bvadd ?x86 (_ bv4 32))))
+(let (($x261 (and (distinct ?x143 ESP) true)))
 (let (($x596 (and (distinct (_ bv3238002694 32) (_ bv3238002694 32)) true)))
 (let (($x275 (and (not (bvult (bvsub (bvsub ESP (_ bv1 32)) (_ bv3254779904 32)) (_ bv65536 32))) (not (bvult (bvsub (bvsub ESP (_ bv1 32)) (bvadd (_ bv3254779904 32) (_ bv3 32))) (_ bv65536 32))))))
 (let (($x12 (= TF (_ bv0 1))))
