@@ -26,7 +26,7 @@ from pathlib import Path
 
 import capstone
 
-from pvverify import __version__
+from pvverify import __version__, dwarf
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.ctype import parse_ctype
 from pvverify.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
@@ -36,6 +36,7 @@ from pvverify.sites import (
     LayoutError,
     OpsTable,
     Outcome,
+    RecordShape,
     alt_outcomes,
     kernel_version,
     layout_for,
@@ -101,6 +102,25 @@ def _dwarf(path: str, img: Image, arch: Arch, cache: Path | None,
     return table
 
 
+def _record_shapes(img: Image, cache: Path | None) -> dict[str, RecordShape] | None:
+    """struct alt_instr and paravirt_patch_site as the binary's DWARF lays them out,
+    from the unit of the code that applies them (cached like the ops table)."""
+    if img.section(".debug_info") is None:
+        return None
+    ident = _build_id(img) or f"{os.path.getsize(img.path)}-{int(os.path.getmtime(img.path))}"
+    f = cache / "records" / f"{ident}.json" if cache else None
+    if f is not None and f.exists():
+        return {k: (v[0], v[1]) for k, v in json.loads(f.read_text()).items()}
+    where = [s.value for n in ("apply_alternatives", "apply_paravirt", "alternative_instructions")
+             if (s := img.symbol(n)) is not None]
+    shapes = dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
+                                lambda d: (dwarf.byte_size(d), dwarf.members(d))) if where else None
+    if shapes is not None and f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(shapes))
+    return shapes
+
+
 def _build_id(img: Image) -> str | None:
     s = img.section(".note.gnu.build-id")
     if s is None:
@@ -123,7 +143,7 @@ def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
                        ("" if vmlinux else " (for a module, give --vmlinux)"))
     version = kernel_version(img) or kernel_version(code)
     series = series_of(version)
-    layout = layout_for(series, None, path)
+    layout = layout_for(series, _record_shapes(img, cache), path, arch.bits)
     ops = OpsTable(pv.value, pv.size or 0x1000, arch.width)
     outcomes = para_outcomes(img, arch, layout, ops) + alt_outcomes(img, arch, layout, ops)
     # the DWARF units to read the table from are those of the code's own sites

@@ -20,17 +20,13 @@ from paravirt.h (CALLEE_SAVE_RETURNS below).
 
 from __future__ import annotations
 
-import mmap
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from importlib import resources
 
-from elftools.common.exceptions import ELFError as PyElfError
-from elftools.dwarf.dwarfinfo import DebugSectionDescriptor
-from elftools.elf.elffile import ELFFile
-
+from pvverify import dwarf
 from pvverify.arch import Arch
 
 
@@ -119,100 +115,23 @@ def parse_ptype(text: str, arch: Arch, source: str) -> dict[int, Op]:
     return {s: Op(s, ".".join(names[s]), o.convention, o.returns, o.args, o.source) for s, o in ops.items()}
 
 
-# -- DWARF, read directly ----------------------------------------------------------
-
-_MAX_CUS = 8  # compilation units tried (smallest first) before giving up on direct reading
+# -- DWARF -----------------------------------------------------------------------
 
 
 def from_dwarf(path: str, arch: Arch, sites: list[int]) -> dict[int, Op] | None:
     """The ops table from the DWARF of the compilation units holding `sites`.
 
     Every unit with a paravirt call site declares `pv_ops`, so it carries the
-    full `struct paravirt_patch_template`; the smallest such unit is parsed,
-    found through `.debug_aranges` without reading the rest of DWARF. None
-    when the binary has no DWARF or no aranges (the caller then asks gdb)."""
-
-    try:
-        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            elf = _MappedDwarf(f, mm)
-            if not elf.has_dwarf_info():
-                return None
-            dwarf = elf.get_dwarf_info(relocate_dwarf_sections=elf["e_type"] == "ET_REL")
-            aranges = dwarf.get_aranges()
-            if aranges is None:
-                return None
-            offsets = {aranges.cu_offset_at_addr(a) for a in sites[:64]} - {None}
-            units = sorted((dwarf.get_CU_at(o) for o in offsets), key=lambda u: u["unit_length"])
-            for unit in units[:_MAX_CUS]:
-                for die in unit.iter_DIEs():
-                    if (die.tag == "DW_TAG_structure_type" and _name(die) == "paravirt_patch_template"
-                            and "DW_AT_declaration" not in die.attributes):
-                        return _ops_of(die, arch) or None
-    except (OSError, PyElfError, KeyError, ValueError, AttributeError, IndexError):
-        return None
-    return None
-
-
-class _Window:
-    """A read-only file over [start, start + size) of a mapping: what pyelftools
-    reads a DWARF section through (read, seek, tell), without copying it."""
-
-    def __init__(self, mm: mmap.mmap, start: int, size: int) -> None:
-        self.mm, self.start, self.size, self.pos = mm, start, size, 0
-
-    def read(self, n: int = -1) -> bytes:
-        end = self.size if n is None or n < 0 else min(self.size, self.pos + n)
-        data = self.mm[self.start + self.pos:self.start + end] if end > self.pos else b""
-        self.pos = max(self.pos, end)
-        return data
-
-    def seek(self, off: int, whence: int = 0) -> int:
-        self.pos = off if whence == 0 else self.pos + off if whence == 1 else self.size + off
-        return self.pos
-
-    def tell(self) -> int:
-        return self.pos
-
-
-class _MappedDwarf(ELFFile):
-    """ELFFile whose uncompressed, unrelocated DWARF sections are windows onto the
-    mapped file: pyelftools would otherwise copy every section (a 220 MB
-    .debug_info) to parse the one unit that holds the ops table."""
-
-    def __init__(self, stream, mm: mmap.mmap) -> None:
-        super().__init__(stream)
-        self._mm = mm
-
-    def _read_dwarf_section(self, section, relocate_dwarf_sections: bool):
-        compressed = section["sh_flags"] & 0x800  # SHF_COMPRESSED
-        if compressed or self.has_phantom_bytes() or relocate_dwarf_sections:
-            return super()._read_dwarf_section(section, relocate_dwarf_sections)
-        return DebugSectionDescriptor(
-            stream=_Window(self._mm, section["sh_offset"], section["sh_size"]),
-            name=section.name, global_offset=section["sh_offset"],
-            size=section["sh_size"], address=section["sh_addr"])
-
-
-def _name(die) -> str | None:
-    a = die.attributes.get("DW_AT_name")
-    return a.value.decode(errors="replace") if a is not None else None
-
-
-def _type(die):
-    return die.get_DIE_from_attribute("DW_AT_type") if "DW_AT_type" in die.attributes else None
-
-
-def _strip(t):
-    while t is not None and t.tag in ("DW_TAG_typedef", "DW_TAG_const_type", "DW_TAG_volatile_type",
-                                      "DW_TAG_restrict_type", "DW_TAG_atomic_type"):
-        t = _type(t)
-    return t
+    full `struct paravirt_patch_template`. None when the binary has no DWARF or
+    no aranges (the caller then asks gdb)."""
+    found = dwarf.find_structs(path, sites, {"paravirt_patch_template"}, lambda d: _ops_of(d, arch))
+    return (found or {}).get("paravirt_patch_template") or None
 
 
 def _type_word(t, arch: Arch) -> str | None:
     """A DWARF type as a pvverify type word; None when its layout is not a word we
     model (a struct returned in registers is described by its fields)."""
-    t = _strip(t)
+    t = dwarf.strip(t)
     if t is None:
         return "void"
     size = t.attributes["DW_AT_byte_size"].value if "DW_AT_byte_size" in t.attributes else None
@@ -238,12 +157,12 @@ def _ops_of(struct, arch: Arch) -> dict[int, Op]:
             loc = m.attributes.get("DW_AT_data_member_location")
             if loc is None or not isinstance(loc.value, int):
                 continue
-            off, name = offset + loc.value, [*path, _name(m) or "?"]
-            t = _strip(_type(m))
+            off, name = offset + loc.value, [*path, dwarf.name(m) or "?"]
+            t = dwarf.strip(dwarf.type_of(m))
             if t is None:
                 continue
             if t.tag == "DW_TAG_structure_type":
-                if _name(t) == "paravirt_callee_save":
+                if dwarf.name(t) == "paravirt_callee_save":
                     if off % width == 0:
                         word = CALLEE_SAVE_RETURNS.get(name[-1])
                         word = ulong if word == "ulong" else word
@@ -253,11 +172,11 @@ def _ops_of(struct, arch: Arch) -> dict[int, Op]:
                 else:
                     walk(t, off, name)
             elif t.tag == "DW_TAG_pointer_type" and off % width == 0:
-                fn = _strip(_type(t))
+                fn = dwarf.strip(dwarf.type_of(t))
                 if fn is None or fn.tag != "DW_TAG_subroutine_type":
                     continue
-                ret = _type_word(_type(fn), arch)
-                args = tuple(_type_word(_type(p), arch) or ulong for p in fn.iter_children()
+                ret = _type_word(dwarf.type_of(fn), arch)
+                args = tuple(_type_word(dwarf.type_of(p), arch) or ulong for p in fn.iter_children()
                              if p.tag == "DW_TAG_formal_parameter")
                 ops[off // width] = Op(off // width, ".".join(name), base, ret or "u64", args,
                                        "dwarf" if ret else "dwarf; return type unknown, strictest")

@@ -88,22 +88,68 @@ def series_of(version: str | None) -> str | None:
     return f"{m.group(1)}.{m.group(2)}" if m else None
 
 
-def layout_for(series: str | None, dwarf_sizes: dict[str, int] | None, path: str) -> Layout:
-    """The record layout: the series' known one, checked against DWARF sizes if given."""
+# Where the parsers below read each field; a layout read from DWARF must agree.
+_ALT_FIELDS = {"cpuid-bit15": {"instr_offset": 0, "repl_offset": 4, "cpuid": 8, "instrlen": 10,
+                               "replacementlen": 11},
+               "ft_flags": {"instr_offset": 0, "repl_offset": 4, "ft_flags": 8, "instrlen": 12,
+                            "replacementlen": 13}}
+_PARA_FIELDS = {64: {"instr": 0, "type": 8, "len": 9}, 32: {"instr": 0, "type": 4, "len": 5}}
+# .parainstructions records mean "direct call or nop" from 5.13 (templates moved
+# to ALT_NOT alternatives) until the section went away; before, native_patch
+# wrote per-op templates this tool has no table of.
+_PARA_FROM = (5, 13)
+
+RecordShape = tuple[int, dict[str, int]]  # (byte size, member -> offset), from DWARF
+
+
+def layout_for(series: str | None, shapes: dict[str, RecordShape] | None, path: str,
+               bits: int = 64) -> Layout:
+    """The record layout: the series' known one, checked against the binary's DWARF
+    when it has some; for another series, the one DWARF describes, if its fields
+    sit where the parsers read them. Anything else is refused, never guessed."""
     known = LAYOUTS.get(series or "")
-    if dwarf_sizes:
-        alt = dwarf_sizes.get("alt_instr")
-        matches = [lay for lay in LAYOUTS.values() if lay.alt == alt]
-        if known is not None and alt is not None and known.alt != alt:
-            raise LayoutError(f"{path}: DWARF says alt_instr is {alt} bytes, but Linux {series} "
-                              f"records are {known.alt}: refusing to guess")
-        if known is None and matches:
-            return matches[0]
-    if known is None:
-        raise LayoutError(f"{path}: kernel series {series or '(unknown: no linux_banner/vermagic)'} has "
-                          f"no known patch-record layout (known: {', '.join(LAYOUTS)}) and no DWARF "
-                          "to read it from")
-    return known
+    derived = _from_dwarf(series, shapes, path, bits) if shapes else None
+    if known is not None and derived is not None:
+        size = known.para if bits == 64 else known.para_i386
+        if known.alt != derived.alt or (derived.para is not None and size != derived.para):
+            raise LayoutError(f"{path}: DWARF says alt_instr is {derived.alt} bytes and "
+                              f"paravirt_patch_site {derived.para}, but Linux {series} records are "
+                              f"{known.alt} and {size}: refusing to guess")
+        return known
+    if known is not None:
+        return known
+    if derived is not None:
+        return derived
+    raise LayoutError(f"{path}: kernel series {series or '(unknown: no linux_banner/vermagic)'} has "
+                      f"no known patch-record layout (known: {', '.join(LAYOUTS)}) and no DWARF "
+                      "to read it from")
+
+
+def _from_dwarf(series: str | None, shapes: dict[str, RecordShape], path: str, bits: int) -> Layout | None:
+    alt = shapes.get("alt_instr")
+    if alt is None:
+        return None
+    size, fields = alt
+    kind = "ft_flags" if "ft_flags" in fields else "cpuid-bit15"
+    if any(fields.get(k) != v for k, v in _ALT_FIELDS[kind].items()):
+        raise LayoutError(f"{path}: DWARF's struct alt_instr ({size} bytes: {fields}) is not a layout "
+                          "this tool can read")
+    para = None
+    pps = shapes.get("paravirt_patch_site")
+    if pps is not None:
+        psize, pfields = pps
+        if "clobbers" in pfields:
+            raise LayoutError(f"{path}: paravirt_patch_site records carry clobber masks (kernels "
+                              "before 5.x): their patch templates are not modelled")
+        if any(pfields.get(k) != v for k, v in _PARA_FIELDS[bits].items()):
+            raise LayoutError(f"{path}: DWARF's struct paravirt_patch_site ({psize} bytes: {pfields}) "
+                              "is not a layout this tool can read")
+        version = tuple(int(x) for x in (series or "0.0").split(".")[:2])
+        if version < _PARA_FROM:
+            raise LayoutError(f"{path}: Linux {series or '?'} patches .parainstructions sites with "
+                              "per-op templates (before 5.13), which this tool has no table of")
+        para = psize
+    return Layout(f"{series or '?'} (DWARF)", para, para, size, kind)
 
 
 @dataclass(frozen=True)
