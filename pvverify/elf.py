@@ -24,7 +24,10 @@ SHT_PROGBITS, SHT_SYMTAB, SHT_RELA, SHT_NOBITS, SHT_REL = 1, 2, 4, 8, 9
 SHF_ALLOC, SHF_EXECINSTR = 0x2, 0x4
 STT_FUNC, STT_SECTION = 2, 3
 SHN_UNDEF, SHN_ABS = 0, 0xFFF1
-REL_BASE = 0x1000_0000  # where a relocatable object's sections are laid out
+# Where a relocatable object's sections are laid out: for x86_64 the module
+# area, within rel32 reach of the kernel image (a module's `call *pv_ops(%rip)`
+# is a PC32 relocation against the vmlinux's pv_ops).
+REL_BASE = {64: 0xFFFF_FFFF_A000_0000, 32: 0x1000_0000}
 
 
 class ElfError(ValueError):
@@ -221,7 +224,7 @@ def _cstr(tab: bytes, off: int) -> str:
 
 def _lay_out(img: Image, externs: Image | None) -> None:
     """Give a relocatable object's allocated sections addresses and apply its relocations."""
-    addr = REL_BASE
+    addr = REL_BASE[img.bits]
     placed: list[Section] = []
     for s in img.sections:
         if s.flags & SHF_ALLOC and s.size:

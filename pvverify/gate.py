@@ -145,7 +145,7 @@ def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
     series = series_of(version)
     layout = layout_for(series, _record_shapes(img, cache), path, arch.bits)
     ops = OpsTable(pv.value, pv.size or 0x1000, arch.width)
-    outcomes = para_outcomes(img, arch, layout, ops) + alt_outcomes(img, arch, layout, ops)
+    outcomes = para_outcomes(img, arch, layout, ops, code) + alt_outcomes(img, arch, layout, ops, code)
     # the DWARF units to read the table from are those of the code's own sites
     sites = [o.site for o in outcomes] if code is img else \
         [o.site for o in para_outcomes(code, arch, layout, ops) + alt_outcomes(code, arch, layout, ops)]

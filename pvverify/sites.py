@@ -194,7 +194,10 @@ def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
     return bytes(out)
 
 
-def para_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable) -> list[Outcome]:
+def para_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable,
+                  kernel: Image | None = None) -> list[Outcome]:
+    """`kernel`: the image holding pv_ops and its targets (the vmlinux, for a module)."""
+    kernel = kernel or img
     sec = img.section(".parainstructions")
     size = layout.para if arch.bits == 64 else layout.para_i386
     if sec is None:
@@ -207,7 +210,7 @@ def para_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable) -> list
         raise LayoutError(f"{img.path}: .parainstructions is {len(data)} bytes, not a multiple of "
                           f"the {size}-byte records of Linux {layout.series}")
     fmt = "<QBB" if arch.bits == 64 else "<IBB"
-    nop_addrs = {s.value for n in NOP_TARGETS if (s := img.symbol(n)) is not None}
+    nop_addrs = {s.value for n in NOP_TARGETS if (s := kernel.symbol(n)) is not None}
     out = []
     for i in range(0, len(data), size):
         instr, typ, ln = struct.unpack_from(fmt, data, i)
@@ -218,8 +221,11 @@ def para_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable) -> list
         slot_addr = indirect_slot(arch, instr, code)
         if slot_addr is None or ops.slot_of(slot_addr) != typ:
             continue  # not a call through pv_ops slot `typ`: nothing the gate proves
-        target = img.read_word(ops.address + typ * ops.width)
+        target = kernel.read_word(ops.address + typ * ops.width)
         call = code[:6]
+        if target is None:
+            raise ElfError(f"{img.path}: pv_ops slot {typ} at {ops.address + typ * ops.width:#x} "
+                           f"is outside {kernel.path}")
         if target == 0:
             out.append(Outcome(instr, ln, ".parainstructions", typ, call, b"\x0f\x0b", "ud2"))
         elif target in nop_addrs:
@@ -230,7 +236,10 @@ def para_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable) -> list
     return out
 
 
-def alt_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable) -> list[Outcome]:
+def alt_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable,
+                 kernel: Image | None = None) -> list[Outcome]:
+    """`kernel`: the image holding pv_ops and its targets (the vmlinux, for a module)."""
+    kernel = kernel or img
     sec = img.section(".altinstructions")
     if sec is None:
         return []
@@ -260,7 +269,7 @@ def alt_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable) -> list[
             continue
         cond = f"{'!' if flags & ALT_FLAG_NOT else ''}feature {feature >> 5}*32+{feature & 31}"
         if flags & ALT_FLAG_DIRECT_CALL:
-            target = img.read_word(slot_addr) or 0
+            target = kernel.read_word(slot_addr) or 0
             out.append(Outcome(instr, ilen, ".altinstructions", slot, code[:6],
                                direct_call(arch, instr, target), "direct-call", cond))
             continue

@@ -98,3 +98,30 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     subprocess.run(["ld", "-m", "elf_x86_64" if bits == 64 else "elf_i386", "-static", "-nostdlib",
                     f"-Ttext={base}", "-o", out, obj], check=True)
     return out
+
+
+def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod") -> Path:
+    """A 6.1 module object: paravirt sites through the kernel's `pv_ops` (an
+    undefined symbol, so on x86_64 a PC32 relocation that only reaches it from
+    the module area), with .parainstructions and .altinstructions records."""
+    q = ".quad" if bits == 64 else ".long"
+    sites = [("m_save", SAVE_FL), ("m_cli", IRQ_DISABLE), ("m_nop", FLUSH_LAZY)]
+    text = [".text", ".globl init_module", ".type init_module,@function", "init_module:"]
+    for label, n in sites:
+        text.append(f"{label}: call *pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 else "")
+                    + "\n .byte 0x90, 0x90")
+    text.append(" ret\n.size init_module, .-init_module")
+    data = [".section .parainstructions,\"a\""]
+    for label, n in sites:
+        data.append(f" {q} {label}\n .byte {n}, 8" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
+    repl = [".section .altinstr_replacement,\"ax\""]
+    data.append(".section .altinstructions,\"a\"")
+    for i, a in enumerate(alts):
+        repl.append(f"r{i}: {a.replacement}\nr{i}_end:")
+        data.append(f" .long {a.site} - .\n .long r{i} - .\n .word {0x8000 | (8 * 32 + 16)}\n"
+                    f" .byte 8, r{i}_end - r{i}")
+    src = tmp / f"{name}.s"
+    src.write_text("\n".join(text + data + repl) + "\n")
+    out = tmp / f"{name}.ko"
+    subprocess.run(["as", "--64" if bits == 64 else "--32", "-o", out, src], check=True)
+    return out

@@ -167,3 +167,25 @@ def test_code_beyond_the_callee_bound_is_unknown(tmp_path, capsys, monkeypatch):
     _, doc = gate(capsys, k)
     para = [r for r in doc["results"] if r["op"] == "irq.irq_disable" and r["kind"] == "call"]
     assert para and all(r["verdict"] == "unknown" and "not loaded" in r["reason"] for r in para), para
+
+
+@pytest.mark.parametrize("bits", [64, 32])
+def test_module_against_its_vmlinux(tmp_path, capsys, bits):
+    """A module's sites call through the vmlinux's pv_ops: --vmlinux gives the
+    table, its targets and their code; a wrong alternative in the module is caught."""
+    from kernel_fixture import build_module
+
+    k = build(tmp_path, bits, "6.1", [])
+    ax = "%rax" if bits == 64 else "%eax"
+    good = build_module(tmp_path, bits, [Alt("m_save", f"pushf\npop {ax}"), Alt("m_cli", "cli")])
+    code, doc = gate(capsys, good, "--vmlinux", k)
+    kinds = sorted(r["kind"] for r in doc["results"])
+    assert kinds == ["call", "call", "inline", "inline", "nop"], doc["results"]
+    assert {r["verdict"] for r in doc["results"]} == {"equivalent"}, doc["results"]
+    assert code == 0
+    bad = build_module(tmp_path, bits, [Alt("m_cli", "sti")], name="bad")
+    code, doc = gate(capsys, bad, "--vmlinux", k)
+    assert [r["verdict"] for r in doc["results"] if r["kind"] == "inline"] == ["not-equivalent"]
+    assert code == 1
+    code, _ = gate(capsys, good)  # no --vmlinux: no pv_ops to check against
+    assert code == 3
