@@ -91,6 +91,7 @@ def step(
     base = mn.split()[-1]  # "rep stosb" -> "stosb"
     if base not in PCODE_CHECKED:
         raise Unmodelled(f"`{ins.text}` has no modelled semantics")
+    _one_prefix_per_group(ins)
     if _writes_segment_register(ins):
         # Loading a selector loads a descriptor: base, limit and (for SS) an
         # interrupt shadow, none of which the lifter models.
@@ -145,6 +146,25 @@ def _writes_segment_register(ins: Insn) -> bool:
         return False
     ops = ins.operands
     return bool(ops) and reg_operand_name(ins, 0) in _SEGMENTS
+
+
+_PREFIX_GROUPS = [frozenset([0xF0, 0xF2, 0xF3]), frozenset([0x2E, 0x36, 0x3E, 0x26, 0x64, 0x65]),
+                  frozenset([0x66]), frozenset([0x67])]
+
+
+def _one_prefix_per_group(ins: Insn) -> None:
+    """SLEIGH misreads repeated legacy prefixes (measured: `66 66 50` lifts as a
+    4-byte push; the CPU pushes 2). The SDM makes more than one prefix from a
+    group undefined or redundant; either way the lifting is not trusted."""
+    seen = [0] * len(_PREFIX_GROUPS)
+    for b in ins.code:
+        hit = next((i for i, g in enumerate(_PREFIX_GROUPS) if b in g), None)
+        if hit is None:
+            break  # the opcode (or a REX prefix, which must come last)
+        seen[hit] += 1
+        if seen[hit] > 1:
+            raise Unmodelled(f"`{ins.text}` ({ins.code.hex()}): more than one prefix of a group, "
+                             "which the lifter does not decode as the CPU does")
 
 
 def _no_prefix_surprises(ins: Insn) -> None:
