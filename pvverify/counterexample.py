@@ -50,6 +50,13 @@ def concrete_inputs(model: z3.ModelRef, inputs: Inputs, pair: SitePair,
             st.cr[cr] = _ev(model, z3.BitVec(cr.upper(), 8 * layout.by_name[cr.upper()][1]))
     for dr in DEBUG_REGS:
         st.dr[dr] = _ev(model, z3.BitVec(dr.upper(), arch.bits))
+    for table in ("gdtr", "idtr"):
+        whole = z3.BitVec(table.upper(), 8 * layout.by_name[table.upper()][1])
+        lsize = layout.by_name[f"{table.upper()}_Limit"][1]
+        st.tables[f"{table}_limit"] = _ev(model, z3.Extract(15, 0, whole))
+        st.tables[f"{table}_base"] = _ev(model, z3.Extract(whole.size() - 1, 8 * lsize, whole))
+    for sel in ("tr", "ldtr"):
+        st.tables[sel] = _ev(model, z3.BitVec(f"{sel.upper()}_SELECTOR", 16))
     st.msrs[MSR_FS_BASE] = _ev(model, z3.BitVec("FS_OFFSET", arch.bits))
     st.msrs[MSR_GS_BASE] = _ev(model, z3.BitVec("GS_OFFSET", arch.bits))
     st.msrs[MSR_KERNEL_GS_BASE] = _ev(model, inputs.kernel_gs_base)
@@ -179,6 +186,8 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
         d[cr] = s.cr.get(cr)
     for dr in DEBUG_REGS:  # named as observe.collect names written registers
         d[dr.upper()] = s.debug_register(dr)
+    for table in ("gdtr", "idtr"):
+        d[table.upper()] = (s.tables.get(f"{table}_base", 0), s.tables.get(f"{table}_limit", 0))
     d["FS base"] = s.msrs.get(MSR_FS_BASE)
     d["GS base"] = s.msrs.get(MSR_GS_BASE)
     d["swapped GS base (KERNEL_GS_BASE)"] = s.msrs.get(MSR_KERNEL_GS_BASE)
@@ -241,5 +250,6 @@ def state_json(st: ConcreteState) -> dict:
     d["regs"] = {k: hex(v) for k, v in st.regs.items()}
     d["cr"] = {k: hex(v) for k, v in st.cr.items()}
     d["dr"] = {k: hex(v) for k, v in st.dr.items()}
+    d["tables"] = {k: hex(v) for k, v in st.tables.items()}
     d["cpuid"] = {f"{a:#x},{b:#x}": [hex(x) for x in v] for (a, b), v in st.cpuid.items()}
     return d

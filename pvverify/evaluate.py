@@ -21,6 +21,7 @@ from pvverify.arch import (
 from pvverify.lift import Explorer, Limits
 from pvverify.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 from pvverify.program import Program, Region
+from pvverify.semantics import tables
 from pvverify.semantics.msr import read_msr
 from pvverify.semantics.state import Inputs, PathState
 
@@ -39,6 +40,14 @@ def pin(inputs: Inputs, st: ConcreteState, port_reads: int = 8) -> list[z3.BoolR
             eqs.append(z3.BitVec(cr.upper(), 8 * layout.by_name[cr.upper()][1]) == st.cr.get(cr, 0))
     for dr in DEBUG_REGS:
         eqs.append(z3.BitVec(dr.upper(), arch.bits) == st.debug_register(dr) & arch.mask)
+    for table in ("gdtr", "idtr"):
+        whole = z3.BitVec(table.upper(), 8 * layout.by_name[table.upper()][1])
+        lsize = layout.by_name[f"{table.upper()}_Limit"][1]
+        limit, base = st.tables.get(f"{table}_limit", 0), st.tables.get(f"{table}_base", 0)
+        eqs.append(z3.Extract(8 * lsize - 1, 0, whole) == limit & 0xFFFF)
+        eqs.append(z3.Extract(whole.size() - 1, 8 * lsize, whole) == base & arch.mask)
+    for sel in ("tr", "ldtr"):
+        eqs.append(z3.BitVec(f"{sel.upper()}_SELECTOR", 16) == st.tables.get(sel, 0) & 0xFFFF)
     mask = arch.mask
     eqs.append(z3.BitVec("FS_OFFSET", arch.bits) == st.msrs.get(MSR_FS_BASE, st.msr_default) & mask)
     eqs.append(z3.BitVec("GS_OFFSET", arch.bits) == st.msrs.get(MSR_GS_BASE, st.msr_default) & mask)
@@ -96,6 +105,11 @@ def _outcome(m: z3.ModelRef, inputs: Inputs, p: PathState, st: ConcreteState) ->
             out.cr[cr] = ev(p.reg(cr))
     for dr in DEBUG_REGS:
         out.dr[dr] = ev(p.reg(dr))
+    for table in ("gdtr", "idtr"):
+        out.tables[f"{table}_base"] = ev(tables.part(p, f"{table.upper()}_Address"))
+        out.tables[f"{table}_limit"] = ev(tables.part(p, f"{table.upper()}_Limit")) & 0xFFFF
+    for sel in ("tr", "ldtr"):
+        out.tables[sel] = st.tables.get(sel, 0) & 0xFFFF  # nothing modelled writes them
     idx = set(st.msrs) | {ev(e.args[0]) for e in p.trace if e.kind == "wrmsr"}
     for i in idx:
         out.msrs[i] = ev(read_msr(p, z3.BitVecVal(i, 32)))

@@ -66,8 +66,16 @@ def decode(program: Program, pc: int) -> Insn | None:
 def entry_assumptions(inputs: Inputs) -> list[z3.BoolRef]:
     """What every kernel call site guarantees on entry (DOMAIN.md 2): DF is clear,
     ring-0 code does not run in virtual-8086 mode, and TF is clear (a set TF
-    single-steps into #DB after every instruction, and traps are not modelled)."""
-    return [z3.BitVec("DF", 1) == 0, z3.BitVec("VM", 1) == 0, z3.BitVec("TF", 1) == 0]
+    single-steps into #DB after every instruction, and traps are not modelled).
+    GDTR/IDTR limits are 16 bits: the wider slots P-code keeps them in start with
+    their upper bits clear."""
+    out = [z3.BitVec("DF", 1) == 0, z3.BitVec("VM", 1) == 0, z3.BitVec("TF", 1) == 0]
+    for table in ("GDTR", "IDTR"):
+        _, size = inputs.layout.by_name[f"{table}_Limit"]
+        if size > 2:
+            whole = inputs.layout.by_name[table][1]
+            out.append(z3.Extract(8 * size - 1, 16, z3.BitVec(table, 8 * whole)) == 0)
+    return out
 
 
 def initial_memory(inputs: Inputs, preset: tuple[tuple[int, bytes], ...]) -> z3.ArrayRef:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 DEBUG_REGS = ("dr0", "dr1", "dr2", "dr3", "dr6", "dr7")
 DR_RESET = {"dr6": 0xFFFF0FF0, "dr7": 0x400}  # SDM 18.2: values after reset
+TABLE_REGS = ("gdtr_base", "gdtr_limit", "idtr_base", "idtr_limit", "tr", "ldtr")
 
 
 @dataclass
@@ -27,6 +28,8 @@ class ConcreteState:
     flags: dict[str, int] = field(default_factory=dict)
     cr: dict[str, int] = field(default_factory=dict)
     dr: dict[str, int] = field(default_factory=dict)  # dr0-dr3, dr6, dr7 (DEBUG_REGS)
+    # descriptor-table registers: gdtr/idtr as (base, limit), tr/ldtr selectors (TABLE_REGS)
+    tables: dict[str, int] = field(default_factory=dict)
     msrs: dict[int, int] = field(default_factory=dict)
     msr_default: int = 0
     memory: dict[int, int] = field(default_factory=dict)

@@ -159,6 +159,14 @@ class _Run:
                 uc.msr_write(m, self.msrs.get(m, st.msr_default))
         else:
             self.setup_gdt32()
+        # The state's descriptor tables, after the segment registers are loaded
+        # (in 32-bit mode from the oracle's own GDT, whose descriptors stay cached).
+        t = st.tables
+        for reg, name in ((U.UC_X86_REG_GDTR, "gdtr"), (U.UC_X86_REG_IDTR, "idtr")):
+            base, limit = t.get(f"{name}_base", 0) & self.mask, t.get(f"{name}_limit", 0) & 0xFFFF
+            uc.reg_write(reg, (0, base, limit, 0))
+        uc.reg_write(U.UC_X86_REG_TR, (t.get("tr", 0) & 0xFFFF, 0, 0x67, 0x8B))
+        uc.reg_write(U.UC_X86_REG_LDTR, (t.get("ldtr", 0) & 0xFFFF, 0, 0, 0x82))
         uc.hook_add(UC_HOOK_MEM_UNMAPPED, self.on_unmapped)
         uc.hook_add(UC_HOOK_MEM_WRITE, self.on_write)
         uc.hook_add(UC_HOOK_CODE, self.on_code)
@@ -468,6 +476,11 @@ class _Run:
             out.cr["cr8"] = st.cr.get("cr8", 0)
         out.msrs = dict(self.msrs)
         out.dr = dict(self.drs)
+        for reg, name in ((self.U.UC_X86_REG_GDTR, "gdtr"), (self.U.UC_X86_REG_IDTR, "idtr")):
+            _, base, limit, _ = uc.reg_read(reg)
+            out.tables[f"{name}_base"], out.tables[f"{name}_limit"] = base & self.mask, limit & 0xFFFF
+        out.tables["tr"] = uc.reg_read(self.U.UC_X86_REG_TR)[0] & 0xFFFF
+        out.tables["ldtr"] = uc.reg_read(self.U.UC_X86_REG_LDTR)[0] & 0xFFFF
         if self.arch.bits == 64:
             for m in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE):
                 out.msrs[m] = uc.msr_read(m)

@@ -51,8 +51,11 @@ def states(draw, arch: Arch, any_df: bool = False) -> ConcreteState:
     dr = {f"dr{i}": draw(word) for i in range(4)}
     dr["dr6"] = draw(st.integers(0, 0xFFFFFFFF)) | 0xFFFE07F0
     dr["dr7"] = (draw(st.integers(0, 0xFFFF)) | 0x400) & ~(0 if draw(st.integers(0, 3)) == 0 else 1 << 13)
+    tables = {"gdtr_base": draw(word), "gdtr_limit": draw(st.integers(0, 0xFFFF)),
+              "idtr_base": draw(word), "idtr_limit": draw(st.integers(0, 0xFFFF)),
+              "tr": draw(st.integers(0, 0xFFFF)), "ldtr": draw(st.integers(0, 0xFFFF))}
     return ConcreteState(
-        regs=regs, flags=flags, cr=cr, dr=dr, msrs=msrs, memory=memory,
+        regs=regs, flags=flags, cr=cr, dr=dr, tables=tables, msrs=msrs, memory=memory,
         port_inputs=[draw(st.integers(0, 0xFFFFFFFF)) for _ in range(2)],
         cpuid={(regs["rax" if bits == 64 else "eax"] & 0xFFFFFFFF,
                 regs["rcx" if bits == 64 else "ecx"] & 0xFFFFFFFF): (1, 2, 3, 4)},

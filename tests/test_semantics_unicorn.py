@@ -62,6 +62,7 @@ def _compare(arch: Arch, model: Outcome, cpu: Outcome, text: str) -> None:
     for dr in DEBUG_REGS:
         assert model.state.debug_register(dr) == cpu.state.debug_register(dr), \
             f"{where}: {dr} model {model.state.debug_register(dr):#x} cpu {cpu.state.debug_register(dr):#x}"
+    assert model.state.tables == cpu.state.tables, f"{where}: descriptor tables"
     for i in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, 0x10):
         if arch.bits == 32 and i != 0x10:
             continue
@@ -97,6 +98,8 @@ SYSTEM_64 = [
     "movq %rsi, %dr0\nmovq %dr0, %rax", "movq %dr3, %rax", "movq %rsi, %dr7\nmovq %dr7, %rax",
     "movl %esi, %esi\nmovq %rsi, %dr7\nmovq %dr7, %rax", "movl %esi, %esi\nmovq %rsi, %dr6\nmovq %dr6, %rbx",
     "movq %dr4, %rax", "movl %esi, %esi\nmovq %rsi, %dr5\nmovq %dr7, %rcx",
+    "lgdt (%rdi)\nsgdt 16(%rdi)", "lidt 8(%rdi)\nsidt 32(%rdi)", "sgdt (%rdi)\nsidt 10(%rdi)",
+    "str %eax\nsldt %ebx", "str %rcx\nstr (%rdi)\nsldt 2(%rdi)",
 ]
 SYSTEM_32 = [
     "cli", "sti", "pushfl\npopl %eax", "pushl %edx\npopfl", "stac", "clac",
@@ -104,6 +107,7 @@ SYSTEM_32 = [
     "movl $0x10, %ecx\nrdmsr", "movl $0x10, %ecx\nwrmsr", "cpuid", "wbinvd", "invd",
     "invlpg (%eax)", "hlt", "sti\nhlt", "sti\nnop\nhlt", "inb $0x60, %al", "outl %eax, %dx",
     "movl %edx, %dr7\nmovl %dr7, %ebx", "movl %edx, %dr6\nmovl %dr4, %ebx", "movl %edx, %dr1",
+    "lgdt (%eax)\nsgdt 8(%eax)", "lidt 2(%eax)\nsidt 16(%eax)", "str %ecx\nsldt (%eax)",
 ]
 # Ordinary instructions whose flags (AF included) pushf exposes.
 ORDINARY_64 = [

@@ -25,6 +25,7 @@ from pvverify.semantics import (
     pcode,
     ports,
     segments,
+    tables,
 )
 from pvverify.semantics.operands import Insn, reg_operand_name
 from pvverify.semantics.state import PathState, Unmodelled
@@ -33,7 +34,7 @@ Handler = Callable[[PathState, Insn], None]
 
 SYSTEM: dict[str, Handler] = {
     **flags.HANDLERS, **control.HANDLERS, **segments.HANDLERS, **msr.HANDLERS,
-    **ports.HANDLERS, **cache.HANDLERS, **cpuid.HANDLERS, **exits.HANDLERS,
+    **ports.HANDLERS, **cache.HANDLERS, **cpuid.HANDLERS, **exits.HANDLERS, **tables.HANDLERS,
 }
 
 _CC = ("o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g")

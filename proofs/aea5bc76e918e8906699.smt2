@@ -1,0 +1,22 @@
+; corpus/equivalent/x86_64-store_tr-str.toml: equivalent
+(set-logic ALL)
+; benchmark generated from python API
+(declare-fun RSP () (_ BitVec 64))
+(declare-fun IDTR () (_ BitVec 96))
+(declare-fun GDTR () (_ BitVec 96))
+(declare-fun TF () (_ BitVec 1))
+(declare-fun VM () (_ BitVec 1))
+(declare-fun DF () (_ BitVec 1))
+(assert
+ (let ((?x449 (bvsub RSP (_ bv8 64))))
+(let ((?x469 (bvadd ?x449 (_ bv8 64))))
+(let (($x109 (and (distinct ?x469 RSP) true)))
+(let (($x600 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
+(let (($x478 (and (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (_ bv18446744071595622400 64)) (_ bv65536 64))) (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (bvadd (_ bv18446744071595622400 64) (_ bv7 64))) (_ bv65536 64))))))
+(let (($x280 (= ((_ extract 31 16) IDTR) (_ bv0 16))))
+(let (($x26 (= ((_ extract 31 16) GDTR) (_ bv0 16))))
+(let (($x389 (= TF (_ bv0 1))))
+(let (($x319 (= VM (_ bv0 1))))
+(let (($x508 (= DF (_ bv0 1))))
+(and $x508 $x319 $x389 $x26 $x280 $x478 (or $x600 $x109)))))))))))))
+(check-sat)
