@@ -167,6 +167,11 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
     cr = cx.concrete_observables(out_r, arch.gprs, arch.sp, clob, rets, sp0, arch.mask, probe, end)
     diffs = cx.compare_replay(co, cr)
     ce.replayed = True
+    emulator = [o.stop for o in (out_o, out_r) if "UC_ERR" in o.stop]
+    if emulator:
+        # unicorn itself gave up (an address it cannot map), not the architecture
+        return Result("unknown", f"{ce.observable} differs in the model, but the CPU model cannot "
+                      f"run the counterexample ({emulator[0]})", counterexample=ce, paths=paths)
     if not diffs:
         ce.replay_original = ce.replay_replacement = "no observable differs"
         if undefined:
