@@ -127,7 +127,7 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
         return Result("not-equivalent", f"{ce.observable} differs (not replayed)",
                       counterexample=ce, paths=paths)
     undefined = _undefined_flags_in(cx.first_difference(ref).diff)
-    return _replay(ob, pair, ce, state, clob, rets, paths, undefined)
+    return _replay(ob, pair, ce, state, clob, rets, paths, undefined, ref.replayable)
 
 
 def _undefined_flags_in(e: z3.ExprRef) -> list[str]:
@@ -147,7 +147,7 @@ def _undefined_flags_in(e: z3.ExprRef) -> list[str]:
 
 
 def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
-            undefined: list[str]) -> Result:
+            undefined: list[str], replayable: bool = True) -> Result:
     """Run both programs on unicorn from the counterexample state and compare concretely."""
     from pvverify import oracle
 
@@ -183,6 +183,14 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
                 "unknown",
                 f"{ce.observable} differs only through flags the SDM leaves undefined ({names}); "
                 "unicorn happens to define them alike", counterexample=ce, paths=paths)
+        if not replayable:
+            # The solver found no counterexample inside what a CPU model can run
+            # (canonical, mapped addresses away from the code) in its time: the
+            # one it gave may touch code or unmappable memory.
+            return Result(
+                "unknown",
+                f"{ce.observable} differs in the model, but no counterexample a CPU model can run "
+                "was found, and the CPU shows no difference on this one", counterexample=ce, paths=paths)
         return Result(
             "unknown",
             f"model and CPU disagree: the solver says {ce.observable} differs "

@@ -24,6 +24,7 @@ class Refutation:
     original: PathState
     replacement: PathState
     observables: list[Observable]
+    replayable: bool = True  # the model also meets `nicer` (a CPU model can run it)
 
 
 @dataclass
@@ -71,9 +72,10 @@ def prove(
             s.push()
             s.add(*nicer(o, r))
             s.set("timeout", min(timeout_ms, 5000))
-            if s.check() == z3.sat:
+            nice = s.check() == z3.sat
+            if nice:
                 model = s.model()
-            return ProofOutcome("refuted", refutation=Refutation(model, o, r, obs))
+            return ProofOutcome("refuted", refutation=Refutation(model, o, r, obs, nice))
     stuck = sorted({p.stuck for p in (*originals, *replacements) if p.stuck})
     if stuck:
         return ProofOutcome("unknown", "; ".join(stuck))
