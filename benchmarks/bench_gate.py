@@ -53,10 +53,12 @@ def main() -> None:
 
         # baseline: every outcome its own symbolic execution, no dedup, no cache
         from pvverify.check import check
-        from pvverify.gate import Targets, _cs, canonical_site, obligation_of, read_binary
+        from pvverify.gate import canonical_site, obligation_of
+        from pvverify.kernel.binary import read_binary
+        from pvverify.kernel.closure import Targets, decoder
 
         b = read_binary(a.vmlinux, None, Path(cache))
-        targets, md = Targets(b.code, b.arch), _cs(b.arch)
+        targets, md = Targets(b.code, b.arch), decoder(b.arch)
         canon = canonical_site(b.code)
         random.seed(1)
         sample = random.sample(b.outcomes, min(a.sample, len(b.outcomes)))

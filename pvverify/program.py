@@ -95,7 +95,7 @@ def _code(spec: CodeSpec, arch: Arch, address: int, where: str) -> tuple[int, by
             return address, assemble(arch, spec.asm, address, _thunk_symbols(arch))
         except AssemblyError as e:
             raise ObligationError(f"{where}: {e}") from None
-    from pvverify.elf import ElfError, symbol_code
+    from pvverify.kernel.elf import ElfError, symbol_code
 
     try:
         return symbol_code(spec.elf, spec.symbol, arch.bits)

@@ -158,7 +158,7 @@ def test_code_beyond_the_callee_bound_is_unknown(tmp_path, capsys, monkeypatch):
     """native_irq_disable tail-jumps to another function: followed, it proves;
     beyond the callee bound, the path continues into code that was not loaded,
     which is unknown (not a departure whose stacked return address differs)."""
-    import pvverify.gate as g
+    import pvverify.kernel.closure as g
 
     k = build(tmp_path, 64, "6.1", GOOD_64)
     _, doc = gate(capsys, k)

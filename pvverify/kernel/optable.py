@@ -26,8 +26,8 @@ import subprocess
 from dataclasses import dataclass
 from importlib import resources
 
-from pvverify import dwarf
 from pvverify.arch import Arch
+from pvverify.kernel import dwarf
 
 
 @dataclass(frozen=True)

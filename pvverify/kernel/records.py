@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import capstone
 
 from pvverify.arch import Arch
-from pvverify.elf import ElfError, Image
+from pvverify.kernel.elf import ElfError, Image
 
 
 class LayoutError(ValueError):

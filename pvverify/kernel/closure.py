@@ -1,0 +1,170 @@
+"""The functions a patch target runs, as the booted kernel runs them.
+
+A slot's target is rarely self-contained: it calls helpers, returns through
+`__x86_return_thunk`, branches through retpolines, starts with an ftrace
+`call __fentry__` that boot turns into a NOP, jumps into `.altinstr_aux`
+blocks, and makes nested paravirt calls through the ops table. `Targets`
+collects that closure (bounded) so the prover lifts what really runs.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import capstone
+
+from pvverify.arch import Arch
+from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, Image
+
+FRAGMENT = 64  # bytes read for a code fragment outside function symbols
+MAX_CALLEES = 24          # functions pulled in below a target before giving up on the rest
+NOP5 = bytes.fromhex("0f1f440000")
+
+
+@cache
+def decoder(arch: Arch) -> capstone.Cs:
+    """One decoder per arch: built once, shared by target scans and report listings."""
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
+    md.detail = True
+    return md
+
+
+class Targets:
+    """Function bytes as the booted kernel runs them, and the functions they reach."""
+
+    def __init__(self, img: Image, arch: Arch, table: tuple[int, int] = (0, 0)) -> None:
+        self.img, self.arch, self.md = img, arch, decoder(arch)
+        self.table = table  # pv_ops [start, end): calls through it reach its initial targets
+        self.slots: dict[int, tuple[tuple[int, bytes], ...]] = {}
+        fentry = img.symbol("__fentry__")
+        self.fentry = fentry.value if fentry else None
+        thunk = img.symbol("__x86_return_thunk")
+        self.thunks = (thunk.value,) if thunk else ()
+        self.retpolines = tuple(sorted(
+            (s.value, r) for r in arch.gprs
+            if (s := img.symbol(f"__x86_indirect_thunk_{r}")) is not None and r != arch.sp))
+        self._stubs = set(self.thunks) | {a for a, _ in self.retpolines}
+        self.code_ranges = tuple(sorted(
+            (s.addr, s.addr + s.size) for s in img.sections
+            if s.flags & SHF_ALLOC and s.flags & SHF_EXECINSTR and s.size))
+        self._code: dict[int, tuple[int, bytes] | None] = {}
+        self._closure: dict[int, tuple[tuple[int, bytes], ...]] = {}
+
+    def function(self, addr: int) -> tuple[int, bytes] | None:
+        """(start, bytes) from addr to its function's end, with the ftrace call NOPed."""
+        if addr in self._code:
+            return self._code[addr]
+        f = self.img.function_at(addr)
+        res = None
+        if f is not None and f[1]:
+            start, size, _ = f
+            data = self.img.read(addr, start + size - addr)
+            if data is not None:
+                res = (addr, self._unfentry(addr, data))
+        self._code[addr] = res
+        return res
+
+    def _unfentry(self, addr: int, data: bytes) -> bytes:
+        # ftrace turns `call __fentry__` at function entry into a 5-byte NOP at boot
+        out = bytearray(data)
+        for i, ins in enumerate(self.md.disasm(data[:16], addr)):
+            if i > 1:
+                break
+            off = ins.address - addr
+            if ins.size == 5 and data[off] == 0xE8 and self.fentry is not None:
+                dest = (ins.address + 5 + int.from_bytes(data[off + 1:off + 5], "little", signed=True)) \
+                    & self.arch.mask
+                if dest == self.fentry:
+                    out[off:off + 5] = NOP5
+        return bytes(out)
+
+    def fragment(self, addr: int) -> tuple[int, bytes] | None:
+        """Code outside any sized function symbol, up to its first unconditional
+        transfer: the `.altinstr_aux` blocks that `static_cpu_has()` jumps to
+        before alternatives are applied (they test the feature bit in
+        boot_cpu_data, which is what the patched jump would have decided)."""
+        if not self.img.executable(addr):
+            return None
+        end = min((s.addr + s.size for s in self.img.sections
+                   if s.flags & SHF_EXECINSTR and s.addr <= addr < s.addr + s.size), default=addr)
+        data = self.img.read(addr, min(FRAGMENT, end - addr)) or b""
+        end = 0
+        for ins in self.md.disasm(data, addr):
+            end = ins.address + ins.size - addr
+            if ins.mnemonic in ("jmp", "ret", "ud2", "int3") or ins.mnemonic.startswith("ljmp"):
+                return addr, data[:end]
+        return None
+
+    def callees(self, addr: int) -> tuple[tuple[int, bytes], ...]:
+        """Functions reachable from the function at addr (bounded): by direct call or
+        jmp first, then functions whose address the code takes (`lea f(%rip)`,
+        `mov $f`), which a retpoline call through a register may reach."""
+        if addr in self._closure:
+            return self._closure[addr]
+        seen: dict[int, bytes] = {}
+        used: dict[int, bytes] = {}
+        root = self.function(addr)
+        work = [root] if root else []
+        taken: list[int] = []
+        covered = [(addr, addr + len(root[1]))] if root else []
+
+        def add(dest: int) -> None:
+            if any(lo <= dest < hi for lo, hi in covered) or dest in self._stubs \
+                    or dest == self.fentry:
+                return
+            f = self.img.function_at(dest)
+            fn = self.function(f[0]) if f is not None and f[1] else self.fragment(dest)
+            if fn is None:
+                return
+            seen[fn[0]] = fn[1]
+            covered.append((fn[0], fn[0] + len(fn[1])))
+            work.append(fn)
+
+        while (work or taken) and len(seen) < MAX_CALLEES:
+            if not work:
+                add(taken.pop(0))
+                continue
+            start, data = work.pop()
+            for ins in self.md.disasm(data, start):
+                op = ins.operands[0] if ins.operands else None
+                if ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL):
+                    if op is not None and op.type == capstone.x86.X86_OP_IMM:
+                        add(op.imm & self.arch.mask)
+                    elif op is not None and op.type == capstone.x86.X86_OP_MEM:
+                        slot = self._table_slot(ins, op)
+                        if slot is not None:
+                            used[slot[0]] = slot[1]
+                            add(int.from_bytes(slot[1], "little"))
+                elif ins.mnemonic in ("lea", "mov") and len(ins.operands) == 2:
+                    src = ins.operands[1]
+                    dest = None
+                    if src.type == capstone.x86.X86_OP_IMM:
+                        dest = src.imm & self.arch.mask
+                    elif ins.mnemonic == "lea" and src.mem.base == capstone.x86.X86_REG_RIP:
+                        dest = (ins.address + ins.size + src.mem.disp) & self.arch.mask
+                    f = self.img.function_at(dest) if dest is not None else None
+                    if f is not None and f[0] == dest:
+                        taken.append(dest)
+        self._closure[addr] = tuple(sorted(seen.items()))
+        self.slots[addr] = tuple(sorted(used.items()))
+        return self._closure[addr]
+
+    def _table_slot(self, ins: capstone.CsInsn, op) -> tuple[int, bytes] | None:
+        """The ops-table slot a `call *pv_ops+N` reads, with its initial contents: a
+        nested paravirt call in a native function, which the patcher turns into a
+        call to that same initial target."""
+        m = op.mem
+        if m.index != 0 or m.segment != 0:
+            return None
+        if m.base == capstone.x86.X86_REG_RIP:
+            where = (ins.address + ins.size + m.disp) & self.arch.mask
+        elif m.base == 0:
+            where = m.disp & self.arch.mask
+        else:
+            return None
+        lo, hi = self.table
+        w = self.arch.width
+        if not (lo <= where and where + w <= hi and (where - lo) % w == 0):
+            return None
+        data = self.img.read(where, w)
+        return (where, data) if data is not None else None
