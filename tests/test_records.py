@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pvverify import dwarf
-from pvverify.elf import open_image
-from pvverify.sites import LAYOUTS, LayoutError, layout_for
+from pvverify.kernel import dwarf
+from pvverify.kernel.elf import open_image
+from pvverify.kernel.records import LAYOUTS, LayoutError, layout_for
 
 # struct alt_instr as Linux 6.8-6.12 declare it (a union of bit-fields and a
 # word), and paravirt_patch_site of 5.13-6.7
