@@ -32,7 +32,6 @@ from pvverify.ctype import parse_ctype
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
-from pvverify.kernel.optable import strictest
 from pvverify.kernel.records import (
     LayoutError,
     Outcome,
@@ -61,6 +60,20 @@ class OutcomeResult:
     counterexample: dict | None = None
 
 
+@dataclass
+class SiteIssue:
+    """A record that became no outcome (`skipped`), or an indirect call through an
+    ops table that no record covers (`unpatched`): reported, and failing the gate
+    unless --allow-skipped."""
+
+    file: str
+    address: int
+    status: str          # skipped | unpatched
+    source: str
+    op: str
+    reason: str
+
+
 # -- obligations ---------------------------------------------------------------
 
 
@@ -87,18 +100,23 @@ def canonical_site(img: Image) -> int:
 
 def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capstone.Cs) -> Obligation:
     arch = b.arch
-    op = b.table.get(o.slot) or strictest(o.slot, arch)
-    slot_addr = b.ops.address + o.slot * b.ops.width
+    op = b.op(o.table, o.slot)
+    table = b.table(o.table)
+    slot_addr = table.address + o.slot * table.width
     target = b.code.read_word(slot_addr) or 0
     fn = targets.function(target)
     if fn is None:
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
                               "with a size in the symbol table")
-    site = canon if _position_free(arch, md, o.replacement, o.site) else o.site
+    free = _position_free(arch, md, o.replacement, o.site) and _position_free(arch, md, o.call, o.site)
+    site = canon if free else o.site
     repl = retarget(arch, o.replacement, o.site, site) if site != o.site else o.replacement
     width = arch.width
+    # the original's own bytes where they are not the default `ff 15` call
+    # (x86_64 `ff 14 25 abs32` before 6.x, indirect jumps)
+    call = None if o.call[:2] == b"\xff\x15" and len(o.call) == 6 else CodeSpec(hex=o.call.hex())
     return Obligation(
-        name=op.name, arch=arch, convention=op.convention,
+        name=op.name, arch=arch, convention=op.convention, clobbers=o.clobbers, call=call,
         returns=parse_ctype(op.returns, width), args=tuple(parse_ctype(a, width) for a in op.args),
         site_length=o.length, target=CodeSpec(hex=fn[1].hex()), replacement=CodeSpec(hex=repl.hex()),
         address=site, target_address=target, slot=slot_addr,
@@ -217,27 +235,48 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sarif", metavar="FILE", help="also write SARIF 2.1.0 here")
     p.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report here")
     p.add_argument("--allow-unknown", action="store_true", help="unknown outcomes do not fail the gate")
+    p.add_argument("--allow-skipped", action="store_true",
+                   help="skipped records and unpatched indirect calls do not fail the gate")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
     return p
 
 
 def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
+    """Read every binary (a bad one is recorded in meta["errors"] and the rest go
+    on), prove every outcome, and return the rows; meta carries the skipped and
+    unpatched sites and per-binary figures."""
     cache = None if a.no_cache else Path(a.cache)
-    vm = open_image(a.vmlinux) if a.vmlinux else None
     rows: list[OutcomeResult] = []
     obs: dict[str, Obligation] = {}
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
     t0 = time.monotonic()
-    meta: dict = {"binaries": []}
+    meta: dict = {"binaries": [], "errors": [], "issues": []}
+    vm = open_image(a.vmlinux) if a.vmlinux else None
     for path in a.binaries:
-        b = read_binary(path, vm, cache)
-        targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+        try:
+            b = read_binary(path, vm, cache)
+        except (ElfError, LayoutError, OSError) as e:
+            meta["errors"].append({"file": path, "error": str(e)})
+            continue
+        targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
         canon = canonical_site(b.code)
         md = decoder(b.arch)
-        sources = Counter(op.source.split(";")[0] for op in b.table.values())
-        meta["binaries"].append({"file": path, "arch": b.arch.name, "version": b.version,
-                                 "outcomes": len(b.outcomes),
-                                 "ops_table": dict(sources) or {"strictest": 0}})
+        sources = Counter(op.source.split(";")[0] for ops in b.names.values() for op in ops.values())
+        r = b.records
+        for s in r.skipped:
+            meta["issues"].append(SiteIssue(path, s.site, "skipped", s.source, s.op, s.reason))
+        for u in b.unpatched:
+            op = b.op(u.table, u.slot)
+            meta["issues"].append(SiteIssue(
+                path, u.address, "unpatched", u.section, op.name,
+                f"{_disasm(b.arch, u.code, u.address)[0]}: an indirect call through {u.table} slot "
+                f"{u.slot} that no patch record covers stays an indirect branch at run time"))
+        meta["binaries"].append({
+            "file": path, "arch": b.arch.name, "version": b.version, "outcomes": len(r.outcomes),
+            "skipped": len(r.skipped), "unpatched": len(b.unpatched), "not_pv_records": r.not_pv,
+            "ops_tables": {t.name: len(b.names.get(t.name, {})) for t in b.tables},
+            "ops_table": dict(sources) or {"strictest": 0},
+            "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
         for o in b.outcomes:
             try:
                 ob = obligation_of(b, targets, canon, o, md)
@@ -250,7 +289,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     results = prove_all(obs, max(1, a.jobs), cache, a.timeout, progress)
     for b, o, key, err in pending:
-        op = b.table.get(o.slot) or strictest(o.slot, b.arch)
+        op = b.op(o.table, o.slot)
         res = results.get(key) if key else None
         verdict = res["verdict"] if res else "unknown"
         reason = res["reason"] if res else f"no obligation: {err}"
@@ -270,11 +309,16 @@ def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
     return out or ["(nothing: NOPs only)"]
 
 
-def exit_code(rows: list[OutcomeResult], allow_unknown: bool) -> int:
+def exit_code(rows: list[OutcomeResult], allow_unknown: bool, issues: list[SiteIssue] | None = None,
+              allow_skipped: bool = False, errors: bool = False) -> int:
     verdicts = {r.verdict for r in rows}
+    if errors:
+        return EXIT_BAD_INPUT
     if "not-equivalent" in verdicts:
         return 1
     if "unknown" in verdicts and not allow_unknown:
+        return 2
+    if issues and not allow_skipped:
         return 2
     return 0
 
@@ -285,18 +329,25 @@ def main(argv: list[str]) -> int:
     a = parser().parse_args(argv)
     try:
         rows, meta = run(a)
-    except (ElfError, LayoutError, OSError) as e:
+    except (ElfError, LayoutError, OSError) as e:  # the --vmlinux itself
         print(f"pvverify gate: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    issues: list[SiteIssue] = meta.pop("issues")
+    for e in meta["errors"]:
+        print(f"pvverify gate: {e['error']}", file=sys.stderr)
     totals = Counter(r.verdict for r in rows)
+    ic = Counter(i.status for i in issues)
     if a.format == "json":
         print(json.dumps({"results": [formats.row_json(r) for r in rows],
-                          "totals": {v: totals.get(v, 0) for v in SEVERITY}, **meta}))
+                          "skipped": [formats.issue_json(i) for i in issues if i.status == "skipped"],
+                          "unpatched": [formats.issue_json(i) for i in issues if i.status == "unpatched"],
+                          "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
+                                     "skipped": ic["skipped"], "unpatched": ic["unpatched"],
+                                     "errors": len(meta["errors"])}, **meta}))
     else:
-        print(formats.text_summary(rows, meta))
+        print(formats.text_summary(rows, meta, issues))
     if a.sarif:
-        Path(a.sarif).write_text(json.dumps(formats.sarif(rows), indent=1))
+        Path(a.sarif).write_text(json.dumps(formats.sarif(rows, issues, meta["errors"]), indent=1))
     if a.junit:
-        Path(a.junit).write_text(formats.junit(rows))
-    return exit_code(rows, a.allow_unknown)
-
+        Path(a.junit).write_text(formats.junit(rows, issues, meta["errors"]))
+    return exit_code(rows, a.allow_unknown, issues, a.allow_skipped, bool(meta["errors"]))

@@ -1,32 +1,44 @@
 """One kernel binary as the booted kernel sees it: image, version, record layout,
-ops table and every outcome its patch records allow.
+ops tables and every outcome (or skip) its patch records allow.
 
-A module is read against its vmlinux: the vmlinux supplies `pv_ops`, the
-slots' initial targets and their code; a relocatable module is laid out so
-its rel32 calls reach them.
+A module is read against its vmlinux: the vmlinux supplies the `pv_ops*`
+arrays, the slots' initial targets and their code, the ops tables' DWARF,
+and the record layout when the module has no DWARF of its own for it; a
+relocatable module is laid out so its rel32 calls reach them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pvverify.arch import I386, X86_64, Arch
-from pvverify.kernel import dwarf
+from pvverify.kernel import dwarf, templates
 from pvverify.kernel.elf import ElfError, Image, open_image
-from pvverify.kernel.optable import Op, builtin, from_dwarf, from_gdb
+from pvverify.kernel.era_alt import alt_outcomes
+from pvverify.kernel.era_para import para_outcomes
+from pvverify.kernel.optable import Op, builtin, from_gdb, strictest, tables_from_dwarf
 from pvverify.kernel.records import (
+    LayoutError,
     OpsTable,
     Outcome,
+    Records,
     RecordShape,
-    alt_outcomes,
     kernel_version,
     layout_for,
-    para_outcomes,
+    ops_tables,
     series_of,
+    series_tuple,
 )
+from pvverify.kernel.unpatched import Unpatched, scan
+
+# functions whose compilation units define the ops arrays and apply the records
+_OPS_UNITS = ("paravirt_patch", "paravirt_patch_default", "native_patch", "paravirt_set_cap",
+              "_paravirt_ident_64", "__native_queued_spin_unlock", "pv_is_native_spin_unlock")
+_RECORD_UNITS = ("apply_alternatives", "apply_paravirt", "alternative_instructions")
+TEMPLATES_UNTIL = (5, 13)  # before: native_patch copies per-op templates
 
 
 @dataclass
@@ -38,24 +50,63 @@ class Binary:
     version: str | None
     sites: Image
     code: Image              # vmlinux: itself; a module: --vmlinux
-    ops: OpsTable
-    table: dict[int, Op]
-    outcomes: list[Outcome]
+    tables: list[OpsTable]   # pv_ops first
+    names: dict[str, dict[int, Op]]  # table -> slot -> op
+    records: Records
+    unpatched: list[Unpatched] = field(default_factory=list)
+    templates: str = ""      # where the pre-5.13 templates were read, if used
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self.records.outcomes
+
+    def table(self, name: str) -> OpsTable:
+        return next(t for t in self.tables if t.name == name)
+
+    def op(self, table: str, slot: int) -> Op:
+        return self.names.get(table, {}).get(slot) or strictest(slot, self.arch)
 
 
-def _dwarf(path: str, img: Image, arch: Arch, cache: Path | None,
-           sites: list[int]) -> dict[int, Op] | None:
-    if img.section(".debug_info") is None:
-        return None
-    ident = _build_id(img) or f"{os.path.getsize(path)}-{int(os.path.getmtime(path))}"
-    f = cache / "optables" / f"{ident}-{arch.name}.json" if cache else None
+def _ident(img: Image) -> str:
+    return _build_id(img) or f"{os.path.getsize(img.path)}-{int(os.path.getmtime(img.path))}"
+
+
+def _cached(cache: Path | None, kind: str, ident: str, compute, load, dump):
+    f = cache / kind / f"{ident}.json" if cache else None
     if f is not None and f.exists():
-        return {int(k): Op(**v) for k, v in json.loads(f.read_text()).items()}
-    table = from_dwarf(path, arch, sites) or from_gdb(path, arch)
-    if table is not None and f is not None:
+        try:
+            return load(json.loads(f.read_text()))
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+    value = compute()
+    if value is not None and f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(json.dumps({k: asdict(v) for k, v in table.items()}))
-    return table
+        tmp = f.with_suffix(".tmp")
+        tmp.write_text(json.dumps(dump(value)))
+        tmp.replace(f)
+    return value
+
+
+def _op_names(img: Image, arch: Arch, tables: list[OpsTable], cache: Path | None,
+              sites: list[int]) -> dict[str, dict[int, Op]]:
+    """Each table's slots from DWARF (cached per build id), else the built-in capture."""
+    if img.section(".debug_info") is None:
+        return {}
+    where = [s.value for n in _OPS_UNITS if (s := img.symbol(n)) is not None] + sites[:16]
+    sizes = {t.name: t.size for t in tables}
+
+    def compute():
+        found = tables_from_dwarf(img.path, arch, where, sizes)
+        if not found or "pv_ops" not in found:
+            gdb = from_gdb(img.path, arch)
+            if gdb is not None:
+                found = {**(found or {}), "pv_ops": gdb}
+        return found
+
+    return _cached(cache, "optables2", f"{_ident(img)}-{arch.name}", compute,
+                   lambda d: {t: {int(k): Op(**{**v, "args": tuple(v["args"])}) for k, v in ops.items()}
+                              for t, ops in d.items()},
+                   lambda v: {t: {k: asdict(o) for k, o in ops.items()} for t, ops in v.items()}) or {}
 
 
 def _record_shapes(img: Image, cache: Path | None) -> dict[str, RecordShape] | None:
@@ -63,18 +114,24 @@ def _record_shapes(img: Image, cache: Path | None) -> dict[str, RecordShape] | N
     from the unit of the code that applies them (cached like the ops table)."""
     if img.section(".debug_info") is None:
         return None
-    ident = _build_id(img) or f"{os.path.getsize(img.path)}-{int(os.path.getmtime(img.path))}"
-    f = cache / "records" / f"{ident}.json" if cache else None
-    if f is not None and f.exists():
-        return {k: (v[0], v[1]) for k, v in json.loads(f.read_text()).items()}
-    where = [s.value for n in ("apply_alternatives", "apply_paravirt", "alternative_instructions")
-             if (s := img.symbol(n)) is not None]
-    shapes = dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
-                                lambda d: (dwarf.byte_size(d), dwarf.members(d))) if where else None
-    if shapes is not None and f is not None:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(json.dumps(shapes))
-    return shapes
+    where = [s.value for n in _RECORD_UNITS if (s := img.symbol(n)) is not None]
+    if not where:
+        return None
+    return _cached(cache, "records", _ident(img),
+                   lambda: dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
+                                              lambda d: (dwarf.byte_size(d), dwarf.members(d))),
+                   lambda d: {k: (v[0], v[1]) for k, v in d.items()}, lambda v: v)
+
+
+def _templates(code: Image, names: dict[int, Op], cache: Path | None) -> templates.Templates | None:
+    op_names = {o.name for o in names.values()}
+    native = code.symbol("native_patch")
+    where = [native.value] if native is not None else []
+    shapes = _cached(cache, "patchdata", _ident(code),
+                     lambda: templates.patch_data_shapes(code.path, where) if where else None,
+                     lambda d: {k: {m: tuple(x) for m, x in v.items()} for k, v in d.items()},
+                     lambda v: v) if code.section(".debug_info") is not None else None
+    return templates.from_patch_data(code, shapes, op_names) or templates.from_symbols(code, op_names)
 
 
 def _build_id(img: Image) -> str | None:
@@ -89,21 +146,49 @@ def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
     img = open_image(path)
     arch = X86_64 if img.bits == 64 else I386
     code = img
-    pv = img.symbol("pv_ops")
-    if pv is None and vmlinux is not None:
-        code, pv = vmlinux, vmlinux.symbol("pv_ops")
+    tables = ops_tables(img, arch.width)
+    if not tables and vmlinux is not None:
+        if vmlinux.bits != img.bits:
+            raise ElfError(f"{path}: ELF{img.bits}, but --vmlinux {vmlinux.path} is ELF{vmlinux.bits}")
+        code, tables = vmlinux, ops_tables(vmlinux, arch.width)
         if img.relocatable:
             img = open_image(path, externs=vmlinux)
-    if pv is None:
+    if not tables:
         raise ElfError(f"{path}: no pv_ops symbol" +
                        ("" if vmlinux else " (for a module, give --vmlinux)"))
     version = kernel_version(img) or kernel_version(code)
+    if code is not img:
+        kv = kernel_version(code)
+        if version and kv and version.split()[0] != kv:
+            raise ElfError(f"{path}: built for Linux {version.split()[0]}, but --vmlinux "
+                           f"{code.path} is Linux {kv}")
     series = series_of(version)
-    layout = layout_for(series, _record_shapes(img, cache), path, arch.bits)
-    ops = OpsTable(pv.value, pv.size or 0x1000, arch.width)
-    outcomes = para_outcomes(img, arch, layout, ops, code) + alt_outcomes(img, arch, layout, ops, code)
-    # the DWARF units to read the table from are those of the code's own sites
-    sites = [o.site for o in outcomes] if code is img else \
-        [o.site for o in para_outcomes(code, arch, layout, ops) + alt_outcomes(code, arch, layout, ops)]
-    table = _dwarf(code.path, code, arch, cache, sites) or builtin(series or "", arch) or {}
-    return Binary(path, arch, version, img, code, ops, table, outcomes)
+    shapes = _record_shapes(img, cache)
+    if (not shapes or "alt_instr" not in shapes) and code is not img:
+        shapes = _record_shapes(code, cache)  # the module's records are the kernel's structs
+    layout = layout_for(series, shapes, path, arch.bits)
+    own = [] if code is not img else [
+        s.value for n in _RECORD_UNITS if (s := img.symbol(n)) is not None]
+    names = _op_names(code, arch, tables, cache, own)
+    if "pv_ops" not in names:
+        table = builtin(series or "", arch)
+        if table:
+            names["pv_ops"] = table
+    tmpl = None
+    if img.section(".parainstructions") is not None and series_tuple(series) < TEMPLATES_UNTIL:
+        if "pv_ops" not in names:
+            raise LayoutError(f"{path}: Linux {series or '?'} patches with per-op templates, which are "
+                              "matched to ops by name, but the ops table has no DWARF here")
+        tmpl = _templates(code, names["pv_ops"], cache)
+        if tmpl is None:
+            raise LayoutError(f"{path}: Linux {series or '?'} patches .parainstructions with per-op "
+                              "templates, but neither patch_data_xxl/patch_data_lock nor "
+                              f"start_/end_ template symbols are in {code.path}")
+    records = para_outcomes(img, arch, layout, tables, code, names.get("pv_ops", {}), tmpl)
+    records.extend(alt_outcomes(img, arch, layout, tables, code, series))
+    if tmpl is not None and tmpl.lock_ops and any(o.feature == templates.LOCK_ASSUMPTION
+                                                  for o in records.outcomes):
+        records.assumptions.append(templates.LOCK_ASSUMPTION)
+    unpatched = scan(img, arch, tables, records.covered)
+    return Binary(path, arch, version, img, code, tables, names, records, unpatched,
+                  tmpl.source if tmpl else "")

@@ -32,9 +32,10 @@ def decoder(arch: Arch) -> capstone.Cs:
 class Targets:
     """Function bytes as the booted kernel runs them, and the functions they reach."""
 
-    def __init__(self, img: Image, arch: Arch, table: tuple[int, int] = (0, 0)) -> None:
+    def __init__(self, img: Image, arch: Arch, tables: tuple[tuple[int, int], ...] = ()) -> None:
         self.img, self.arch, self.md = img, arch, decoder(arch)
-        self.table = table  # pv_ops [start, end): calls through it reach its initial targets
+        # pv_ops* [start, end): calls through them reach their initial targets
+        self.tables = tables
         self.slots: dict[int, tuple[tuple[int, bytes], ...]] = {}
         fentry = img.symbol("__fentry__")
         self.fentry = fentry.value if fentry else None
@@ -162,9 +163,8 @@ class Targets:
             where = m.disp & self.arch.mask
         else:
             return None
-        lo, hi = self.table
         w = self.arch.width
-        if not (lo <= where and where + w <= hi and (where - lo) % w == 0):
+        if not any(lo <= where and where + w <= hi and (where - lo) % w == 0 for lo, hi in self.tables):
             return None
         data = self.img.read(where, w)
         return (where, data) if data is not None else None
