@@ -61,7 +61,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
              fn("native_irq_disable", " jmp irq_disable_tail"),
              fn("irq_disable_tail", " cli"),
              fn("native_irq_enable", retpoline_call),
-             fn("real_irq_enable", " sti"), fn("native_read_cr2", f" call *{slot(SAVE_FL)}\n mov %cr2, {ax}"),
+             fn("real_irq_enable", " sti"), fn("native_read_cr2", f"n_cr2: call *{slot(SAVE_FL)}\n mov %cr2, {ax}"),
              ".globl _paravirt_nop\n.type _paravirt_nop,@function\n_paravirt_nop:\n "
              f"{ret}\n.size _paravirt_nop, .-_paravirt_nop",
              ".globl __fentry__\n.type __fentry__,@function\n__fentry__: ret\n.size __fentry__, 1",
@@ -77,6 +77,10 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
         data.append(".section .parainstructions,\"a\"")
         for label, n in sites:
             data.append(f" {q} {label}\n .byte {n}, 8" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
+        # the nested paravirt call in native_read_cr2 has its record too, as PVOP calls do
+        data.append(f" {q} n_cr2\n .byte {SAVE_FL}, 6" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
+    if series != "6.1":
+        alts = [*alts, Alt("n_cr2", "nop", flags=2)]
     repl = [".section .altinstr_aux,\"ax\"", "save_fl_aux: testb $1, linux_banner\n jnz save_fl_back\n"
             " jmp save_fl_back", ".section .altinstr_replacement,\"ax\""]
     data.append(".section .altinstructions,\"a\"")
