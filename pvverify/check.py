@@ -121,8 +121,9 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
         return Result("unknown", outcome.reason, paths=paths)
     ref = outcome.refutation
     assert ref is not None
+    ce = cx.describe(ref, pair, ob.convention, clob)
     state = cx.concrete_inputs(ref.model, inputs, pair, (ref.original, ref.replacement))
-    ce = cx.describe(ref, pair, state, ob.convention, clob)
+    cx.with_state(ce, state, pair)
     if not replay:
         return Result("not-equivalent", f"{ce.observable} differs (not replayed)",
                       counterexample=ce, paths=paths)

@@ -138,11 +138,12 @@ def first_difference(ref: Refutation) -> Observable:
     return ref.observables[0]
 
 
-def describe(ref: Refutation, pair: SitePair, state: ConcreteState, convention: str,
+def describe(ref: Refutation, pair: SitePair, convention: str,
              clobbers: frozenset[str]) -> Counterexample:
     """The counterexample a report shows: the first observable that differs with
-    both values, the inputs it depends on, the memory words the paths read, both
-    paths in AT&T syntax, and why the convention protects the observable."""
+    both values, the inputs it depends on, both paths in AT&T syntax, and why the
+    convention protects the observable. (Evaluated before `concrete_inputs`:
+    model completion fixes what the model leaves open in evaluation order.)"""
     m = ref.model
     arch = pair.arch
     ob = first_difference(ref)
@@ -165,14 +166,20 @@ def describe(ref: Refutation, pair: SitePair, state: ConcreteState, convention: 
         inputs=_inputs_of(m, exprs),
         original_listing=att_listing(ref.original.listing, pair.original),
         replacement_listing=att_listing(ref.replacement.listing, pair.replacement),
-        memory=input_words(state, pair),
         why=why(ob.name if ob.kind != "msr" else "MSR", arch, convention, clobbers),
-        state=state_json(state),
     )
 
 
+def with_state(ce: Counterexample, state: ConcreteState, pair: SitePair) -> Counterexample:
+    """The counterexample with its concrete input state and the memory words read."""
+    ce.memory = input_words(state, pair)
+    ce.state = state_json(state)
+    return ce
+
+
 @cache
-def _att(bits: int) -> capstone.Cs:
+def att_decoder(bits: int) -> capstone.Cs:
+    """A capstone decoder that writes AT&T syntax, as the kernel sources and objdump do."""
     md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
     md.syntax = capstone.CS_OPT_SYNTAX_ATT
     md.detail = True
@@ -184,7 +191,7 @@ def att_listing(listing: list[str], prog: Program) -> list[dict]:
     AT&T syntax, as the kernel and objdump write them. `refers` is the absolute
     address a rip-relative operand or a direct branch names (for a symbol)."""
     out: list[dict] = []
-    md = _att(prog.arch.bits)
+    md = att_decoder(prog.arch.bits)
     for line in listing:
         head, _, text = line.partition(": ")
         try:
