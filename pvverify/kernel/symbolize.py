@@ -8,9 +8,13 @@ the small state machine below rather than pyelftools' (whose per-row objects
 cost 1.5 s for one large unit of a 360 MB vmlinux; this loop costs a fraction).
 A unit's rows are kept, so the next address in the same unit is a bisection.
 
-The line is the one the instruction was generated from: for a paravirt call
-inlined from a wrapper in `paravirt.h` that is the wrapper's line, while
-`function+0xoff` names the caller it was inlined into.
+The line table gives the line the instruction was generated from: for a
+paravirt call that is a wrapper's line in `paravirt.h`, the same for every
+site of the op. What a kernel developer wants is the line in the function
+that calls the wrapper, so the function's DIE is found among the unit's
+top-level DIEs and its inlined-subroutine DIEs are followed down to the
+outermost one holding the address: its DW_AT_call_file/call_line is that line
+(what `addr2line -i` prints last). The wrapper's line is kept as `inlined`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Place:
     offset: int = 0
     file: str | None = None
     line: int | None = None
+    inlined: str | None = None  # file:line the instruction came from, when inlined there
 
     @property
     def symbolic(self) -> str:
@@ -47,7 +52,7 @@ class Place:
 
     def to_json(self) -> dict:
         return {"address": self.address, "function": self.function, "offset": self.offset,
-                "file": self.file, "line": self.line}
+                "file": self.file, "line": self.line, "inlined": self.inlined}
 
 
 def _uleb(buf: bytes, pos: int) -> tuple[int, int]:
@@ -124,6 +129,7 @@ class _Unit:
     starts: list[int]                   # sorted row addresses (end_sequence rows excluded)
     rows: list[tuple[int, int, int]]    # (start, end, line index) per row, same order
     files: list[str | None]
+    functions: list | None = None       # (low, high, DIE) of top-level functions, when asked
 
 
 class Symbolizer:
@@ -144,8 +150,11 @@ class Symbolizer:
             return self._places[addr]
         fn = self.function(addr)
         src = self.line(addr) if lines else None
+        call = self.call_site(addr) if src else None
+        inlined = f"{src[0]}:{src[1]}" if call and src and call != src else None
+        where = call or src
         p = Place(addr, fn[0] if fn else None, fn[1] if fn else 0,
-                  src[0] if src else None, src[1] if src else None)
+                  where[0] if where else None, where[1] if where else None, inlined)
         if lines:
             self._places[addr] = p
         return p
@@ -196,6 +205,78 @@ class Symbolizer:
         fidx = unit.rows[i][2]
         f = unit.files[fidx >> 32] if (fidx >> 32) < len(unit.files) else None
         return (f, fidx & 0xFFFFFFFF) if f else None
+
+    def call_site(self, addr: int) -> tuple[str, int] | None:
+        """The line in the enclosing function that the code at addr was inlined
+        from (the outermost inline call site), or None when it is not inlined."""
+        d = self._open()
+        if not d:
+            return None
+        dwarf, aranges = d[2], d[3]
+        try:
+            off = aranges.cu_offset_at_addr(addr)
+            unit = self._units.get(off)
+            if off is None or unit is None:
+                return None
+            if unit.functions is None:
+                unit.functions = self._functions(dwarf, off)
+            i = bisect.bisect_right(unit.functions, (addr, 1 << 64)) - 1
+            die = None
+            while i >= 0 and die is None:
+                lo, hi, cand = unit.functions[i]
+                if lo <= addr < hi:
+                    die = cand
+                elif addr - lo > 1 << 24:
+                    break
+                i -= 1
+            while die is not None:
+                nxt = next((c for c in die.iter_children()
+                            if c.tag in ("DW_TAG_inlined_subroutine", "DW_TAG_lexical_block")
+                            and any(lo <= addr < hi for lo, hi in self._ranges(c))), None)
+                if nxt is not None and nxt.tag == "DW_TAG_inlined_subroutine":
+                    f = nxt.attributes.get("DW_AT_call_file")
+                    ln = nxt.attributes.get("DW_AT_call_line")
+                    if f is None or ln is None or not 0 <= f.value < len(unit.files):
+                        return None
+                    name = unit.files[f.value]
+                    return (name, ln.value) if name else None
+                die = nxt
+        except Exception:  # malformed or unexpected DWARF: the line table's line stands
+            return None
+        return None
+
+    def _functions(self, dwarf, cu_offset: int) -> list:
+        """(low, high, DIE) of the unit's top-level functions, sorted."""
+        top = dwarf.get_CU_at(cu_offset).get_top_DIE()
+        out = []
+        for c in top.iter_children():
+            if c.tag == "DW_TAG_subprogram":
+                out += [(lo, hi, c) for lo, hi in self._ranges(c)]
+        out.sort(key=lambda t: (t[0], t[1]))
+        return out
+
+    def _ranges(self, die) -> list[tuple[int, int]]:
+        at = die.attributes
+        if "DW_AT_low_pc" in at and "DW_AT_high_pc" in at:
+            lo = at["DW_AT_low_pc"].value
+            hi = at["DW_AT_high_pc"]
+            return [(lo, hi.value if hi.form == "DW_FORM_addr" else lo + hi.value)]
+        if "DW_AT_ranges" not in at:
+            return []
+        lists = die.dwarfinfo.range_lists()
+        if lists is None:
+            return []
+        base_attr = die.cu.get_top_DIE().attributes.get("DW_AT_low_pc")
+        base = base_attr.value if base_attr is not None else 0
+        out = []
+        for r in lists.get_range_list_at_offset(at["DW_AT_ranges"].value, cu=die.cu):
+            if type(r).__name__ == "BaseAddressEntry":
+                base = r.base_address
+            elif hasattr(r, "begin_offset"):
+                absolute = getattr(r, "is_absolute", False)
+                out.append((r.begin_offset + (0 if absolute else base),
+                            r.end_offset + (0 if absolute else base)))
+        return out
 
     def _open(self):
         if self._dwarf is None:
