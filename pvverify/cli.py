@@ -79,9 +79,9 @@ def _expand(paths: list[str]) -> list[Path]:
 
 
 def cmd_check(a: argparse.Namespace) -> int:
-    from pvverify import report
     from pvverify.check import check
     from pvverify.obligation import ObligationError, from_dict, load
+    from pvverify.reports import check_text as report
     from pvverify.verdict import SEVERITY, Result
 
     jobs: list[tuple[str, object]] = []

@@ -59,6 +59,7 @@ class OutcomeResult:
     reason: str
     key: str
     counterexample: dict | None = None
+    place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
 
 
 # -- obligations ---------------------------------------------------------------
@@ -213,11 +214,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="prove everything afresh, store nothing")
     p.add_argument("--timeout", type=float, default=5.0,
                    help="time per obligation, seconds (beyond it: unknown)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--sarif", metavar="FILE", help="also write SARIF 2.1.0 here")
-    p.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report here")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: failures grouped by op and reason, sites as function+0xoff "
+                        "(file.c:line); json: every outcome as one document")
+    p.add_argument("--sarif", metavar="FILE",
+                   help="also write SARIF 2.1.0 here (code scanning: results at source lines)")
+    p.add_argument("--junit", metavar="FILE",
+                   help="also write a JUnit XML report here (unknown is a failure unless --allow-unknown)")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write a self-contained HTML page: verdicts by op, every failing or "
+                        "unknown site with its counterexample")
     p.add_argument("--allow-unknown", action="store_true", help="unknown outcomes do not fail the gate")
-    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
+                   dest="color", help="colour the text report: auto (default) on a terminal "
+                                      "unless NO_COLOR is set")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="show a proving counter on stderr: auto (default) when stderr is a terminal")
     return p
 
 
@@ -229,10 +241,12 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
     t0 = time.monotonic()
     meta: dict = {"binaries": []}
+    canon_of: dict[str, int] = {}
     for path in a.binaries:
         b = read_binary(path, vm, cache)
         targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
         canon = canonical_site(b.code)
+        canon_of[b.path] = canon
         md = decoder(b.arch)
         sources = Counter(op.source.split(";")[0] for op in b.table.values())
         meta["binaries"].append({"file": path, "arch": b.arch.name, "version": b.version,
@@ -259,13 +273,37 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
             res.get("counterexample") if res else None))
+    _annotate(rows, pending, canon_of)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
 
 
+def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]) -> None:
+    """Name every site (function+offset; the source line for the ones a report
+    shows) and put each counterexample at its real site with symbols."""
+    from pvverify.kernel.symbolize import Symbolizer
+    from pvverify.reports.places import place_counterexample
+
+    syms: dict[int, tuple[Symbolizer, Symbolizer]] = {}
+    for row, (b, o, _, _) in zip(rows, pending, strict=True):
+        if id(b) not in syms:
+            sites = Symbolizer(b.sites)
+            syms[id(b)] = (sites, sites if b.code is b.sites else Symbolizer(b.code))
+        sites, code = syms[id(b)]
+        row.place = sites.place(o.site, lines=row.verdict != "equivalent").to_json()
+        if row.counterexample:
+            row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
+                                                      o.length, sites, code)
+    for sites, code in syms.values():
+        sites.close()
+        code.close()
+
+
 def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
-    md = decoder(arch)
+    from pvverify.counterexample import att_decoder
+
+    md = att_decoder(arch.bits)
     out = [f"{i.mnemonic} {i.op_str}".strip() for i in md.disasm(code, at)]
     return out or ["(nothing: NOPs only)"]
 
@@ -280,7 +318,8 @@ def exit_code(rows: list[OutcomeResult], allow_unknown: bool) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from pvverify import formats
+    from pvverify.reports import gate_text, html, junit, sarif
+    from pvverify.reports import rows as row_report
 
     a = parser().parse_args(argv)
     try:
@@ -290,13 +329,14 @@ def main(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     totals = Counter(r.verdict for r in rows)
     if a.format == "json":
-        print(json.dumps({"results": [formats.row_json(r) for r in rows],
+        print(json.dumps({"results": [row_report.row_json(r) for r in rows],
                           "totals": {v: totals.get(v, 0) for v in SEVERITY}, **meta}))
     else:
-        print(formats.text_summary(rows, meta))
+        print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color)))
     if a.sarif:
-        Path(a.sarif).write_text(json.dumps(formats.sarif(rows), indent=1))
+        Path(a.sarif).write_text(json.dumps(sarif.sarif(rows), indent=1))
     if a.junit:
-        Path(a.junit).write_text(formats.junit(rows))
+        Path(a.junit).write_text(junit.junit(rows, a.allow_unknown))
+    if a.html:
+        Path(a.html).write_text(html.render(rows, meta))
     return exit_code(rows, a.allow_unknown)
-
