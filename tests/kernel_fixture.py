@@ -29,11 +29,12 @@ class Alt:
 
 def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlinux",
           para: bool = True, extra_objects: list[Path] = (), lock: bool = False, extra: str = "",
-          cover: bool = False) -> Path:
+          cover: bool = False, debug: bool = False) -> Path:
     """`series`: "5.10" (absolute `call *pv_ops+off` sites, 12-byte records aligned to 8),
     "6.1", "6.12" or "7.2" (records for .altinstructions only); `lock`: a 7.x
     `pv_ops_lock` with a queued_spin_unlock site; `extra`: more .text; `cover`: a
-    direct-call alternative for every site no other record covers."""
+    direct-call alternative for every site no other record covers; debug: assemble
+    with DWARF 5 line tables (a source line per instruction of the .s)."""
     q = ".quad" if bits == 64 else ".long"
     ax, cx = ("%rax", "%rcx") if bits == 64 else ("%eax", "%ecx")
     pushf, pop = ("pushfq", "popq") if bits == 64 else ("pushfl", "popl")
@@ -122,7 +123,8 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     src.write_text("\n".join(text + data + repl) + "\n")
     obj = tmp / f"{name}.o"
     out = tmp / name
-    subprocess.run(["as", "--64" if bits == 64 else "--32", "-o", obj, src], check=True)
+    subprocess.run(["as", "--64" if bits == 64 else "--32", *(["--gdwarf-5"] if debug else []),
+                    "-o", obj, src], check=True)
     base = "0xffffffff81000000" if bits == 64 else "0xc1000000"
     subprocess.run(["ld", "-m", "elf_x86_64" if bits == 64 else "elf_i386", "-static", "-nostdlib",
                     f"-Ttext={base}", "-o", out, obj, *extra_objects], check=True)

@@ -9,12 +9,10 @@ relocatable module is laid out so its rel32 calls reach them.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from pvverify.arch import I386, X86_64, Arch
+from pvverify.cache import Cache, tool_id
 from pvverify.kernel import dwarf, templates
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.era_alt import alt_outcomes
@@ -67,27 +65,28 @@ class Binary:
         return self.names.get(table, {}).get(slot) or strictest(slot, self.arch)
 
 
-def _ident(img: Image) -> str:
-    return _build_id(img) or f"{os.path.getsize(img.path)}-{int(os.path.getmtime(img.path))}"
+def _cached(cache: Cache | None, kind: str, img: Image, extra: str, compute, load, dump):
+    """What DWARF says, computed once per image (build-id) and tool version: an
+    entry that does not load is recomputed."""
+    key = {"tool": tool_id(), "image": img.identity(), "extra": extra}
 
-
-def _cached(cache: Path | None, kind: str, ident: str, compute, load, dump):
-    f = cache / kind / f"{ident}.json" if cache else None
-    if f is not None and f.exists():
+    def valid(payload: object) -> bool:
         try:
-            return load(json.loads(f.read_text()))
-        except (OSError, ValueError, TypeError, KeyError):
-            pass
+            load(payload)
+            return True
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return False
+
+    hit = cache.get(kind, key, valid) if cache else None
+    if hit is not None:
+        return load(hit)
     value = compute()
-    if value is not None and f is not None:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f.with_suffix(".tmp")
-        tmp.write_text(json.dumps(dump(value)))
-        tmp.replace(f)
+    if value is not None and cache is not None:
+        cache.put(kind, key, dump(value))
     return value
 
 
-def _op_names(img: Image, arch: Arch, tables: list[OpsTable], cache: Path | None,
+def _op_names(img: Image, arch: Arch, tables: list[OpsTable], cache: Cache | None,
               sites: list[int]) -> dict[str, dict[int, Op]]:
     """Each table's slots from DWARF (cached per build id), else the built-in capture."""
     if img.section(".debug_info") is None:
@@ -103,13 +102,13 @@ def _op_names(img: Image, arch: Arch, tables: list[OpsTable], cache: Path | None
                 found = {**(found or {}), "pv_ops": gdb}
         return found
 
-    return _cached(cache, "optables2", f"{_ident(img)}-{arch.name}", compute,
+    return _cached(cache, "optables2", img, arch.name, compute,
                    lambda d: {t: {int(k): Op(**{**v, "args": tuple(v["args"])}) for k, v in ops.items()}
                               for t, ops in d.items()},
                    lambda v: {t: {k: asdict(o) for k, o in ops.items()} for t, ops in v.items()}) or {}
 
 
-def _record_shapes(img: Image, cache: Path | None) -> dict[str, RecordShape] | None:
+def _record_shapes(img: Image, cache: Cache | None) -> dict[str, RecordShape] | None:
     """struct alt_instr and paravirt_patch_site as the binary's DWARF lays them out,
     from the unit of the code that applies them (cached like the ops table)."""
     if img.section(".debug_info") is None:
@@ -117,32 +116,33 @@ def _record_shapes(img: Image, cache: Path | None) -> dict[str, RecordShape] | N
     where = [s.value for n in _RECORD_UNITS if (s := img.symbol(n)) is not None]
     if not where:
         return None
-    return _cached(cache, "records", _ident(img),
+    return _cached(cache, "records2", img, "",
                    lambda: dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
                                               lambda d: (dwarf.byte_size(d), dwarf.members(d))),
-                   lambda d: {k: (v[0], v[1]) for k, v in d.items()}, lambda v: v)
+                   _load_shapes, lambda v: v)
 
 
-def _templates(code: Image, names: dict[int, Op], cache: Path | None) -> templates.Templates | None:
+def _load_shapes(d: dict) -> dict[str, RecordShape]:
+    out = {}
+    for k, (size, members) in d.items():
+        if not isinstance(size, int) or not all(isinstance(o, int) for o in members.values()):
+            raise ValueError(f"cached shape of {k} is not sizes and offsets")
+        out[k] = (size, dict(members))
+    return out
+
+
+def _templates(code: Image, names: dict[int, Op], cache: Cache | None) -> templates.Templates | None:
     op_names = {o.name for o in names.values()}
     native = code.symbol("native_patch")
     where = [native.value] if native is not None else []
-    shapes = _cached(cache, "patchdata", _ident(code),
+    shapes = _cached(cache, "patchdata", code, "",
                      lambda: templates.patch_data_shapes(code.path, where) if where else None,
                      lambda d: {k: {m: tuple(x) for m, x in v.items()} for k, v in d.items()},
                      lambda v: v) if code.section(".debug_info") is not None else None
     return templates.from_patch_data(code, shapes, op_names) or templates.from_symbols(code, op_names)
 
 
-def _build_id(img: Image) -> str | None:
-    s = img.section(".note.gnu.build-id")
-    if s is None:
-        return None
-    data = img.section_data(s)
-    return data[16:].hex() if len(data) > 16 else None
-
-
-def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
+def read_binary(path: str, vmlinux: Image | None, cache: Cache | None) -> Binary:
     img = open_image(path)
     arch = X86_64 if img.bits == 64 else I386
     code = img
