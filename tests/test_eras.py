@@ -150,3 +150,18 @@ def test_check_elf_target_is_the_booted_function(tmp_path, capsys):
     assert cli_main(["check", str(ob)]) == 0, capsys.readouterr().out
     ob.write_text(ob.read_text().replace("popq %rax", "popq %rcx"))
     assert cli_main(["check", str(ob)]) == 1
+
+
+def test_dwarf_tables_are_cached(tmp_path, capsys):
+    """The ops tables and record shapes read from DWARF are cached per build and
+    read back intact (a checksum mismatch would be recomputed with a warning)."""
+    k = era_kernel(tmp_path, "7.2", [Alt("s_unlock", "nop", flags=2)], lock=True)
+    cache = tmp_path / "cache"
+    docs = []
+    for _ in range(2):
+        code = main([str(k), "--cache", str(cache), "--format", "json", "--jobs", "1"])
+        out = capsys.readouterr()
+        assert code == 0 and "damaged" not in out.err, out.err
+        docs.append(json.loads(out.out)["binaries"][0]["ops_tables"])
+    assert docs[0] == docs[1] == {"pv_ops": 7, "pv_ops_lock": 5}
+    assert list((cache / "optables2").rglob("*.json")) and list((cache / "records2").rglob("*.json"))

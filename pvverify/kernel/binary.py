@@ -105,7 +105,7 @@ def _op_names(img: Image, arch: Arch, tables: list[OpsTable], cache: Cache | Non
     return _cached(cache, "optables2", img, arch.name, compute,
                    lambda d: {t: {int(k): Op(**{**v, "args": tuple(v["args"])}) for k, v in ops.items()}
                               for t, ops in d.items()},
-                   lambda v: {t: {k: asdict(o) for k, o in ops.items()} for t, ops in v.items()}) or {}
+                   lambda v: {t: {str(k): asdict(o) for k, o in ops.items()} for t, ops in v.items()}) or {}
 
 
 def _record_shapes(img: Image, cache: Cache | None) -> dict[str, RecordShape] | None:
