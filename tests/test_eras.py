@@ -27,7 +27,12 @@ struct paravirt_patch_template { void *pad0[30]; struct pv_irq_ops irq; void *pa
 struct pv_lock_ops { void (*queued_spin_lock_slowpath)(void *l, u32 v);
                      struct paravirt_callee_save queued_spin_unlock; void (*wait)(u8 *p, u8 v);
                      void (*kick)(int cpu); struct paravirt_callee_save vcpu_is_preempted; };
-#ifdef ERA_510
+#if defined(ERA_52)
+struct alt_instr { s32 instr_offset; s32 repl_offset; u16 cpuid; u8 instrlen; u8 replacementlen; };
+struct paravirt_patch_site { u8 *instr; u8 type; u8 len; u16 clobbers; };
+int native_patch(struct paravirt_patch_site *p) { return p->clobbers; }
+int apply_paravirt(struct paravirt_patch_site *p) { return p->len; }
+#elif defined(ERA_510)
 struct alt_instr { s32 instr_offset; s32 repl_offset; u16 cpuid; u8 instrlen; u8 replacementlen; };
 struct paravirt_patch_site { u8 *instr; u8 type; u8 len; };
 struct patch_xxl { const unsigned char irq_irq_disable[1]; const unsigned char irq_irq_enable[1];
@@ -49,15 +54,18 @@ int apply_alternatives(struct alt_instr *a, struct paravirt_patch_template *t)
 """
 
 
-def era_kernel(tmp: Path, series: str, alts: list[Alt], lock: bool = False, extra: str = "") -> Path:
+def era_kernel(tmp: Path, series: str, alts: list[Alt], lock: bool = False, extra: str = "",
+               clobbers: dict[str, int] | None = None) -> Path:
     """A fixture kernel of `series` with the C half's DWARF linked in."""
     c = tmp / "era.c"
     c.write_text(C_SOURCE)
     obj = tmp / "era_c.o"
     subprocess.run(["gcc", "-c", "-g", "-O2", "-ffreestanding", "-fno-pic", "-mcmodel=kernel",
-                    "-mno-red-zone", *(["-DERA_510"] if series == "5.10" else []), "-o", obj, c],
+                    "-mno-red-zone", *({"5.10": ["-DERA_510"], "5.2": ["-DERA_52"]}.get(series, [])),
+                    "-o", obj, c],
                    check=True)
-    return build(tmp, 64, series, alts, extra_objects=[obj], lock=lock, extra=extra, cover=True)
+    return build(tmp, 64, series, alts, extra_objects=[obj], lock=lock, extra=extra, cover=True,
+                 clobbers=clobbers)
 
 
 def gate(capsys, *args) -> tuple[int, dict]:
@@ -165,3 +173,31 @@ def test_dwarf_tables_are_cached(tmp_path, capsys):
         docs.append(json.loads(out.out)["binaries"][0]["ops_tables"])
     assert docs[0] == docs[1] == {"pv_ops": 7, "pv_ops_lock": 5}
     assert list((cache / "optables2").rglob("*.json")) and list((cache / "records2").rglob("*.json"))
+
+
+# DEF_NATIVE's templates before 5.3: symbol pairs in .text; irq_disable's
+# clobbers %rcx, which only a site whose mask allows it may take
+DEF_NATIVE = ("start_irq_irq_disable: xor %ecx, %ecx\n cli\nend_irq_irq_disable:\n"
+              "start_irq_save_fl: pushfq\n popq %rax\nend_irq_save_fl:\n"
+              "start__mov64: mov %rdi, %rax\nend__mov64:\n")
+
+
+def test_52_symbol_templates_and_clobber_masks(tmp_path, capsys):
+    k = era_kernel(tmp_path, "5.2", [], extra=DEF_NATIVE)
+    code, doc = gate(capsys, k)
+    assert doc["binaries"][0]["templates"].startswith("start_")
+    by_op = {(r["op"], r["kind"]) for r in doc["results"] if r["address"] and r["kind"] == "template"}
+    assert {"irq.irq_disable", "irq.save_fl"} <= {op for op, _ in by_op}, doc["results"]
+    # CLBR_ANY everywhere: the template may clobber %rcx; read_cr2 has no template: a call
+    assert {r["verdict"] for r in doc["results"]} == {"equivalent"}, doc["results"]
+    assert code == 0
+    sub = tmp_path / "narrow"
+    sub.mkdir()
+    # s_cli's record says only %rax may change (CLBR_RAX); s_sti's CLBR_NONE keeps its call
+    k = era_kernel(sub, "5.2", [], extra=DEF_NATIVE, clobbers={"s_cli": 1, "s_sti": 0})
+    code, doc = gate(capsys, k)
+    rows = {r["op"]: r for r in doc["results"] if r["op"] in ("irq.irq_disable", "irq.irq_enable")}
+    assert rows["irq.irq_disable"]["verdict"] == "not-equivalent"
+    assert "rcx" in json.dumps(rows["irq.irq_disable"]["counterexample"]).lower()
+    assert rows["irq.irq_enable"]["kind"] == "unchanged" and rows["irq.irq_enable"]["verdict"] == "equivalent"
+    assert code == 1
