@@ -111,13 +111,16 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     if fn is None:
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
                               "with a size in the symbol table")
-    free = _position_free(arch, md, o.replacement, o.site) and _position_free(arch, md, o.call, o.site)
+    # the original's own bytes where they are not the default `ff 15` call that
+    # program.build lays out at any address (x86_64 `ff 14 25 abs32` before 6.x,
+    # indirect jumps): those move with the site only if they mean the same there
+    default = o.call[:2] == b"\xff\x15" and len(o.call) == 6
+    call = None if default else CodeSpec(hex=o.call.hex())
+    free = _position_free(arch, md, o.replacement, o.site) and (
+        default or _position_free(arch, md, o.call, o.site))
     site = canon if free else o.site
     repl = retarget(arch, o.replacement, o.site, site) if site != o.site else o.replacement
     width = arch.width
-    # the original's own bytes where they are not the default `ff 15` call
-    # (x86_64 `ff 14 25 abs32` before 6.x, indirect jumps)
-    call = None if o.call[:2] == b"\xff\x15" and len(o.call) == 6 else CodeSpec(hex=o.call.hex())
     return Obligation(
         name=op.name, arch=arch, convention=op.convention, clobbers=o.clobbers, call=call,
         returns=parse_ctype(op.returns, width), args=tuple(parse_ctype(a, width) for a in op.args),

@@ -105,9 +105,15 @@ def test_7x_lock_table_and_patch_rule(tmp_path, capsys):
     group = [Alt("s_cli", "nop\nnop\nnop\nnop\nnop\nnop\ncli\nnop", flags=0, length=8),
              Alt("s_cli", "cli", flags=1, length=6)]
     lock = [Alt("s_unlock", "nop", flags=2), Alt("s_unlock", "movb $0, (%rdi)", flags=1)]
-    k7 = era_kernel(tmp_path, "7.2", group + lock, lock=True)
+    twin = f"s_save2: call *pv_ops+{SAVE_FL * 8}(%rip)\n .byte 0x90, 0x90"
+    k7 = era_kernel(tmp_path, "7.2", [*group, *lock, Alt("s_save2", "nop", flags=2)], lock=True,
+                    extra=twin)
     code, doc = gate(capsys, k7)
     b = doc["binaries"][0]
+    # two sites with one op, one length, one target: one obligation, wherever they sit
+    saves = [r for r in doc["results"] if r["op"] == "irq.save_fl" and r["kind"] == "direct-call"
+             and r["hex"].endswith("9090")]
+    assert len(saves) == 2 and saves[0]["key"] == saves[1]["key"], saves
     assert b["ops_tables"]["pv_ops_lock"] == 5 and "7.0" in b["patch_rule"]
     unlock = [r for r in doc["results"] if r["op"] == "lock.queued_spin_unlock"]
     assert sorted(r["kind"] for r in unlock) == ["direct-call", "inline"], doc["results"]
