@@ -440,7 +440,7 @@ def main(argv: list[str]) -> int:
             write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown, issues, meta["errors"],
                                                     a.allow_skipped).encode())
         if a.html:
-            write_atomic(Path(a.html), html.render(rows, meta).encode())
+            write_atomic(Path(a.html), html.render(rows, meta, issues).encode())
     except OSError as e:
         print(f"pvverify gate: cannot write a report: {e}", file=sys.stderr)
         return exits.USAGE

@@ -135,9 +135,11 @@ def test_uncovered_ops_call_is_unpatched(tmp_path, capsys):
     code, doc = gate(capsys, k)
     assert [u["op"] for u in doc["unpatched"]] == ["irq.save_fl"]
     assert doc["totals"]["unpatched"] == 1 and code == 2
-    code = main([str(k), "--no-cache", "--jobs", "1", "--allow-skipped"])
+    out = tmp_path / "o.xml"
+    code = main([str(k), "--no-cache", "--jobs", "1", "--allow-skipped", "--junit", str(out)])
     assert code == 0
     assert "unpatched" in capsys.readouterr().out
+    assert 'skipped="1"' in out.read_text() and "unpatched (allowed)" in out.read_text()
 
 
 def test_bad_module_among_good_ones(tmp_path, capsys):
@@ -145,12 +147,14 @@ def test_bad_module_among_good_ones(tmp_path, capsys):
     good = build_module(tmp_path, 64, [Alt("m_cli", "cli")])
     bad = tmp_path / "bad.ko"
     bad.write_bytes(b"\x7fELF not really")
-    sarif, junit = tmp_path / "o.sarif", tmp_path / "o.xml"
-    code, doc = gate(capsys, good, bad, "--vmlinux", k, "--sarif", sarif, "--junit", junit)
+    sarif, junit, html = tmp_path / "o.sarif", tmp_path / "o.xml", tmp_path / "o.html"
+    code, doc = gate(capsys, good, bad, "--vmlinux", k, "--sarif", sarif, "--junit", junit,
+                     "--html", html)
     assert code == 3
     assert [e["file"] for e in doc["errors"]] == [str(bad)]
     assert len(doc["results"]) == 4 and {r["verdict"] for r in doc["results"]} == {"equivalent"}
     assert "pvverify/bad-input" in sarif.read_text() and str(bad) in junit.read_text()
+    assert str(bad) in html.read_text() and "not read" in html.read_text()
 
 
 def test_check_elf_target_is_the_booted_function(tmp_path, capsys):
@@ -207,3 +211,23 @@ def test_52_symbol_templates_and_clobber_masks(tmp_path, capsys):
     assert "rcx" in json.dumps(rows["irq.irq_disable"]["counterexample"]).lower()
     assert rows["irq.irq_enable"]["kind"] == "unchanged" and rows["irq.irq_enable"]["verdict"] == "equivalent"
     assert code == 1
+
+
+def test_a_record_without_outcome_is_skipped_with_its_reason(tmp_path, capsys):
+    """A .parainstructions record whose type is not the slot its site calls through
+    becomes no outcome: it is listed, counted, in every report, and fails the gate."""
+    from kernel_fixture import IRQ_DISABLE, IRQ_ENABLE
+
+    bad = (f"s_bad: call *pv_ops+{IRQ_ENABLE * 8}(%rip)\n .byte 0x90, 0x90\n"
+           f".pushsection .parainstructions,\"a\"\n .quad s_bad\n .byte {IRQ_DISABLE}, 8\n .skip 6\n"
+           ".popsection")
+    k = build(tmp_path, 64, "6.1", [], extra=bad)
+    sarif = tmp_path / "o.sarif"
+    code, doc = gate(capsys, k, "--sarif", sarif)
+    assert doc["totals"]["skipped"] == 1 and len(doc["skipped"]) == 1 and code == 2
+    s = doc["skipped"][0]
+    assert s["source"].startswith(".parainstructions[") and "slot 31" in s["reason"] \
+        and "slot 32" in s["reason"], s
+    assert "pvverify/skipped" in sarif.read_text()
+    assert main([str(k), "--no-cache", "--jobs", "1", "--allow-skipped"]) == 0
+    assert "skipped" in capsys.readouterr().out
