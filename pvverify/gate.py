@@ -330,7 +330,7 @@ def _account(meta: dict, b: Binary) -> None:
     meta["binaries"].append({
         "file": b.path, "arch": b.arch.name, "version": b.version, "outcomes": len(r.outcomes),
         "skipped": len(r.skipped), "unpatched": len(b.unpatched), "not_pv_records": r.not_pv,
-        "ops_tables": {t.name: len(b.names.get(t.name, {})) for t in b.tables},
+        "ops_tables": {t.name: b.ops_count(t) for t in b.tables},
         "ops_table": dict(sources) or {"strictest": 0},
         "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
 

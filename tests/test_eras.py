@@ -231,3 +231,101 @@ def test_a_record_without_outcome_is_skipped_with_its_reason(tmp_path, capsys):
     assert "pvverify/skipped" in sarif.read_text()
     assert main([str(k), "--no-cache", "--jobs", "1", "--allow-skipped"]) == 0
     assert "skipped" in capsys.readouterr().out
+
+
+OLD_C = r"""
+typedef unsigned char u8; typedef unsigned short u16; typedef int s32;
+struct paravirt_callee_save { void *func; };
+struct pv_init_ops { unsigned (*patch)(u8 type, void *buf, unsigned long addr, unsigned len); };
+struct pv_cpu_ops { void (*io_delay)(void); void (*wbinvd)(void); };
+struct pv_irq_ops { struct paravirt_callee_save save_fl, restore_fl, irq_disable, irq_enable; };
+struct paravirt_patch_template { struct pv_init_ops pv_init_ops; struct pv_cpu_ops pv_cpu_ops;
+                                 struct pv_irq_ops pv_irq_ops; };
+struct paravirt_patch_site { u8 *instr; u8 instrtype; u8 len; u16 clobbers; };
+struct alt_instr { s32 instr_offset; s32 repl_offset; u16 cpuid; u8 instrlen; u8 replacementlen;
+                   u8 padlen; } __attribute__((packed));
+int native_patch(struct paravirt_patch_template *t, struct paravirt_patch_site *p) { return p->len + !t; }
+int apply_alternatives(struct alt_instr *a) { return a->padlen; }
+"""
+
+OLD_S = """
+.text
+.globl _start
+_start:
+s_save: call *pv_irq_ops+0
+ nop
+s_cli: call *pv_irq_ops+16
+ nop
+s_io: call *pv_cpu_ops+0
+ nop
+ hlt
+.type native_save_fl,@function
+native_save_fl: pushfq
+ popq %rax
+ ret
+.size native_save_fl, .-native_save_fl
+.type native_irq_disable,@function
+native_irq_disable: cli
+ ret
+.size native_irq_disable, .-native_irq_disable
+.type native_io_delay,@function
+native_io_delay: outb %al, $0x80
+ ret
+.size native_io_delay, .-native_io_delay
+start_pv_irq_ops_save_fl: pushfq
+ popq %rax
+end_pv_irq_ops_save_fl:
+start_pv_irq_ops_irq_disable: {cli}
+end_pv_irq_ops_irq_disable:
+.data
+.type pv_init_ops,@object
+pv_init_ops: .quad 0
+.size pv_init_ops, 8
+.type pv_cpu_ops,@object
+pv_cpu_ops: .quad native_io_delay, 0
+.size pv_cpu_ops, 16
+.type pv_irq_ops,@object
+pv_irq_ops: .quad native_save_fl, 0, native_irq_disable, 0
+.size pv_irq_ops, 32
+.section .rodata
+linux_banner: .asciz "Linux version 4.19.0-test (fixture)"
+.section .parainstructions,"a"
+ .quad s_save
+ .byte 3, 8
+ .short 0x1ff
+ .skip 4
+ .quad s_cli
+ .byte 5, 8
+ .short 0x1ff
+ .skip 4
+ .quad s_io
+ .byte 1, 8
+ .short 0x1ff
+ .skip 4
+.section .altinstructions,"a"
+"""
+
+
+def test_419_separate_ops_structs(tmp_path, capsys):
+    """Before 4.20: the sites call through pv_irq_ops/pv_cpu_ops, and a record's type
+    is the slot in paravirt_patch_template, whose members DWARF places."""
+    def kernel(cli: str, name: str) -> Path:
+        c, s = tmp_path / "old.c", tmp_path / f"{name}.s"
+        c.write_text(OLD_C)
+        s.write_text(OLD_S.replace("{cli}", cli))
+        subprocess.run(["gcc", "-c", "-g", "-O2", "-ffreestanding", "-fno-pic", "-mcmodel=kernel",
+                        "-o", tmp_path / "old_c.o", c], check=True)
+        subprocess.run(["as", "--64", "-o", tmp_path / f"{name}.o", s], check=True)
+        out = tmp_path / name
+        subprocess.run(["ld", "-m", "elf_x86_64", "-static", "-nostdlib", "-Ttext=0xffffffff81000000",
+                        "-o", out, tmp_path / f"{name}.o", tmp_path / "old_c.o"], check=True)
+        return out
+
+    code, doc = gate(capsys, kernel("cli", "vmlinux"))
+    rows = {r["op"]: r for r in doc["results"]}
+    assert set(rows) == {"pv_irq_ops.save_fl", "pv_irq_ops.irq_disable", "pv_cpu_ops.io_delay"}, rows
+    assert rows["pv_irq_ops.save_fl"]["kind"] == "template" and rows["pv_cpu_ops.io_delay"]["kind"] == "call"
+    assert {r["verdict"] for r in rows.values()} == {"equivalent"}, rows
+    assert doc["totals"]["skipped"] == 0 and doc["totals"]["unpatched"] == 0 and code == 0
+    code, doc = gate(capsys, kernel("sti", "bad"))
+    assert [r["op"] for r in doc["results"] if r["verdict"] == "not-equivalent"] == ["pv_irq_ops.irq_disable"]
