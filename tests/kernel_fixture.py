@@ -106,7 +106,12 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
             ln = (8 if label != "n_cr2" else 7) if bits == 64 else (8 if label != "n_cr2" else 6)
             mask = (clobbers or {}).get(label, 0x1FF if bits == 64 else 0xF)
             data.append(f" .balign 8\n {q} {label}\n .byte {n}, {ln}\n .short {mask}")
-    if series not in ("6.1", "5.10", "5.2"):
+    elif para and series == "6.6":
+        # the packed relative form: s32 instr_offset; u8 type; u8 len
+        data.append(".section .parainstructions,\"a\"")
+        for label, n in [*sites, ("n_cr2", SAVE_FL)]:
+            data.append(f" .long {label} - .\n .byte {n}, {8 if label != 'n_cr2' else 6}")
+    if series not in ("6.1", "5.10", "5.2", "6.6"):
         alts = [*alts, Alt("n_cr2", "nop", flags=2, length=6)]
         if cover:
             have = {a.site for a in alts}

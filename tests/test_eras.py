@@ -27,7 +27,13 @@ struct paravirt_patch_template { void *pad0[30]; struct pv_irq_ops irq; void *pa
 struct pv_lock_ops { void (*queued_spin_lock_slowpath)(void *l, u32 v);
                      struct paravirt_callee_save queued_spin_unlock; void (*wait)(u8 *p, u8 v);
                      void (*kick)(int cpu); struct paravirt_callee_save vcpu_is_preempted; };
-#if defined(ERA_52)
+#if defined(ERA_66)
+struct alt_instr { s32 instr_offset; s32 repl_offset;
+                   union { struct { u32 cpuid: 16; u32 flags: 16; }; u32 ft_flags; };
+                   u8 instrlen; u8 replacementlen; } __attribute__((packed));
+struct paravirt_patch_site { s32 instr_offset; u8 type; u8 len; } __attribute__((packed));
+int apply_paravirt(struct paravirt_patch_site *p) { return p->len; }
+#elif defined(ERA_52)
 struct alt_instr { s32 instr_offset; s32 repl_offset; u16 cpuid; u8 instrlen; u8 replacementlen; };
 struct paravirt_patch_site { u8 *instr; u8 type; u8 len; u16 clobbers; };
 int native_patch(struct paravirt_patch_site *p) { return p->clobbers; }
@@ -54,6 +60,9 @@ int apply_alternatives(struct alt_instr *a, struct paravirt_patch_template *t)
 """
 
 
+ERA_DEFINES = {"5.10": ["-DERA_510"], "5.2": ["-DERA_52"], "6.6": ["-DERA_66"]}
+
+
 def era_kernel(tmp: Path, series: str, alts: list[Alt], lock: bool = False, extra: str = "",
                clobbers: dict[str, int] | None = None) -> Path:
     """A fixture kernel of `series` with the C half's DWARF linked in."""
@@ -61,7 +70,7 @@ def era_kernel(tmp: Path, series: str, alts: list[Alt], lock: bool = False, extr
     c.write_text(C_SOURCE)
     obj = tmp / "era_c.o"
     subprocess.run(["gcc", "-c", "-g", "-O2", "-ffreestanding", "-fno-pic", "-mcmodel=kernel",
-                    "-mno-red-zone", *({"5.10": ["-DERA_510"], "5.2": ["-DERA_52"]}.get(series, [])),
+                    "-mno-red-zone", *ERA_DEFINES.get(series, []),
                     "-o", obj, c],
                    check=True)
     return build(tmp, 64, series, alts, extra_objects=[obj], lock=lock, extra=extra, cover=True,
@@ -329,3 +338,13 @@ def test_419_separate_ops_structs(tmp_path, capsys):
     assert doc["totals"]["skipped"] == 0 and doc["totals"]["unpatched"] == 0 and code == 0
     code, doc = gate(capsys, kernel("sti", "bad"))
     assert [r["op"] for r in doc["results"] if r["verdict"] == "not-equivalent"] == ["pv_irq_ops.irq_disable"]
+
+
+def test_66_packed_relative_records(tmp_path, capsys):
+    """6.5-6.7's packed `s32 instr_offset` records, read at DWARF's offsets."""
+    k = era_kernel(tmp_path, "6.6", [Alt("s_cli", "cli", flags=1)])
+    code, doc = gate(capsys, k)
+    kinds = sorted(r["kind"] for r in doc["results"])
+    assert kinds == ["call"] * 5 + ["inline", "nop"], doc["results"]
+    assert {r["verdict"] for r in doc["results"]} == {"equivalent"}, doc["results"]
+    assert doc["totals"]["skipped"] == 0 and doc["totals"]["unpatched"] == 0 and code == 0
