@@ -113,6 +113,8 @@ def _outcome(m: z3.ModelRef, inputs: Inputs, p: PathState, st: ConcreteState) ->
     for sel in ("tr", "ldtr"):
         out.tables[sel] = st.tables.get(sel, 0) & 0xFFFF  # nothing modelled writes them
     idx = set(st.msrs) | {ev(e.args[0]) for e in p.trace if e.kind == "wrmsr"}
+    if arch.bits == 64:  # the segment-base MSRs are always state (as the oracle reports them)
+        idx |= {MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE}
     for i in idx:
         out.msrs[i] = ev(read_msr(p, z3.BitVecVal(i, 32)))
     out.memory = dict(st.memory)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import z3
 
 from pvverify.semantics.operands import Insn, read, reg_operand_name
+from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState, Unmodelled
 
 MODELLED = ("cr0", "cr2", "cr3", "cr4", "cr8")
@@ -218,3 +219,90 @@ def clts(st: PathState, ins: Insn) -> None:
 
 __all__ = ["is_control_move", "mov_cr", "faults", "write_fault", "clts", "read"]
 HANDLERS = {"clts": clts}
+
+_BASE64 = (("cr0", 0x80010011), ("cr4", 0x20))   # PE ET WP PG; PAE
+_PCIDE = ("cr4", 0x20020)
+RULES: tuple[Rule, ...] = (
+    Rule("mov cr3, r64 (CR4.PCIDE = 0)", ("mov",), ("x86_64",), "the source",
+         "CR3 := source", (("source bit 63 set", "#GP(0)"), ("source bits 60:52 set", "#GP(0)")),
+         "cr3(value, PCIDE = 0, no-flush = 0): PCID 0 loses its non-global entries",
+         "Vol. 2B MOV-Move to/from Control Registers; Vol. 3A 4.10.4.1",
+         (Case("x86_64", "movq %rsi, %cr3", (*_BASE64, ("rsi", 0x1234018)),
+               events=(("cr3", 0x1234018, 0, 0),), after=(("cr3", 0x1234018),), cpu=True),
+          Case("x86_64", "movq %rsi, %cr3", (*_BASE64, ("rsi", (1 << 63) | 0x5000)), stop="fault:#GP",
+               cpu=True),
+          Case("x86_64", "movq %rsi, %cr3", (*_BASE64, ("rsi", 1 << 55)), stop="fault:#GP", cpu=True)),
+         out_of_scope="bits between MAXPHYADDR and 51 (model-specific): stored as written"),
+    Rule("mov cr3, r64 (CR4.PCIDE = 1)", ("mov",), ("x86_64",), "the source, CR4.PCIDE",
+         "CR3 := source with bit 63 cleared",
+         (("source bits 60:52 set", "#GP(0)"),),
+         "cr3(value, PCIDE = 1, no-flush = source bit 63): with bit 63 clear the PCID in bits 11:0 "
+         "loses its non-global entries, with it set nothing need be invalidated",
+         "Vol. 2B MOV-Move to/from Control Registers; Vol. 3A 4.10.4.1",
+         (Case("x86_64", "movq %rsi, %cr3", (_BASE64[0], _PCIDE, ("rsi", (1 << 63) | 0x5007)),
+               events=(("cr3", 0x5007, 1, 1),), after=(("cr3", 0x5007),), cpu=True),
+          Case("x86_64", "movq %rsi, %cr3", (_BASE64[0], _PCIDE, ("rsi", 0x5007)),
+               events=(("cr3", 0x5007, 1, 0),), cpu=True),
+          Case("x86_64", "movq %rsi, %cr3", (_BASE64[0], _PCIDE, ("rsi", (1 << 63) | (1 << 52))),
+               stop="fault:#GP", cpu=True))),
+    Rule("mov cr3, r32 (i386)", ("mov",), ("i386",), "the source", "CR3 := source", (),
+         "cr3(value, 0, 0): all non-global entries", "Vol. 3A 4.10.4.1",
+         (Case("i386", "movl %edx, %cr3", (("edx", 0x1000),), events=(("cr3", 0x1000, 0, 0),),
+               cpu=True),)),
+    Rule("mov cr4, r", ("mov",), ("x86_64", "i386"), "the source, CR0, CR3, CR4",
+         "CR4 := source",
+         (("64-bit: PAE cleared", "#GP(0)"), ("64-bit: LA57 changed", "#GP(0)"),
+          ("i386: PCIDE set", "#GP(0)"), ("PCIDE 0 -> 1 while CR3[11:0] != 0", "#GP(0)"),
+          ("CET set while CR0.WP = 0", "#GP(0)")),
+         "tlb:cr4(old, new) of the bits PSE PAE PGE PCIDE SMEP LA57 when any changes: PGE changed or "
+         "PCIDE 1 -> 0 flushes all including global; PAE changed or SMEP 0 -> 1 the current PCID; "
+         "other processors may flush more (hence the bits, not a scope)",
+         "Vol. 2B MOV-Move to/from Control Registers; Vol. 3A 4.10.4.1; AMD64 Vol. 2 5.5.3",
+         (Case("x86_64", "movq %rsi, %cr4", (*_BASE64, ("rsi", 0xA0)),
+               events=(("tlb:cr4", 0x20, 0xA0),), after=(("cr4", 0xA0),), cpu=True),
+          Case("x86_64", "movq %rsi, %cr4", (*_BASE64, ("rsi", 0x40020)), events=(),
+               after=(("cr4", 0x40020),), cpu=True),
+          Case("x86_64", "movq %rsi, %cr4", (*_BASE64, ("rsi", 0)), stop="fault:#GP", cpu=True),
+          Case("x86_64", "movq %rsi, %cr4", (*_BASE64, ("cr3", 0x1005), ("rsi", 0x20020)),
+               stop="fault:#GP", cpu=True),
+          Case("x86_64", "movq %rsi, %cr4", (("cr0", 0x80010011), _PCIDE, ("rsi", 0x20)),
+               events=(("tlb:cr4", 0x20020, 0x20),), cpu=True),
+          Case("i386", "movl %edx, %cr4", (("edx", 0x20000),), stop="fault:#GP", cpu=True))),
+    Rule("mov cr0, r", ("mov",), ("x86_64", "i386"), "the source, CR4.CET", "CR0 := source",
+         (("64-bit: bits 63:32 set", "#GP(0)"), ("64-bit: PG cleared", "#GP(0)"),
+          ("PG set with PE clear", "#GP(0)"), ("NW set with CD clear", "#GP(0)"),
+          ("WP cleared while CR4.CET = 1", "#GP(0)")),
+         "tlb:cr0(old, new) of the bits PE WP NW CD PG when any changes: PG 1 -> 0 flushes all "
+         "including global; CD/NW/WP/PE changes may flush",
+         "Vol. 2B MOV-Move to/from Control Registers; Vol. 3A 4.10.4.1",
+         (Case("x86_64", "movq %rsi, %cr0", (*_BASE64, ("rsi", 0x80000011)),
+               events=(("tlb:cr0", 0x80010001, 0x80000001),), cpu=True),
+          Case("x86_64", "movq %rsi, %cr0", (*_BASE64, ("rsi", 0x80010019)), events=(),
+               after=(("cr0", 0x80010019),), cpu=True),
+          Case("x86_64", "movq %rsi, %cr0", (*_BASE64, ("rsi", 0x10011)), stop="fault:#GP", cpu=True),
+          Case("x86_64", "movq %rsi, %cr0", (*_BASE64, ("rsi", 0xA0010011)), stop="fault:#GP",
+               cpu=True),
+          Case("i386", "movl %edx, %cr0", (("cr0", 0x80000011), ("edx", 0x11)),
+               events=(("tlb:cr0", 0x80000001, 0x1),), cpu=True))),
+    Rule("mov cr8, r64", ("mov",), ("x86_64",), "the source", "CR8 (TPR) := source",
+         (("bits 63:4 set", "#GP(0)"),), "-", "Vol. 2B MOV-Move to/from Control Registers",
+         (Case("x86_64", "movq %rsi, %cr8", (("rsi", 0x10),), stop="fault:#GP", cpu=True),
+          Case("x86_64", "movq %rsi, %cr8", (("rsi", 0xF),), after=(("cr8", 0xF),), cpu=True))),
+    Rule("mov r, cr0/cr2/cr3/cr4/cr8", ("mov",), ("x86_64", "i386"), "the control register",
+         "the register, full width of the mode", (), "-",
+         "Vol. 2B MOV-Move to/from Control Registers",
+         (Case("x86_64", "movq %cr2, %rax", (("cr2", 0xFFFF888012345678),),
+               after=(("rax", 0xFFFF888012345678),), cpu=True),)),
+    Rule("clts", ("clts",), ("x86_64", "i386"), "CR0", "CR0.TS := 0", (), "- (TS is not TLB-relevant)",
+         "Vol. 2A CLTS",
+         (Case("x86_64", "clts", (("cr0", 0x80010019),), after=(("cr0", 0x80010011),), events=(),
+               cpu=True),)),
+    Rule("mov dr0-dr7", ("mov",), ("x86_64", "i386"), "DR7.GD, CR4.DE, the source",
+         "DRn; DR6 reads bits 4-10, 17-31 as 1 and 12 as 0; DR7 bit 10 as 1",
+         (("DR4/DR5 with CR4.DE = 1", "#UD"), ("DR7.GD = 1", "#DB"),
+          ("64-bit: a 1 in DR6/DR7 bits 63:32", "#GP(0)")), "-",
+         "Vol. 2B MOV-Move to/from Debug Registers; Vol. 3B 18.2",
+         (Case("x86_64", "movq %dr4, %rax", (("cr4", 0x28),), stop="fault:#UD", cpu=True),
+          Case("i386", "movl %edx, %dr7\nmovl %dr7, %ebx", (("edx", 0),), after=(("ebx", 0x400),),
+               cpu=True))),
+)

@@ -42,7 +42,7 @@ class Rule:
 
     form: str                         # e.g. "sysretq (REX.W)"
     mnemonics: tuple[str, ...]        # capstone mnemonics this row covers
-    arches: tuple[str, ...]           # where the form exists ("x86_64", "i386")
+    arches: tuple[str, ...]           # modes the cases run in ("x86_64", "i386"; #UD included)
     reads: str
     writes: str
     faults: tuple[tuple[str, str], ...]  # (condition, exception), in checking order
