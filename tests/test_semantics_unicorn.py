@@ -82,7 +82,7 @@ def _differential(arch: Arch, text: str, state: ConcreteState) -> None:
     code = assemble(arch, text, addr)
     regions = [(addr, code)]
     model = run_model(arch, regions, addr, addr + len(code), state)
-    cpu = run_cpu(arch, regions, addr, addr + len(code), state)
+    cpu = run_cpu(arch, regions, addr, addr + len(code), state, max_steps=600)
     if cpu.stop.startswith("unsupported"):
         pytest.fail(f"`{text}`: the CPU model could not run this state: {cpu.stop}")
     _compare(arch, model, cpu, text)
@@ -103,7 +103,12 @@ SYSTEM_64 = [
     "movq %dr4, %rax", "movl %esi, %esi\nmovq %rsi, %dr5\nmovq %dr7, %rcx",
     "lgdt (%rdi)\nsgdt 16(%rdi)", "lidt 8(%rdi)\nsidt 32(%rdi)", "sgdt (%rdi)\nsidt 10(%rdi)",
     "str %eax\nsldt %ebx", "str %rcx\nstr (%rdi)\nsldt 2(%rdi)",
-    # the SDM rules that decide on control-register bits (issue 12)
+]
+# The SDM rules that decide on control-register bits, the landing forms and
+# the spin (issue 12), on states that draw every CR0/CR4/EFER bit
+# (machine_states.control_bits); fewer examples each: tests/test_sdm_rules.py
+# checks every rule row on fixed states as well.
+SDM_64 = [
     "movq %rsi, %cr3", "movq %cr3, %rax\nbtsq $63, %rax\nmovq %rax, %cr3",
     "movq %cr4, %rax\nxorq $0x80, %rax\nmovq %rax, %cr4", "movq %cr4, %rax\nxorq %rsi, %rax\nmovq %rax, %cr4",
     "movq %cr0, %rax\nxorq $0x10000, %rax\nmovq %rax, %cr0", "movq %rsi, %cr4",
@@ -111,17 +116,21 @@ SYSTEM_64 = [
     "xorl %ecx, %ecx\nxgetbv", "xgetbv", "xorl %ecx, %ecx\nxsetbv\nxgetbv",
     "sysretq", "sysretl", "swapgs\nsysretq", "sti\nsysretq", "sysexit", "sysexitq", "sti\nsysexit",
     "iretq", "iretl", "cli\nhlt", "jmp .", "1: pause\njmp 1b",
+    "lock cmpxchgl %esi, (%rdi)\npushfq\npopq %rcx", "cmpxchgw %si, (%rdi)",
+    "movl (%rdi), %eax\nlock cmpxchgq %rsi, (%rdi)\npushfq\npopq %rcx", "cmpxchgb %sil, %bl",
 ]
 SYSTEM_32 = [
     "cli", "sti", "pushfl\npopl %eax", "pushl %edx\npopfl", "stac", "clac",
     "movl %cr2, %eax", "movl %cr3, %eax", "movl %edx, %cr2", "movl %cr0, %eax", "clts",
     "movl $0x10, %ecx\nrdmsr", "movl $0x10, %ecx\nwrmsr", "cpuid", "wbinvd", "invd",
     "invlpg (%eax)", "hlt", "sti\nhlt", "sti\nnop\nhlt", "inb $0x60, %al", "outl %eax, %dx",
+    "movl %edx, %dr7\nmovl %dr7, %ebx", "movl %edx, %dr6\nmovl %dr4, %ebx", "movl %edx, %dr1",
+    "lgdt (%eax)\nsgdt 8(%eax)", "lidt 2(%eax)\nsidt 16(%eax)", "str %ecx\nsldt (%eax)",
+]
+SDM_32 = [
     "movl %edx, %cr3", "movl %cr4, %eax\nxorl $0x80, %eax\nmovl %eax, %cr4", "movl %edx, %cr0",
     "sysexit", "sti\nsysexit", "sysret", "iretl", "xorl %ecx, %ecx\nxgetbv", "cli\nhlt",
     "lock cmpxchgl %ecx, (%eax)", "cmpxchgb %cl, (%eax)", "jmp .",
-    "movl %edx, %dr7\nmovl %dr7, %ebx", "movl %edx, %dr6\nmovl %dr4, %ebx", "movl %edx, %dr1",
-    "lgdt (%eax)\nsgdt 8(%eax)", "lidt 2(%eax)\nsidt 16(%eax)", "str %ecx\nsldt (%eax)",
 ]
 # Ordinary instructions whose flags (AF included) pushf exposes.
 ORDINARY_64 = [
@@ -130,8 +139,6 @@ ORDINARY_64 = [
     "cmpq %rsi, %rbx\npushfq\npopq %rax", "incl %ebx\npushfq\npopq %rax",
     "decw %bx\npushfq\npopq %rax", "negq %rbx\npushfq\npopq %rax",
     "xaddq %rsi, (%rdi)\npushfq\npopq %rax", "cmpxchgq %rsi, (%rdi)\npushfq\npopq %rax",
-    "lock cmpxchgl %esi, (%rdi)\npushfq\npopq %rcx", "cmpxchgw %si, (%rdi)",
-    "movl (%rdi), %eax\nlock cmpxchgq %rsi, (%rdi)\npushfq\npopq %rcx", "cmpxchgb %sil, %bl",
     "addb $0x7f, (%rdi)\npushfq\npopq %rax", "movb $0, (%rdi)", "movw $0, (%rdi)",
     "leaq 8(%rdi,%rsi,4), %rax", "imulq %rsi, %rbx", "bswapq %rbx", "movzbl %bl, %eax",
     "movsbq %bl, %rax", "cmovzq %rsi, %rbx", "setc %al", "btsq $5, %rbx", "cqto",
@@ -155,4 +162,15 @@ CASES = ([(X86_64, t) for t in SYSTEM_64 + ORDINARY_64]
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_model_matches_cpu(arch: Arch, text: str, data) -> None:
+    _differential(arch, text, data.draw(states(arch, any_df=True)))
+
+
+SDM_CASES = [(X86_64, t) for t in SDM_64] + [(I386, t) for t in SDM_32]
+
+
+@pytest.mark.parametrize(("arch", "text"), SDM_CASES,
+                         ids=[f"{a.name}:{t.replace(chr(10), ';')}" for a, t in SDM_CASES])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_sdm_rules_match_cpu(arch: Arch, text: str, data) -> None:
     _differential(arch, text, data.draw(states(arch, any_df=True)))
