@@ -167,16 +167,18 @@ def _snapshot(st: PathState) -> tuple:
     that reaches a pc again in the same state runs the same instructions on the
     same values, and every branch it took is already in its condition, so it
     loops forever (no interrupts or other CPUs: check.ASSUMED). Memory and the
-    trace are append-only lists, so equal lengths mean nothing was added."""
-    return (dict(st.regs), len(st.mem_writes), len(st.trace), st.port_reads,
+    trace are append-only lists, so equal lengths mean nothing was added. A loop
+    that reads memory is left to the path bound: it polls for a write by another
+    CPU or a device, which the assumption would turn into a spin no real loop is."""
+    return (dict(st.regs), len(st.mem_writes), len(st.trace), st.port_reads, len(st.accessed),
             st.kernel_gs_base, st.xcr0, st.msr, st.window)
 
 
 def _same(a: tuple, b: tuple) -> bool:
     ra, rb = a[0], b[0]
-    if a[1:4] != b[1:4] or ra.keys() != rb.keys():
+    if a[1:5] != b[1:5] or ra.keys() != rb.keys():
         return False
-    pairs = [(ra[k], rb[k]) for k in ra] + list(zip(a[4:], b[4:], strict=True))
+    pairs = [(ra[k], rb[k]) for k in ra] + list(zip(a[5:], b[5:], strict=True))
     for x, y in pairs:
         if x is None or y is None:
             if x is not y:
