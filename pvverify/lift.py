@@ -107,7 +107,9 @@ def reachable(inputs: Inputs) -> list[z3.BoolRef]:
       set, both 63:32 clear), as control.py writes them.
     - XCR0: x87 set, the consistency rules of XSETBV, only supported bits.
     - RFLAGS: reserved bits are not state here (PUSHF stores bit 1 set and the
-      others clear, SDM Vol. 1 3.4.3); VM clear (above).
+      others clear, SDM Vol. 1 3.4.3); VM clear (above); RF clear: the processor
+      clears it after every instruction that completes (SDM Vol. 3B 18.3.1.1),
+      the call that reached the site included.
     """
     from pvverify.semantics.control import DR6_ONES, DR6_ZEROS, DR7_ONES
     from pvverify.semantics.xsave import valid_xcr0
@@ -124,7 +126,7 @@ def reachable(inputs: Inputs) -> list[z3.BoolRef]:
     def off(x: z3.BitVecRef, bits: int) -> z3.BoolRef:
         return x & bits == 0
 
-    out = [on(cr0, CR0_PE | CR0_PG | CR0_ET), off(cr0, CR0_RESERVED),
+    out = [z3.BitVec("RF", 1) == 0, on(cr0, CR0_PE | CR0_PG | CR0_ET), off(cr0, CR0_RESERVED),
            z3.Implies(on(cr0, CR0_NW), on(cr0, CR0_CD)),
            z3.Implies(on(cr4, CR4_CET), on(cr0, CR0_WP)),
            off(efer, EFER_RESERVED)]
