@@ -321,3 +321,36 @@ def test_gate_help_documents_report_options(capsys):
         i = out.index(opt)
         assert len(out[i:i + 200].split()) > 4, opt  # some words of help follow
     assert "unless NO_COLOR" in out and "unknown is a failure unless --allow-unknown" in out
+
+
+# -- a real kernel (slow: pvverify gate on a Debian debug vmlinux, when unpacked) ----------
+
+PAE = sorted(Path("/work/kernels/x").glob("linux-image-6.1.0-*-686-pae-dbg/usr/lib/debug/boot/vmlinux-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PAE, reason="no Debian 6.1 686-pae debug vmlinux unpacked under /work/kernels")
+def test_reports_on_a_debian_kernel(tmp_path):
+    out = tmp_path / "out dir#1"
+    out.mkdir()
+    code, text = gate(PAE[0], "--sarif", out / "r.sarif", "--junit", out / "r.xml", "--html",
+                      out / "r.html", "--timeout", "5")
+    assert code in (1, 2)
+    lines = text.splitlines()
+    assert len(lines) < 40, text  # grouped, not one line per site
+    sites = [x for x in lines if x.startswith("      at ")]
+    named = [x for x in sites if re.match(r"      at [\w.]+\+0x[0-9a-f]+ \([\w/.-]+\.[ch]:\d+\)", x)]
+    assert len(named) >= 0.9 * len(sites), sites
+    sarif = json.loads((out / "r.sarif").read_text())
+    jsonschema.validate(sarif, SCHEMA)
+    results = sarif["runs"][0]["results"]
+    with_line = [r for r in results if "region" in r["locations"][0]["physicalLocation"]]
+    assert len(with_line) >= 0.9 * len(results)
+    assert all(r["locations"][0]["logicalLocations"][0]["name"] != r["properties"]["op"] for r in results)
+    assert len({json.dumps(r["partialFingerprints"]) for r in results}) == len(results)
+    suite = ET.parse(out / "r.xml").getroot()
+    counts = _junit_counts(suite)
+    assert {k: int(suite.get(k)) for k in counts} == counts
+    assert counts["failures"] == len(results)
+    page = (out / "r.html").read_text()
+    assert not re.search(r"<script|<link|https?://", page)
