@@ -306,7 +306,11 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
             res.get("counterexample") if res else None))
-    _annotate(rows, pending, canon_of)
+    # source lines only where a report shows them: every failing site for JSON,
+    # SARIF and HTML, the first few of each group for the text report
+    every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
+        or bool(getattr(a, "html", None))
+    _annotate(rows, pending, canon_of, every)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
@@ -332,11 +336,15 @@ def _account(meta: dict, b: Binary) -> None:
         "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
 
 
-def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]) -> None:
+def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
+              every: bool = True) -> None:
     """Name every site (function+offset; the source line for the ones a report
     shows) and put each counterexample at its real site with symbols."""
     from pvverify.kernel.symbolize import Symbolizer
+    from pvverify.reports.gate_text import SITES_SHOWN
     from pvverify.reports.places import place_counterexample
+
+    seen: Counter = Counter()
 
     syms: dict[int, tuple[Symbolizer, Symbolizer]] = {}
     for row, (b, o, _, _) in zip(rows, pending, strict=True):
@@ -344,7 +352,10 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
             sites = Symbolizer(b.sites)
             syms[id(b)] = (sites, sites if b.code is b.sites else Symbolizer(b.code))
         sites, code = syms[id(b)]
-        row.place = sites.place(o.site, lines=row.verdict != "equivalent").to_json()
+        group = (row.verdict, row.op, row.reason)
+        seen[group] += row.verdict != "equivalent"
+        shown = row.verdict != "equivalent" and (every or seen[group] <= SITES_SHOWN)
+        row.place = sites.place(o.site, lines=shown).to_json()
         if row.counterexample:
             row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
                                                       o.length, sites, code)

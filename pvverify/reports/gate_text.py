@@ -70,7 +70,7 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
         more = f" and {len(rs) - SITES_SHOWN} more" if len(rs) > SITES_SHOWN else ""
         lines.append(f"      at {sites}{more}")
         first = rs[0]
-        if first.verdict == "not-equivalent" and first.counterexample and shown < counterexamples:
+        if first.counterexample and shown < counterexamples:  # unsafe groups come first
             shown += 1
             lines.append(f"      {first.source} {first.kind}: {'; '.join(first.disassembly)}")
             lines += counterexample.lines(first.counterexample, indent="      ",

@@ -31,7 +31,9 @@ def file_uri(path: str) -> str:
 
 
 def source_uri(path: str) -> str:
-    return quote(path, safe="/")
+    """A source file from DWARF: relative to the source tree (resolved against
+    %SRCROOT%), or an absolute path as a file: URI."""
+    return Path(path).as_uri() if path.startswith("/") else quote(path, safe="/")
 
 
 def fingerprint(r: OutcomeResult, rule: str) -> str:
