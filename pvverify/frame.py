@@ -76,6 +76,15 @@ class NoProof(Exception):
     """The analysis cannot bound something: the message names the instruction."""
 
 
+class NeedPhase(Exception):
+    """`and $-align, %rsp`: the offset after it depends on the entry stack pointer
+    modulo `align`; the analysis reruns once per residue."""
+
+    def __init__(self, align: int) -> None:
+        super().__init__(align)
+        self.align = align
+
+
 @dataclass
 class Proof:
     """The function never touches its return-address slot but to return through it."""
@@ -91,6 +100,12 @@ UNKNOWN_CALLEE = (
     "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
     "through a pointer it was given (no unwinding above its own frame); it preserves the "
     "callee-saved registers and the stack pointer, and returns to its return address")
+TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
+             "the return address) is a tail call to a function (the kernel builds with "
+             "-fno-jump-tables where it uses retpolines), which returns to that return address")
+UNKNOWN_TAIL = ("code reached by a tail call that the analysis cannot see receives the site's "
+                "return address as its own and uses it only to return (it is no tracing or "
+                "lockdep hook reading __builtin_return_address(0))")
 TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
         "exploration: its handler's view of the interrupted stack (which holds the return "
         "address, e.g. in a backtrace) is not compared")
@@ -109,11 +124,14 @@ _REFUSE = {  # leave the kernel, far transfers, stack-segment games: no proof fr
     "enqcmds", "pushal", "popal", "pushaw", "popaw", "pusha", "popa", "bound",
 }
 # memory operands whose size capstone under-reports: any stack-addressed use is refused
-_BIG = {"fxsave", "fxsave64", "fxrstor", "fxrstor64", "xsave", "xsave64", "xsaveopt", "xsaveopt64",
-        "xsaves", "xsaves64", "xsavec", "xsavec64", "xrstor", "xrstor64", "xrstors", "xrstors64",
-        "fnsave", "fsave", "frstor", "fnstenv", "fstenv", "fldenv", "cmpxchg16b", "cmpxchg8b",
-        "lgdt", "lidt", "sgdt", "sidt", "invpcid", "invept", "invvpid", "vmptrld", "vmptrst",
-        "vmclear", "vmxon"}
+_BIG = {"xsave", "xsave64", "xsaveopt", "xsaveopt64", "xsaves", "xsaves64", "xsavec", "xsavec64",
+        "xrstor", "xrstor64", "xrstors", "xrstors64"}
+# ... or whose size it reports differently from the SDM's (Vol. 2 of each instruction)
+_SIZE = {"fxsave": 512, "fxsave64": 512, "fxrstor": 512, "fxrstor64": 512, "fnsave": 108,
+         "fsave": 108, "frstor": 108, "fnstenv": 28, "fstenv": 28, "fldenv": 28,
+         "cmpxchg16b": 16, "cmpxchg8b": 8, "invpcid": 16, "invept": 16, "invvpid": 16,
+         "vmptrld": 8, "vmptrst": 8, "vmclear": 8, "vmxon": 8}
+_TABLES = {"lgdt", "lidt", "sgdt", "sidt"}  # 10 bytes in 64-bit mode, 6 in 32-bit
 _STRING = {p + s for p in ("movs", "stos", "lods", "cmps", "scas") for s in "bwdq"} | \
     {"insb", "insw", "insd", "outsb", "outsw", "outsd"}
 _CALLEE_SAVED = {64: {"rbx", "rbp", "rsp", "r12", "r13", "r14", "r15"},
@@ -198,7 +216,8 @@ class Analysis:
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int]) -> None:
+                 forbidden: tuple[int, int], phase: int | None = None, modulus: int = 1) -> None:
+        self.phase, self.modulus = phase, modulus  # entry stack pointer = phase mod modulus
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
         self.w = self.arch.width
@@ -359,8 +378,8 @@ class Analysis:
             r = self.retpolines[pc]
             v = self.reg(st, r)
             if v[0] != "c":
-                raise NoProof(f"a jump through the %{r} retpoline at {pc:#x} goes to a target "
-                              "that is not fixed")
+                return self._tail_unknown(ctx, st, f"a jump through the %{r} retpoline at {pc:#x}",
+                                          "a target that is not fixed")
             return [(v[1], ctx, st)]
         ins = self.insn(pc)
         nxt = pc + ins.size
@@ -428,6 +447,16 @@ class Analysis:
                 v = const((v[1] + d) & self.arch.mask)
             self.set_reg(st, name, v, ins)
             return [(nxt, ctx, st)]
+        if mn == "and" and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
+                and _full(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
+                and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
+            align = (~ops[1].imm & self.arch.mask) + 1
+            if align & (align - 1) or align > MAX_ALIGN:
+                raise NoProof(f"`{_text(ins)}` at {pc:#x} aligns the stack pointer to {align:#x}")
+            if self.phase is None or self.modulus % align:
+                raise NeedPhase(align)
+            self.set_reg(st, self.sp, ("s", ((self.phase + st.sp) & -align) - self.phase), ins)
+            return [(nxt, ctx, st)]
         if mn in ("xor", "sub") and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].reg == ops[1].reg:
             self.set_reg(st, self.md.reg_name(ops[0].reg), const(0), ins)
@@ -474,10 +503,20 @@ class Analysis:
         addrs = []
         for o in mem_ops:
             a = self.address(st, ins, o.mem)
-            size = 1 << 20 if mn in _BIG else max(o.size, 1)
-            if string and a[0] not in ("c", "n"):
+            size = 1 << 20 if mn in _BIG else _SIZE.get(mn, max(o.size, 1))
+            if mn in _TABLES:
+                size = 10 if self.bits == 64 else 6
+            if string and a[0] == "s" and ins.prefix[0] in (0xF2, 0xF3):
+                # a repeated string instruction over the stack: bounded when the count
+                # is a constant; either direction (DF may have been set)
+                n = self.reg(st, "ecx" if self.bits == 32 else "rcx")
+                if n[0] != "c" or n[1] > 1 << 16:
+                    raise NoProof(f"`{_text(ins)}` at {ins.address:#x} repeats a string "
+                                  "instruction over the stack a number of times not fixed")
+                a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
+            elif string and a[0] == "a":
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} is a string instruction "
-                              "over the stack")
+                              "over the stack at an offset not fixed")
             if a[0] == "s" and size >= (1 << 16):
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses a stack area "
                               "of a size this method does not bound")
@@ -529,12 +568,34 @@ class Analysis:
     def _goto(self, pc, ctx, st, ins, t):
         if t in self.p.return_thunks or t in self.retpolines:
             return [(t, ctx, st)]
-        if self.p.region_of(t) is None or self.forbidden[0] <= t < self.forbidden[1]:
-            if not ctx and st.sp == 0:
-                raise NoProof(f"`{_text(ins)}` at {pc:#x} tail-calls {t:#x}, code that is not "
-                              "analysed, which receives the return address as its own")
-            raise NoProof(f"`{_text(ins)}` at {pc:#x} jumps to {t:#x}, code that is not analysed")
+        if self.forbidden[0] <= t < self.forbidden[1]:
+            raise NoProof(f"`{_text(ins)}` at {pc:#x} jumps into the patch site's own code")
+        if self.p.region_of(t) is None:
+            return self._tail_unknown(ctx, st, f"`{_text(ins)}` at {pc:#x}",
+                                      f"{t:#x}, code that is not analysed")
         return [(t, ctx, st)]
+
+    def _tail_unknown(self, ctx, st, what: str, where: str):
+        """A jump out of the analysed code with the frame torn down (the stack pointer
+        at the current return address): a tail call, which returns for the current
+        function. Anything else leaving the analysed code has no proof."""
+        top = ctx[-1][1] if ctx else 0
+        if st.sp != top:
+            raise NoProof(f"{what} jumps to {where} with the stack pointer {st.sp:+d} from entry "
+                          "(not a tail call)")
+        self._unknown_effect(ctx, st, what, where, tail=True)
+        self.assumptions[TAIL_CALL] = None
+        if not ctx:
+            # the unknown code returns for F: its return address is F's own
+            self.assumptions[UNKNOWN_TAIL] = None
+            return []
+        retpc, off = ctx[-1]
+        if st.stack.get(off) != (self.w, const(retpc)):
+            raise NoProof(f"{what} tail-calls {where} with a return address other than the one "
+                          "the call pushed")
+        del st.stack[off]
+        self.set_reg(st, self.sp, ("s", off + self.w), None)
+        return [(retpc, ctx[:-1], st)]
 
     def _call(self, ctx, st, ins, nxt):
         op = ins.operands[0]
@@ -560,18 +621,24 @@ class Analysis:
 
     def _unknown_call(self, ctx, st, ins, nxt, t):
         where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"
+        self._unknown_effect(ctx, st, f"`{_text(ins)}` at {ins.address:#x}", where)
+        return [(nxt, ctx, st)]
+
+    def _unknown_effect(self, ctx, st, what: str, where: str, tail: bool = False) -> None:
+        """What code the analysis cannot see may do, under UNKNOWN_CALLEE; refuses
+        when it could reach the return-address slot."""
         args = set(_ARGS[self.bits])
         for r, v in st.regs.items():
             if r == self.sp or not stacky(v):
                 continue
             if r not in args:
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} calls {where} while %{r} holds "
+                raise NoProof(f"{what} calls {where} while %{r} holds "
                               "a stack address (a frame pointer it could unwind through)")
             if v[0] == "a" or v[1] < self.w and v[1] + self.w > 0:
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} passes {where} a pointer "
+                raise NoProof(f"{what} passes {where} a pointer "
                               f"in %{r} that may reach the return address")
         if st.leaked:
-            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} calls {where} after storing a "
+            raise NoProof(f"{what} calls {where} after storing a "
                           "stack address where it could read it")
         given = any(stacky(v) for r, v in st.regs.items() if r != self.sp)
         self.assumptions[UNKNOWN_CALLEE] = None
@@ -592,7 +659,6 @@ class Analysis:
             st.regs["eax" if self.bits == 32 else "rax"] = A
             if self.bits == 32:
                 st.regs["edx"] = A
-        return [(nxt, ctx, st)]
 
     def _ret(self, ctx, st, ins, imm, pc):
         what = f"`{_text(ins)}`" if ins is not None else "the return thunk"
@@ -619,7 +685,27 @@ def _text(ins) -> str:
     return f"{ins.mnemonic} {ins.op_str}".strip()
 
 
+MAX_ALIGN = 64
+
+
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
             forbidden: tuple[int, int]) -> Proof:
-    """Prove `entry`'s function independent of its return-address slot; raises NoProof."""
-    return Analysis(program, entry, preset, forbidden).run()
+    """Prove `entry`'s function independent of its return-address slot; raises NoProof.
+    Code that aligns the stack pointer is analysed once per residue of the entry
+    stack pointer modulo the alignment: no assumption on it is needed."""
+    try:
+        return Analysis(program, entry, preset, forbidden).run()
+    except NeedPhase as e:
+        modulus = e.align
+    while True:
+        try:
+            proofs = [Analysis(program, entry, preset, forbidden, r, modulus).run()
+                      for r in range(modulus)]
+        except NeedPhase as e:
+            modulus = max(modulus, e.align)
+            continue
+        seen: dict[str, None] = {}
+        for p in proofs:
+            seen.update(dict.fromkeys(p.assumptions))
+        return Proof(max(p.functions for p in proofs), max(p.instructions for p in proofs),
+                     list(seen))
