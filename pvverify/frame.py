@@ -50,8 +50,18 @@ def const(v: int) -> Val:
     return ("c", v)
 
 
+# P: an address the analysed code did not compute, that code it cannot see gave
+# back (UNKNOWN_CALLEE): it may be a stack address, but not the return address's.
+# Q: arithmetic on a P (OBJECT_ARITHMETIC says why it is not the slot's either).
+P: Val = ("p",)
+Q: Val = ("q",)
+# H: the low 32 bits of a stack-derived value, zero-extended (x86_64 only): never a
+# kernel address itself, but two of them could be put together again.
+H: Val = ("h",)
+
+
 def stacky(v: Val) -> bool:
-    return v[0] in ("s", "a")
+    return v[0] in ("s", "a", "p", "q", "h")
 
 
 def join(a: Val, b: Val) -> Val:
@@ -59,7 +69,19 @@ def join(a: Val, b: Val) -> Val:
         return a
     if not stacky(a) and not stacky(b):
         return N
-    return A
+    if A in (a, b):
+        return A
+    if H in (a, b):
+        return H if not stacky(b if a == H else a) else A
+    s = a if a[0] == "s" else b if b[0] == "s" else None
+    if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
+        return A  # two stack addresses, or one that may be the slot's: offset unknown
+    return Q if Q in (a, b) else P
+
+
+def arith(v: Val) -> Val:
+    """What an arbitrary computation from v may give."""
+    return A if v[0] in ("s", "a", "h") else Q if v[0] in ("p", "q") else v
 
 
 def join_all(vals) -> Val:
@@ -98,7 +120,8 @@ UNKNOWN_CALLEE = (
     "an unknown callee (an indirect call whose target is not fixed, or code past the callee "
     "bound) behaves as a C function: it reads its arguments, memory reachable from them and "
     "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
-    "through a pointer it was given (no unwinding above its own frame); it preserves the "
+    "through a pointer it was given (no unwinding above its own frame), and a stack address "
+    "it was given comes back (from memory) only whole, never as narrower pieces; it preserves the "
     "callee-saved registers and the stack pointer, and returns to its return address")
 TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
              "the return address) is a tail call to a function (the kernel builds with "
@@ -106,6 +129,14 @@ TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stac
 UNKNOWN_TAIL = ("code reached by a tail call that the analysis cannot see receives the site's "
                 "return address as its own and uses it only to return (it is no tracing or "
                 "lockdep hook reading __builtin_return_address(0))")
+RECURSION = ("a recursive call (to a function already being analysed further up the call chain) "
+             "is taken as a call to an unknown callee")
+NORETURN = ("an unknown callee with no code after its call (the end of a function, as gcc "
+            "leaves it after a noreturn call such as __stack_chk_fail) does not return")
+OBJECT_ARITHMETIC = (
+    "once a stack address was handed to an unknown callee, an address loaded from memory it "
+    "could write (or computed from one) points into an object: not at the return address, "
+    "nor at a return address of a call in progress (C semantics: no access outside an object)")
 TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
         "exploration: its handler's view of the interrupted stack (which holds the return "
         "address, e.g. in a backtrace) is not compared")
@@ -131,6 +162,27 @@ _SIZE = {"fxsave": 512, "fxsave64": 512, "fxrstor": 512, "fxrstor64": 512, "fnsa
          "fsave": 108, "frstor": 108, "fnstenv": 28, "fstenv": 28, "fldenv": 28,
          "cmpxchg16b": 16, "cmpxchg8b": 8, "invpcid": 16, "invept": 16, "invvpid": 16,
          "vmptrld": 8, "vmptrst": 8, "vmclear": 8, "vmxon": 8}
+_READS_ONLY = {"cmp", "test", "bt", "ptest", "vptest", "comiss", "comisd", "ucomiss", "ucomisd",
+               "lgdt", "lidt", "lldt", "ltr", "verr", "verw", "prefetcht0", "clflush"}
+_STORES = {"mov", "movabs", "movq", "movd", "movl", "movnti", "movaps", "movups", "movapd", "movupd",
+           "movdqa", "movdqu", "vmovdqa", "vmovdqu", "vmovaps", "vmovups", "sgdt", "sidt", "str",
+           "sldt", "smsw", "fnstcw", "fnstsw", "stmxcsr", "vstmxcsr", "fxsave", "fxsave64", "fnstenv",
+           "movbe"} | {p + s for p in ("movs", "stos") for s in "bwdq"}
+
+
+_MOVES = {"mov", "movd", "movl", "movnti"}
+
+
+def addrs_read_value(ins) -> bool:
+    """The instruction's source is memory (not a register)."""
+    return ins.operands[1].type == x86.X86_OP_MEM
+
+
+def _pure_write(mn: str) -> bool:
+    """The first operand is only written (its old value does not flow anywhere)."""
+    return mn in _STORES or mn.startswith("set") and mn != "setssbsy"
+
+
 _TABLES = {"lgdt", "lidt", "sgdt", "sidt"}  # 10 bytes in 64-bit mode, 6 in 32-bit
 _STRING = {p + s for p in ("movs", "stos", "lods", "cmps", "scas") for s in "bwdq"} | \
     {"insb", "insw", "insd", "outsb", "outsw", "outsd"}
@@ -178,13 +230,15 @@ class State:
     regs: dict[str, Val]                       # missing: N
     stack: dict[int, tuple[int, Val]]          # offset -> (size, value)
     leaked: bool = False                       # a stack-derived value is in reachable memory
+    df: bool = False                           # DF may be set (clear at entry: check.ASSUMED)
+    wild: bool = False                         # ... and it may be the return address's
 
     def copy(self) -> State:
-        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked)
+        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild)
 
     def key(self) -> tuple:
         return (self.sp, tuple(sorted(self.regs.items())), tuple(sorted(self.stack.items())),
-                self.leaked)
+                self.leaked, self.df, self.wild)
 
 
 def _join_states(a: State, b: State) -> State:
@@ -200,13 +254,13 @@ def _join_states(a: State, b: State) -> State:
             size = max(ea[0] if ea else 0, eb[0] if eb else 0)
             stack[k] = (size, join(e[1], N) if not (ea and eb) else join(ea[1], eb[1]))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
-                 stack, a.leaked or b.leaked)
+                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild)
 
 
 # -- the analysis ------------------------------------------------------------------
 
 
-Ctx = tuple  # ((return pc, offset of the return address), ...) of the calls in progress
+Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
 
 
 class Analysis:
@@ -230,6 +284,7 @@ class Analysis:
         self.retpolines = dict(program.indirect_thunks)
         self.assumptions: dict[str, None] = {}
         self.functions: set[int] = {entry}
+        self._ctx: Ctx = ()
 
     # -- driver
     def run(self) -> Proof:
@@ -285,10 +340,13 @@ class Analysis:
         if _partial(name):
             v = join(st.regs.get(full, N), v) if v[0] != "c" else join(st.regs.get(full, N), N)
         elif full != name.lower() and self.bits == 64:  # a 32-bit write zero-extends
-            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else (A if stacky(v) else N)
+            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else (H if stacky(v) else N)
         if full == self.sp:
             if v[0] != "s":
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer unknown")
+            if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
+                for o in [o for o in st.stack if o < v[1]]:
+                    del st.stack[o]
             st.sp = v[1]
             st.regs[full] = ("s", st.sp)
         elif v == N:
@@ -312,19 +370,33 @@ class Analysis:
                 return ("s", b[1] + m.disp)
             if b[0] == "c":
                 return const((b[1] + m.disp) & self.arch.mask)
-            return b
-        if stacky(b) or stacky(i):
+            if b[0] == "h":  # below 4 GiB (plus the displacement): no kernel stack address
+                return H if -(1 << 31) <= m.disp < (1 << 31) else A
+            return Q if b[0] in ("p", "q") and m.disp else b
+        if b[0] in ("s", "a") or i[0] in ("s", "a"):
             return A
+        if stacky(b) or stacky(i):
+            return Q
         if b[0] == "c" and i[0] == "c":
             return const((b[1] + i[1] * m.scale + m.disp) & self.arch.mask)
         return N
 
     def load(self, st: State, ins, addr: Val, size: int) -> Val:
-        if addr[0] == "a":
+        if addr[0] in ("p", "q"):
+            # an object that code not analysed handed back: anywhere but the slot and
+            # the return addresses of the calls in progress (OBJECT_ARITHMETIC)
+            self.assumptions[OBJECT_ARITHMETIC] = None
+            marks = {off for _, off, _ in self._ctx}
+            vals = [e[1] for o, e in st.stack.items() if o not in marks] + [self._heap(st)]
+            if size < self.w:
+                return N if not any(self._may_be_slot(v) for v in vals) else A
+            return A if any(self._may_be_slot(v) for v in vals) else P
+        if addr[0] in ("a", "h"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
-            return A if st.leaked else N
+            # a stack address given to unknown code comes back whole (UNKNOWN_CALLEE)
+            return self._heap(st) if size >= self.w else N
         k = addr[1]
         self._check_slot(ins, k, size, "reads")
         if k < st.sp:
@@ -336,33 +408,55 @@ class Analysis:
             v = N
         else:
             v = A if any(stacky(e[1]) for _, e in over) else N
-        if k >= self.w and st.leaked:
-            v = join(v, A)  # the caller's frame is reachable by other pointers
+        if k >= self.w and size >= self.w:
+            v = join(v, self._heap(st))  # the caller's frame is reachable by other pointers
         return v
 
     def store(self, st: State, ins, addr: Val, size: int, v: Val) -> None:
-        if addr[0] == "a":
+        if addr[0] in ("p", "q"):
+            self.assumptions[OBJECT_ARITHMETIC] = None
+            marks = {off for _, off, _ in self._ctx}
+            for o, (osize, ov) in list(st.stack.items()):
+                if o not in marks:
+                    st.stack[o] = (osize, join(ov, v) if osize == size else join(arith(ov), arith(v)))
+            if stacky(v):
+                st.leaked = True
+                st.wild = st.wild or self._may_be_slot(v)
+            return
+        if addr[0] in ("a", "h"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} writes through a stack-derived "
                           "pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
             if stacky(v):
                 st.leaked = True
+                st.wild = st.wild or self._may_be_slot(v)
             return
         k = addr[1]
         self._check_slot(ins, k, size, "writes")
         over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
-        lo, hi = k, k + size
-        for o, _ in over:
+        for o, (osize, ov) in over:
             del st.stack[o]
-        if any(o < k or o + e[0] > k + size for o, e in over):
-            # bytes of an older value survive beside the new one: one entry over
-            # the union, as stack-derived as anything in it
-            lo = min([k] + [o for o, _ in over])
-            hi = max([k + size] + [o + e[0] for o, e in over])
-            v = join_all([A if stacky(v) else N] + [A if stacky(e[1]) else N for _, e in over])
-        st.stack[lo] = (hi - lo, v)
+            # bytes of an older value that survive beside the new one: a piece of a
+            # stack address is no longer one at a known offset
+            rest = A if stacky(ov) else N
+            if o < k:
+                st.stack[o] = (k - o, rest)
+            if o + osize > k + size:
+                st.stack[k + size] = (o + osize - k - size, rest)
+        st.stack[k] = (size, v)
         if k >= self.w and stacky(v):
             st.leaked = True
+            st.wild = st.wild or self._may_be_slot(v)
+
+    def _heap(self, st: State) -> Val:
+        """What a pointer-wide load from memory others can write may return."""
+        return A if st.wild else P if st.leaked else N
+
+    def _may_be_slot(self, v: Val) -> bool:
+        """A stack address that may point into the return-address slot."""
+        if v[0] == "q":
+            self.assumptions[OBJECT_ARITHMETIC] = None
+        return v[0] == "a" or v[0] == "s" and -self.w < v[1] < self.w
 
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
         if k < self.w and k + size > 0:
@@ -371,6 +465,7 @@ class Analysis:
 
     # -- one instruction
     def step(self, pc: int, ctx: Ctx, st: State) -> list[tuple[int, Ctx, State]]:
+        self._ctx = ctx
         if pc in self.p.return_thunks:
             return self._ret(ctx, st, None, 0, pc)
         if pc in self.retpolines:
@@ -385,6 +480,9 @@ class Analysis:
         nxt = pc + ins.size
         mn = ins.mnemonic.split()[-1]
         if mn in _NO_EFFECT or mn.startswith("nop"):
+            return [(nxt, ctx, st)]
+        if mn in ("std", "cld"):
+            st.df = mn == "std"
             return [(nxt, ctx, st)]
         if mn in _TRAPS:
             self.assumptions[TRAP] = None
@@ -407,6 +505,7 @@ class Analysis:
             return [(nxt, ctx, st)]
         if mn in ("pop", "popfq", "popfd", "popf", "popw"):
             size = ops[0].size if ops else self.w
+            st.df = st.df or not ops  # popf may load DF = 1
             v = self.load(st, ins, ("s", st.sp), size)
             self.set_reg(st, self.sp, ("s", st.sp + size), ins)
             if ops:
@@ -443,6 +542,8 @@ class Analysis:
             d = ops[1].imm if mn == "add" else -ops[1].imm
             if v[0] == "s":
                 v = ("s", v[1] + d)
+            elif v[0] in ("p", "q"):
+                v = Q
             elif v[0] == "c":
                 v = const((v[1] + d) & self.arch.mask)
             self.set_reg(st, name, v, ins)
@@ -480,6 +581,7 @@ class Analysis:
         """Any other instruction, with or without modelled semantics: its outputs are
         some function of its inputs. Every memory operand may be read and written."""
         mn = ins.mnemonic.split()[-1]
+        count = self.reg(st, "ecx" if self.bits == 32 else "rcx")
         reads, writes = ins.regs_access()
         rnames = {self.md.reg_name(r) for r in reads}
         wnames = [self.md.reg_name(r) for r in writes]
@@ -499,7 +601,7 @@ class Analysis:
         explicit = {self.md.reg_name(o.reg) for o in ins.operands if o.type == x86.X86_OP_REG}
         data = explicit | (rnames - bases)  # a register used only to address memory is not data
         inputs = [self.reg(st, r) for r in data]
-        inputs = [A if v[0] == "s" else v for v in inputs]
+        inputs = [arith(v) for v in inputs]
         addrs = []
         for o in mem_ops:
             a = self.address(st, ins, o.mem)
@@ -513,27 +615,54 @@ class Analysis:
                 if n[0] != "c" or n[1] > 1 << 16:
                     raise NoProof(f"`{_text(ins)}` at {ins.address:#x} repeats a string "
                                   "instruction over the stack a number of times not fixed")
-                a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
+                if st.df:
+                    a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
+                else:
+                    size = max(n[1], 1) * size
             elif string and a[0] == "a":
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} is a string instruction "
                               "over the stack at an offset not fixed")
             if a[0] == "s" and size >= (1 << 16):
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses a stack area "
                               "of a size this method does not bound")
-            addrs.append((a, size))
-            v = self.load(st, ins, a, size)
-            inputs.append(A if v[0] == "s" else v)
+            # written: the destination (Intel order puts it first), or what capstone
+            # marks written, or both operands of an exchange
+            if (o is ins.operands[0] and mn not in _READS_ONLY) or o.access & capstone.CS_AC_WRITE \
+                    or mn == "xchg":
+                addrs.append((a, size))
+            v = self.load(st, ins, a, size)  # refuses the slot, whether read or written
+            if not (o is ins.operands[0] and _pure_write(mn)):
+                inputs.append(arith(v))
         out = join_all(inputs) if inputs else N
+        if mn in _MOVES and len(data) == 1 and len(ins.operands) == 2 and not addrs_read_value(ins):
+            # a narrow copy of a register: a piece of a stack address is no address
+            v = self.reg(st, next(iter(data)))
+            out = H if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
         if out[0] == "c":
             out = N
-        for a, size in addrs:  # may be written: with the old value or something from the inputs
+        for a, size in addrs:  # written with the old value or something from the inputs
             self.store(st, ins, a, size, out)
         for r in wnames:
             if r in ("rflags", "eflags", "flags", "rip", "eip"):
                 continue
             if r in ("ss",):
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} loads the stack segment")
-            self.set_reg(st, r, out, ins)
+            full = _full(r, self.bits)
+            if string and full[1:] == "cx" and ins.prefix[0] in (0xF2, 0xF3):
+                v = const(0) if mn[:4] in ("movs", "stos", "lods") else N  # the count runs out
+            elif string and full[1:] in ("di", "si"):
+                # the pointer moves on by the count of elements
+                v = self.reg(st, full)
+                rep = ins.prefix[0] in (0xF2, 0xF3)
+                step = ins.operands[0].size
+                if v[0] == "s" and not st.df and (not rep or count[0] == "c") \
+                        and not mn.startswith(("cmps", "scas")):
+                    v = ("s", v[1] + step * (count[1] if rep else 1))
+                else:
+                    v = arith(v)
+            else:
+                v = out
+            self.set_reg(st, r, v, ins)
         return [(nxt, ctx, st)]
 
     # -- control flow
@@ -589,7 +718,7 @@ class Analysis:
             # the unknown code returns for F: its return address is F's own
             self.assumptions[UNKNOWN_TAIL] = None
             return []
-        retpc, off = ctx[-1]
+        retpc, off, _ = ctx[-1]
         if st.stack.get(off) != (self.w, const(retpc)):
             raise NoProof(f"{what} tail-calls {where} with a return address other than the one "
                           "the call pushed")
@@ -611,17 +740,26 @@ class Analysis:
             and not self.forbidden[0] <= t < self.forbidden[1]
         if not known:
             return self._unknown_call(ctx, st, ins, nxt, t)
+        if any(f == t for _, _, f in ctx):
+            # recursion: the instance below is analysed; a deeper one is taken as
+            # code not analysed, under the same assumption
+            self.assumptions[RECURSION] = None
+            return self._unknown_call(ctx, st, ins, nxt, t)
         if len(ctx) >= self.MAX_DEPTH:
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x}: calls nested deeper than "
                           f"{self.MAX_DEPTH} (recursion?)")
         self.set_reg(st, self.sp, ("s", st.sp - self.w), ins)
         self.store(st, ins, ("s", st.sp), self.w, const(nxt))
         self.functions.add(t)
-        return [(t, ctx + ((nxt, st.sp),), st)]
+        return [(t, ctx + ((nxt, st.sp, t),), st)]
 
     def _unknown_call(self, ctx, st, ins, nxt, t):
         where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"
         self._unknown_effect(ctx, st, f"`{_text(ins)}` at {ins.address:#x}", where)
+        if self.p.region_of(nxt) is None:
+            # nothing follows the call in its function: the callee does not return
+            self.assumptions[NORETURN] = None
+            return []
         return [(nxt, ctx, st)]
 
     def _unknown_effect(self, ctx, st, what: str, where: str, tail: bool = False) -> None:
@@ -631,22 +769,27 @@ class Analysis:
         for r, v in st.regs.items():
             if r == self.sp or not stacky(v):
                 continue
-            if r not in args:
-                raise NoProof(f"{what} calls {where} while %{r} holds "
-                              "a stack address (a frame pointer it could unwind through)")
-            if v[0] == "a" or v[1] < self.w and v[1] + self.w > 0:
-                raise NoProof(f"{what} passes {where} a pointer "
-                              f"in %{r} that may reach the return address")
-        if st.leaked:
-            raise NoProof(f"{what} calls {where} after storing a "
-                          "stack address where it could read it")
-        given = any(stacky(v) for r, v in st.regs.items() if r != self.sp)
+            if self._may_be_slot(v) and (r in args or v[0] == "s"):
+                raise NoProof(f"{what} passes {where} a pointer in %{r} that may reach the "
+                              "return address")
+        if st.wild:
+            raise NoProof(f"{what} calls {where} after storing a stack address that may "
+                          "reach the return address where it could read it")
+        given = [v for r, v in st.regs.items() if r in args and v[0] == "s"]
         self.assumptions[UNKNOWN_CALLEE] = None
-        marks = {off for _, off in ctx}
-        if given:
-            for k, (size, _v) in list(st.stack.items()):
-                if k not in marks:
-                    st.stack[k] = (size, A)
+        marks = sorted({off for _, off, _ in ctx} | {0})
+        for _, k in given:
+            # the object it points at lies in the frame that holds it: from the stack
+            # pointer up to that frame's return address (a C object never spans one)
+            top = next(m for m in marks if m > k) if k < 0 else None
+            for o, (size, v) in list(st.stack.items()):
+                if o in marks:
+                    continue
+                if (top is None and o >= self.w) or (top is not None and st.sp <= o < top):
+                    if self._may_be_slot(v):
+                        raise NoProof(f"{what} passes {where} a pointer to memory holding a "
+                                      f"stack address that may reach the return address (at {o:+d})")
+                    st.stack[o] = (size, join(v, P) if size >= self.w else join(v, N))
             st.leaked = True
         for k, (size, v) in list(st.stack.items()):
             if k >= self.w:
@@ -655,10 +798,10 @@ class Analysis:
         for r in list(st.regs):
             if r not in keep:
                 del st.regs[r]
-        if given:
-            st.regs["eax" if self.bits == 32 else "rax"] = A
+        if st.leaked:  # it may return what it was given
+            st.regs["eax" if self.bits == 32 else "rax"] = P
             if self.bits == 32:
-                st.regs["edx"] = A
+                st.regs["edx"] = P
 
     def _ret(self, ctx, st, ins, imm, pc):
         what = f"`{_text(ins)}`" if ins is not None else "the return thunk"
@@ -667,7 +810,7 @@ class Analysis:
                 raise NoProof(f"{what} at {pc:#x} returns with the stack "
                               f"pointer {st.sp:+d} from entry (not through the return address)")
             return []  # consumes the return address: the end this method proves
-        retpc, off = ctx[-1]
+        retpc, off, _ = ctx[-1]
         if st.sp != off or st.stack.get(off) != (self.w, const(retpc)):
             raise NoProof(f"{what} at {pc:#x} returns to an address other than "
                           "the one its call pushed")
