@@ -71,12 +71,12 @@ def join(a: Val, b: Val) -> Val:
         return N
     if A in (a, b):
         return A
-    if H in (a, b):
-        return H if not stacky(b if a == H else a) else A
     s = a if a[0] == "s" else b if b[0] == "s" else None
     if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
         return A  # two stack addresses, or one that may be the slot's: offset unknown
-    return Q if Q in (a, b) else P
+    if H in (a, b) and not stacky(b if a == H else a):
+        return H
+    return Q if Q in (a, b) or H in (a, b) else P
 
 
 def arith(v: Val) -> Val:
