@@ -61,6 +61,7 @@ class OutcomeResult:
     key: str
     counterexample: dict | None = None
     place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
+    method: str = "exploration"  # what decided it: exploration | same-callee
 
 
 @dataclass
@@ -146,7 +147,9 @@ def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     from pvverify.lift import Limits
 
     # A direct call to the slot's own target runs the same function on both
-    # sides: whatever stops one side stops the other, so stop at the first.
+    # sides: check() proves it by the same-callee method (samecallee.py); when
+    # that gives no proof, exploration may stop at the first unmodelled
+    # instruction, since whatever stops one side stops the other.
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
     limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
@@ -305,7 +308,8 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             b.path, o.site, o.source, op.name, op.source, o.kind, o.feature,
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
-            res.get("counterexample") if res else None))
+            res.get("counterexample") if res else None,
+            method=res.get("method", "exploration") if res else "exploration"))
     # source lines only where a report shows them: every failing site for JSON,
     # SARIF and HTML, the first few of each group for the text report
     every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \

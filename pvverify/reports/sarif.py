@@ -108,7 +108,7 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
             "message": {"text": _message(r)},
             "locations": locations,
             "partialFingerprints": {"pvverifySite/v1": fingerprint(r, cat.id)},
-            "properties": {"verdict": r.verdict, "op": r.op, "replacement": r.hex,
+            "properties": {"verdict": r.verdict, "method": r.method, "op": r.op, "replacement": r.hex,
                            "obligation": r.key, "recordSource": r.source, "kind": r.kind},
         })
     return {
