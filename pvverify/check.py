@@ -31,7 +31,17 @@ ASSUMED = [
     "than the stack pointer points into it",
     "memory accesses do not fault and code is not read or written as data",
     "interrupts and other CPUs do not intervene (except the interrupt window recorded for "
-    "hlt/sysret/sysexit)",
+    "hlt/sysret/sysexit; a loop that repeats its state exactly therefore never ends)",
+    "CPL 0: rules that bite only at CPL > 0 (UMIP for sgdt/sidt/sldt/str/smsw, IOPL for "
+    "cli/sti/in/out, the CPL checks of sysret/sysexit/wrmsr) are out of scope",
+    "the entry state is reachable (lift.reachable, SDM Vol. 3A 2.5, 9.8.5): CR0.PE, PG and ET "
+    "set, CR0 reserved bits clear, NW only with CD, WP when CR4.CET; x86_64: long mode "
+    "(EFER.LME and LMA, CR4.PAE), CR0[63:32], CR4[63:33], CR3[63] and CR3[60:52], CR8[63:4] "
+    "clear; i386: EFER.LME/LMA and CR4.PCIDE clear; EFER reserved bits clear; DR6/DR7 fixed "
+    "bits as the SDM fixes them; XCR0 valid (x87 set, only supported bits, AVX with SSE)",
+    "the processor implements the MSRs read and written, and every CR4 bit and CR3 address "
+    "bit written (those faults depend on the CPU model and are not modelled)",
+    "iret's frame is valid: its descriptor and privilege checks pass (the landing is the frame)",
 ]
 
 
@@ -243,7 +253,9 @@ def _replayable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> l
             continue  # the slot, code: where the program itself points
         if bits == 64:
             cs.append(z3.Or(z3.Extract(63, 47, a) == 0, z3.Extract(63, 47, a) == 0x1FFFF))
-        cs.append(z3.ULT(a, arch.mask - 64))
+            cs.append(z3.ULT(a, arch.mask - 64))
+        else:
+            cs.append(z3.ULT(a, 0xFFFFF000 - 64))  # the oracle's GDT page (oracle._GDT_32)
         for base, n in avoid:
             cs.append(z3.Or(z3.ULT(a + size, base - 64), z3.UGT(a, base + n + 64)))
     return cs
