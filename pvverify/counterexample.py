@@ -360,12 +360,10 @@ def plain(v: object) -> object:
 
 
 def state_json(st: ConcreteState) -> dict:
+    """The full input state as JSON: values are ints; addresses, MSR indices and
+    CPUID leaves, which JSON only allows as object keys, are hex strings."""
     d = asdict(st)
-    d["memory"] = {hex(a): hex(v) for a, v in sorted(st.memory.items())}
-    d["msrs"] = {hex(a): hex(v) for a, v in sorted(st.msrs.items())}
-    d["regs"] = {k: hex(v) for k, v in st.regs.items()}
-    d["cr"] = {k: hex(v) for k, v in st.cr.items()}
-    d["dr"] = {k: hex(v) for k, v in st.dr.items()}
-    d["tables"] = {k: hex(v) for k, v in st.tables.items()}
-    d["cpuid"] = {f"{a:#x},{b:#x}": [hex(x) for x in v] for (a, b), v in st.cpuid.items()}
+    d["memory"] = {hex(a): v for a, v in sorted(st.memory.items())}
+    d["msrs"] = {hex(a): v for a, v in sorted(st.msrs.items())}
+    d["cpuid"] = {f"{a:#x},{b:#x}": list(v) for (a, b), v in st.cpuid.items()}
     return d
