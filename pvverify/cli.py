@@ -95,9 +95,9 @@ def _bad(a: argparse.Namespace, label: str, msg: str, what: str = "bad input") -
 
 
 def cmd_check(a: argparse.Namespace) -> int:
-    from pvverify import report
     from pvverify.check import check
     from pvverify.obligation import ObligationError, from_dict, load
+    from pvverify.reports import check_text as report
     from pvverify.verdict import Result
 
     jobs: list[tuple[str, object]] = []
