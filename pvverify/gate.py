@@ -14,11 +14,13 @@ operands (rip-relative data) keeps its real address.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,6 +185,39 @@ def result_key(obligation_key: str, timeout: float) -> dict:
             "limits": {"seconds": timeout, "replay": True}}
 
 
+def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterator[tuple[str, dict]]:
+    """Results from `jobs` worker processes, as they finish.
+
+    A worker that dies (killed, out of memory, a crash in native code) fails
+    its obligations as internal errors instead of hanging the run, as a
+    multiprocessing.Pool would. On SIGINT/SIGTERM the parent's handler raises
+    out of the wait and the workers are terminated at once (inside z3 or not)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=worker_init)
+    try:
+        futures = {ex.submit(_check_one, item): item[0] for item in todo}
+        for f in as_completed(futures):
+            try:
+                yield f.result()
+            except BrokenProcessPool as e:
+                yield futures[f], Result(
+                    "unknown", f"{exits.INTERNAL_PREFIX} a prover process died ({e})").to_json()
+    finally:
+        procs = list(getattr(ex, "_processes", {}).values())
+        for proc in procs:
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        for proc in procs:  # gone before the run ends, not just signalled
+            with contextlib.suppress(Exception):
+                proc.join(1.0)
+                if proc.is_alive():
+                    proc.kill()
+        ex.shutdown(wait=False, cancel_futures=True)
+
+
 def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeout: float,
               progress: bool) -> dict[str, dict]:
     results: dict[str, dict] = {}
@@ -208,14 +243,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
             print(f"\r  proving {done}/{len(todo)} obligations", end="", file=sys.stderr, flush=True)
 
     if jobs > 1 and len(todo) > 1:
-        import multiprocessing as mp
-
-        # On SIGINT/SIGTERM the parent's handler raises out of the loop, and leaving
-        # the `with` terminates the pool: the workers (SIGTERM at default) die at
-        # once, inside z3 or not.
-        with mp.get_context("fork").Pool(jobs, initializer=worker_init) as pool:
-            for key, res in pool.imap_unordered(_check_one, todo):
-                record(key, res)
+        for key, res in _in_workers(todo, jobs):
+            record(key, res)
     else:
         for item in todo:
             record(*_check_one(item))
