@@ -391,7 +391,7 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
         row.place = sites.place(o.site, lines=shown).to_json()
         if row.counterexample:
             row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
-                                                      o.length, sites, code)
+                                                      o.length, sites, code, b.arch.bits)
     for sites, code in syms.values():
         sites.close()
         code.close()
