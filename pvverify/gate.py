@@ -14,11 +14,13 @@ operands (rip-relative data) keeps its real address.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +63,7 @@ class OutcomeResult:
     key: str
     counterexample: dict | None = None
     place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
+    method: str = "exploration"  # what decided it: exploration | same-callee
 
 
 @dataclass
@@ -149,7 +152,9 @@ def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     from pvverify.lift import Limits
 
     # A direct call to the slot's own target runs the same function on both
-    # sides: whatever stops one side stops the other, so stop at the first.
+    # sides: check() proves it by the same-callee method (samecallee.py); when
+    # that gives no proof, exploration may stop at the first unmodelled
+    # instruction, since whatever stops one side stops the other.
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
     limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
@@ -183,6 +188,39 @@ def result_key(obligation_key: str, timeout: float) -> dict:
             "limits": {"seconds": timeout, "replay": True}}
 
 
+def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterator[tuple[str, dict]]:
+    """Results from `jobs` worker processes, as they finish.
+
+    A worker that dies (killed, out of memory, a crash in native code) fails
+    its obligations as internal errors instead of hanging the run, as a
+    multiprocessing.Pool would. On SIGINT/SIGTERM the parent's handler raises
+    out of the wait and the workers are terminated at once (inside z3 or not)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=worker_init)
+    try:
+        futures = {ex.submit(_check_one, item): item[0] for item in todo}
+        for f in as_completed(futures):
+            try:
+                yield f.result()
+            except BrokenProcessPool as e:
+                yield futures[f], Result(
+                    "unknown", f"{exits.INTERNAL_PREFIX} a prover process died ({e})").to_json()
+    finally:
+        procs = list(getattr(ex, "_processes", {}).values())
+        for proc in procs:
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        for proc in procs:  # gone before the run ends, not just signalled
+            with contextlib.suppress(Exception):
+                proc.join(1.0)
+                if proc.is_alive():
+                    proc.kill()
+        ex.shutdown(wait=False, cancel_futures=True)
+
+
 def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeout: float,
               progress: bool) -> dict[str, dict]:
     results: dict[str, dict] = {}
@@ -208,14 +246,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
             print(f"\r  proving {done}/{len(todo)} obligations", end="", file=sys.stderr, flush=True)
 
     if jobs > 1 and len(todo) > 1:
-        import multiprocessing as mp
-
-        # On SIGINT/SIGTERM the parent's handler raises out of the loop, and leaving
-        # the `with` terminates the pool: the workers (SIGTERM at default) die at
-        # once, inside z3 or not.
-        with mp.get_context("fork").Pool(jobs, initializer=worker_init) as pool:
-            for key, res in pool.imap_unordered(_check_one, todo):
-                record(key, res)
+        for key, res in _in_workers(todo, jobs):
+            record(key, res)
     else:
         for item in todo:
             record(*_check_one(item))
@@ -308,8 +340,13 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             b.path, o.site, o.source, op.name, op.source, o.kind, o.feature,
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
-            res.get("counterexample") if res else None))
-    _annotate(rows, pending, canon_of)
+            res.get("counterexample") if res else None,
+            method=res.get("method", "exploration") if res else "exploration"))
+    # source lines only where a report shows them: every failing site for JSON,
+    # SARIF and HTML, the first few of each group for the text report
+    every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
+        or bool(getattr(a, "html", None))
+    _annotate(rows, pending, canon_of, every)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
@@ -335,11 +372,15 @@ def _account(meta: dict, b: Binary) -> None:
         "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
 
 
-def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]) -> None:
+def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
+              every: bool = True) -> None:
     """Name every site (function+offset; the source line for the ones a report
     shows) and put each counterexample at its real site with symbols."""
     from pvverify.kernel.symbolize import Symbolizer
+    from pvverify.reports.gate_text import SITES_SHOWN
     from pvverify.reports.places import place_counterexample
+
+    seen: Counter = Counter()
 
     syms: dict[int, tuple[Symbolizer, Symbolizer]] = {}
     for row, (b, o, _, _) in zip(rows, pending, strict=True):
@@ -347,10 +388,13 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
             sites = Symbolizer(b.sites)
             syms[id(b)] = (sites, sites if b.code is b.sites else Symbolizer(b.code))
         sites, code = syms[id(b)]
-        row.place = sites.place(o.site, lines=row.verdict != "equivalent").to_json()
+        group = (row.verdict, row.op, row.reason)
+        seen[group] += row.verdict != "equivalent"
+        shown = row.verdict != "equivalent" and (every or seen[group] <= SITES_SHOWN)
+        row.place = sites.place(o.site, lines=shown).to_json()
         if row.counterexample:
             row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
-                                                      o.length, sites, code)
+                                                      o.length, sites, code, b.arch.bits)
     for sites, code in syms.values():
         sites.close()
         code.close()

@@ -65,20 +65,21 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
     ordered = sorted(groups.items(), key=lambda kv: (ORDER.index(kv[0][0]), -len(kv[1]), kv[0][1]))
     shown = 0
     for (verdict, op, reason), rs in ordered:
-        lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)}: {reason}")
+        lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)} (by {rs[0].method}): {reason}")
         sites = ", ".join(f"{site(r)} [{r.address:#x}]" for r in rs[:SITES_SHOWN])
         more = f" and {len(rs) - SITES_SHOWN} more" if len(rs) > SITES_SHOWN else ""
         lines.append(f"      at {sites}{more}")
         first = rs[0]
-        if first.verdict == "not-equivalent" and first.counterexample and shown < counterexamples:
+        if first.counterexample and shown < counterexamples:  # unsafe groups come first
             shown += 1
             lines.append(f"      {first.source} {first.kind}: {'; '.join(first.disassembly)}")
             lines += counterexample.lines(first.counterexample, indent="      ",
                                           reason=first.reason)
     eq = Counter(r.op for r in rows if r.verdict == "equivalent")
     if eq:
+        by = Counter(r.method for r in rows if r.verdict == "equivalent")
         lines.append(f"  {paint('equivalent', 'equivalent')}: {sum(eq.values())} outcomes of "
-                     f"{len(eq)} ops")
+                     f"{len(eq)} ops (" + ", ".join(f"{n} by {m}" for m, n in sorted(by.items())) + ")")
     c = Counter(r.verdict for r in rows)
     verdicts = ", ".join(paint(v, f"{c[v]} {v}") for v in ("equivalent", "not-equivalent", "unknown"))
     ic = Counter(i.status for i in issues)

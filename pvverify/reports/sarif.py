@@ -31,7 +31,9 @@ def file_uri(path: str) -> str:
 
 
 def source_uri(path: str) -> str:
-    return quote(path, safe="/")
+    """A source file from DWARF: relative to the source tree (resolved against
+    %SRCROOT%), or an absolute path as a file: URI."""
+    return Path(path).as_uri() if path.startswith("/") else quote(path, safe="/")
 
 
 def fingerprint(r: OutcomeResult, rule: str) -> str:
@@ -106,7 +108,7 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
             "message": {"text": _message(r)},
             "locations": locations,
             "partialFingerprints": {"pvverifySite/v1": fingerprint(r, cat.id)},
-            "properties": {"verdict": r.verdict, "op": r.op, "replacement": r.hex,
+            "properties": {"verdict": r.verdict, "method": r.method, "op": r.op, "replacement": r.hex,
                            "obligation": r.key, "recordSource": r.source, "kind": r.kind},
         })
     return {
