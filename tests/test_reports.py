@@ -125,8 +125,9 @@ def test_gate_text_groups_names_and_counts_last(kernel, reports):
     assert "at s_sti+0x0 (" in text and f"[{sti:#x}]" in text
     # the worst group first, the counts last
     assert lines.index(lines[grp[0]]) < lines.index(unk[0])
-    assert re.fullmatch(r"8 outcomes, \d+ distinct obligations: 6 equivalent, 1 not-equivalent, "
-                        r"1 unknown \([\d.]+ s\)", lines[-1]), lines[-1]
+    assert re.fullmatch(r"9 outcomes, \d+ distinct obligations: 7 equivalent, 1 not-equivalent, "
+                        r"1 unknown; 0 skipped, 0 unpatched, 0 files not read \([\d.]+ s\)",
+                        lines[-1]), lines[-1]
     assert "\033[" not in text  # not a terminal: no colour
     assert reports["code"] == 1
 
@@ -216,7 +217,7 @@ def _junit_counts(suite: ET.Element) -> dict[str, int]:
 def test_junit_unknown_is_a_failure_and_counts_match(reports):
     suite = reports["junit"]
     counts = _junit_counts(suite)
-    assert counts == {"tests": 8, "failures": 2, "skipped": 0, "errors": 0}
+    assert counts == {"tests": 9, "failures": 2, "skipped": 0, "errors": 0}
     assert {k: int(suite.get(k)) for k in counts} == counts
     types = sorted(f.get("type") for f in suite.iter("failure"))
     assert types == ["not-equivalent", "unknown"]
@@ -226,7 +227,7 @@ def test_junit_allow_unknown_skips_it(kernel, tmp_path):
     code, _ = gate(kernel, "--junit", tmp_path / "j.xml", "--allow-unknown")
     suite = ET.parse(tmp_path / "j.xml").getroot()
     counts = _junit_counts(suite)
-    assert counts == {"tests": 8, "failures": 1, "skipped": 1, "errors": 0}
+    assert counts == {"tests": 9, "failures": 1, "skipped": 1, "errors": 0}
     assert {k: int(suite.get(k)) for k in counts} == counts
     assert code == 1  # the not-equivalent site still fails the gate
 

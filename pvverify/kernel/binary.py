@@ -67,6 +67,11 @@ class Binary:
     def outcomes(self) -> list[Outcome]:
         return self.records.outcomes
 
+    @property
+    def ops(self) -> OpsTable:
+        """The first ops table (pv_ops)."""
+        return self.tables[0]
+
     def table(self, name: str) -> OpsTable:
         return next(t for t in self.tables if t.name == name)
 
