@@ -140,7 +140,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     return out
 
 
-def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod") -> Path:
+def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod", extra: str = "") -> Path:
     """A 6.1 module object: paravirt sites through the kernel's `pv_ops` (an
     undefined symbol, so on x86_64 a PC32 relocation that only reaches it from
     the module area), with .parainstructions and .altinstructions records."""
@@ -150,6 +150,7 @@ def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod") -> Pa
     for label, n in sites:
         text.append(f"{label}: call *pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 else "")
                     + "\n .byte 0x90, 0x90")
+    text.append(extra)
     text.append(" ret\n.size init_module, .-init_module")
     data = [".section .parainstructions,\"a\""]
     for label, n in sites:

@@ -151,6 +151,16 @@ def test_uncovered_ops_call_is_unpatched(tmp_path, capsys):
     assert 'skipped="1"' in out.read_text() and "unpatched (allowed)" in out.read_text()
 
 
+def test_uncovered_call_in_a_module_is_unpatched(tmp_path, capsys):
+    """In a relocatable module the call's operand is a relocation against the
+    kernel's pv_ops: found once the module is laid out against --vmlinux."""
+    k = build(tmp_path, 64, "6.1", [])
+    m = build_module(tmp_path, 64, [], extra=f"m_stray: call *pv_ops+{SAVE_FL * 8}(%rip)")
+    code, doc = gate(capsys, m, "--vmlinux", k)
+    assert [(u["op"], u["source"]) for u in doc["unpatched"]] == [("irq.save_fl", ".text")]
+    assert code == 2
+
+
 def test_bad_module_among_good_ones(tmp_path, capsys):
     k = build(tmp_path, 64, "6.1", [])
     good = build_module(tmp_path, 64, [Alt("m_cli", "cli")])
