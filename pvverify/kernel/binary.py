@@ -191,6 +191,10 @@ def _templates(code: Image, names: dict[int, Op], cache: Cache | None) -> templa
 
 
 def read_binary(path: str, vmlinux: Image | None, cache: Cache | None) -> Binary:
+    """The ops tables (the binary's, else --vmlinux's), the kernel series, the record
+    layout (DWARF, checked against the series), each table's slots, the pre-5.13
+    templates, then every record (era_para, era_alt) and the unpatched scan.
+    Raises ElfError / LayoutError naming the file and the field it cannot read."""
     img = open_image(path)
     arch = X86_64 if img.bits == 64 else I386
     code = img
@@ -226,6 +230,9 @@ def read_binary(path: str, vmlinux: Image | None, cache: Cache | None) -> Binary
         if table:
             names["pv_ops"] = table
     tmpl = None
+    if img.section(".parainstructions") is not None and series is None:
+        raise LayoutError(f"{path}: no linux_banner or vermagic: which patcher applies its "
+                          ".parainstructions (templates before 5.13, a direct call after) is unknown")
     if img.section(".parainstructions") is not None and series_tuple(series) < TEMPLATES_UNTIL:
         if "pv_ops" not in names:
             raise LayoutError(f"{path}: Linux {series or '?'} patches with per-op templates, which are "
