@@ -363,3 +363,27 @@ def test_66_packed_relative_records(tmp_path, capsys):
     assert kinds == ["call"] * 5 + ["inline", "nop"], doc["results"]
     assert {r["verdict"] for r in doc["results"]} == {"equivalent"}, doc["results"]
     assert doc["totals"]["skipped"] == 0 and doc["totals"]["unpatched"] == 0 and code == 0
+
+
+def test_altinstructions_entsize_must_match_dwarf(tmp_path, capsys):
+    """A binary that sets .altinstructions' sh_entsize says how big its records are:
+    when DWARF's struct alt_instr disagrees, the file is refused, naming the field."""
+    import struct as st
+
+    from elftools.elf.elffile import ELFFile
+
+    k = era_kernel(tmp_path, "7.2", [Alt("s_cli", "cli", flags=1)])
+    data = bytearray(k.read_bytes())
+    with open(k, "rb") as f:
+        ef = ELFFile(f)
+        idx = next(i for i, s in enumerate(ef.iter_sections()) if s.name == ".altinstructions")
+        at = ef["e_shoff"] + idx * ef["e_shentsize"] + 56  # Elf64_Shdr.sh_entsize
+    for size, want in ((14, 0), (13, 3)):
+        st.pack_into("<Q", data, at, size)
+        bad = tmp_path / f"vmlinux.{size}"
+        bad.write_bytes(data)
+        code = main([str(bad), "--no-cache", "--jobs", "1", "--allow-skipped"])
+        err = capsys.readouterr().err
+        assert code == want, err
+        if want:
+            assert "sh_entsize" in err and str(bad) in err
