@@ -63,6 +63,7 @@ def concrete_inputs(model: z3.ModelRef, inputs: Inputs, pair: SitePair,
     st.msrs[MSR_FS_BASE] = _ev(model, z3.BitVec("FS_OFFSET", arch.bits))
     st.msrs[MSR_GS_BASE] = _ev(model, z3.BitVec("GS_OFFSET", arch.bits))
     st.msrs[MSR_KERNEL_GS_BASE] = _ev(model, inputs.kernel_gs_base)
+    st.xcr0 = _ev(model, inputs.xcr0)
     addrs: set[int] = set()
     for p in paths:
         for a, size in p.accessed:
@@ -273,8 +274,11 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
     d["exit"] = _stop_kind(out)
     if d["exit"] == "exit":
         d["exit address"] = out.exit_pc
+    elif d["exit"].startswith("left-kernel") and out.exit_pc is not None:
+        d["landing RIP"] = out.exit_pc
     d["side effects"] = [(e.kind, *e.args) for e in out.trace]
-    context = not d["exit"].startswith(("fault", "trap"))  # see observe.faulted
+    # see observe.faulted; a run still going at the step bound is the model's spin
+    context = not d["exit"].startswith(("fault", "trap", "limit"))
     for slot in returns if context else ():
         v = s.regs.get(slot.reg, 0)
         d[f"return value in {slot.reg}"] = tuple((v >> (8 * i)) & 0xFF for i in sorted(slot.observed))
@@ -298,6 +302,7 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
     d["FS base"] = s.msrs.get(MSR_FS_BASE)
     d["GS base"] = s.msrs.get(MSR_GS_BASE)
     d["swapped GS base (KERNEL_GS_BASE)"] = s.msrs.get(MSR_KERNEL_GS_BASE)
+    d["XCR0"] = s.xcr0
     d["MSR"] = {k: v for k, v in s.msrs.items()
                 if k not in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE)}
 
