@@ -145,7 +145,7 @@ TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, 
 
 _NO_EFFECT = {"nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "hlt",
               "clflush", "clflushopt", "clwb", "invlpg", "prefetch", "prefetchw", "prefetcht0",
-              "prefetcht1", "prefetcht2", "prefetchnta", "serialize"}
+              "prefetcht1", "prefetcht2", "prefetchnta", "serialize", "lkgs"}
 _TRAPS = {"ud2", "int3", "ud1", "ud0"}
 _REFUSE = {  # leave the kernel, far transfers, stack-segment games: no proof from this method
     "syscall", "sysenter", "sysret", "sysretq", "sysexit", "sysexitq", "iret", "iretd", "iretq",
@@ -316,6 +316,8 @@ class Analysis:
         if pc not in self._insns:
             code = self.p.fetch(pc, 15)
             self._insns[pc] = next(self.md.disasm(code, pc, count=1), None) if code else None
+            if self._insns[pc] is None and code:
+                self._insns[pc] = _undecoded(code, pc, self.bits)
         i = self._insns[pc]
         if i is None:
             if self.forbidden[0] <= pc < self.forbidden[1]:
@@ -817,6 +819,25 @@ class Analysis:
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w + imm), ins)
         return [(retpc, ctx[:-1], st)]
+
+
+@dataclass(frozen=True)
+class _Insn:
+    """An instruction capstone does not decode, decoded here (register forms only)."""
+
+    address: int
+    size: int
+    mnemonic: str
+    op_str: str
+
+
+def _undecoded(code: bytes, pc: int, bits: int) -> _Insn | None:
+    """LKGS r16 (F2 0F 00 /6, mod = 3; Intel SDM Vol. 2A, LKGS): loads the swapped GS
+    base from a descriptor table; it touches no memory the stack pointer reaches."""
+    if len(code) >= 4 and code[0] == 0xF2 and code[1:3] == b"\x0f\x00" \
+            and (code[3] >> 3) & 7 == 6 and code[3] >> 6 == 3:
+        return _Insn(pc, 4, "lkgs", f"r{code[3] & 7}")
+    return None
 
 
 def _segment(md, ops) -> bool:
