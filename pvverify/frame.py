@@ -121,7 +121,8 @@ UNKNOWN_CALLEE = (
     "bound) behaves as a C function: it reads its arguments, memory reachable from them and "
     "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
     "through a pointer it was given (no unwinding above its own frame), and a stack address "
-    "it was given comes back (from memory) only whole, never as narrower pieces; it preserves the "
+    "it was given comes back (from memory) only whole, never as narrower pieces; it does not write "
+    "the slots where its callers pushed callee-saved registers (they are in no object); it preserves the "
     "callee-saved registers and the stack pointer, and returns to its return address")
 TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
              "the return address) is a tail call to a function (the kernel builds with "
@@ -232,13 +233,15 @@ class State:
     leaked: bool = False                       # a stack-derived value is in reachable memory
     df: bool = False                           # DF may be set (clear at entry: check.ASSUMED)
     wild: bool = False                         # ... and it may be the return address's
+    saved: frozenset = frozenset()             # slots a callee-saved register was pushed to
 
     def copy(self) -> State:
-        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild)
+        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
+                     self.saved)
 
     def key(self) -> tuple:
         return (self.sp, tuple(sorted(self.regs.items())), tuple(sorted(self.stack.items())),
-                self.leaked, self.df, self.wild)
+                self.leaked, self.df, self.wild, tuple(sorted(self.saved)))
 
 
 def _join_states(a: State, b: State) -> State:
@@ -254,7 +257,7 @@ def _join_states(a: State, b: State) -> State:
             size = max(ea[0] if ea else 0, eb[0] if eb else 0)
             stack[k] = (size, join(e[1], N) if not (ea and eb) else join(ea[1], eb[1]))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
-                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild)
+                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved)
 
 
 # -- the analysis ------------------------------------------------------------------
@@ -349,6 +352,7 @@ class Analysis:
             if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
                 for o in [o for o in st.stack if o < v[1]]:
                     del st.stack[o]
+                st.saved = frozenset(o for o in st.saved if o >= v[1])
             st.sp = v[1]
             st.regs[full] = ("s", st.sp)
         elif v == N:
@@ -389,7 +393,8 @@ class Analysis:
             # the return addresses of the calls in progress (OBJECT_ARITHMETIC)
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
-            vals = [e[1] for o, e in st.stack.items() if o not in marks] + [self._heap(st)]
+            vals = [e[1] for o, e in st.stack.items() if o not in marks and o not in st.saved]
+            vals.append(self._heap(st))
             if size < self.w:
                 return N if not any(self._may_be_slot(v) for v in vals) else A
             return A if any(self._may_be_slot(v) for v in vals) else P
@@ -419,7 +424,7 @@ class Analysis:
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
             for o, (osize, ov) in list(st.stack.items()):
-                if o not in marks:
+                if o not in marks and o not in st.saved:
                     st.stack[o] = (osize, join(ov, v) if osize == size else join(arith(ov), arith(v)))
             if stacky(v):
                 st.leaked = True
@@ -435,6 +440,8 @@ class Analysis:
             return
         k = addr[1]
         self._check_slot(ins, k, size, "writes")
+        if st.saved:
+            st.saved = frozenset(o for o in st.saved if not k - self.w < o < k + size)
         over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
         for o, (osize, ov) in over:
             del st.stack[o]
@@ -504,6 +511,9 @@ class Analysis:
             size = self.w if not ops or ops[0].type == x86.X86_OP_IMM else ops[0].size
             self.set_reg(st, self.sp, ("s", st.sp - size), ins)
             self.store(st, ins, ("s", st.sp), size, v)
+            if ops and ops[0].type == x86.X86_OP_REG and size == self.w \
+                    and _full(self.md.reg_name(ops[0].reg), self.bits) in _CALLEE_SAVED[self.bits]:
+                st.saved = st.saved | {st.sp}
             return [(nxt, ctx, st)]
         if mn in ("pop", "popfq", "popfd", "popf", "popw"):
             size = ops[0].size if ops else self.w
@@ -785,7 +795,7 @@ class Analysis:
             # pointer up to that frame's return address (a C object never spans one)
             top = next(m for m in marks if m > k) if k < 0 else None
             for o, (size, v) in list(st.stack.items()):
-                if o in marks:
+                if o in marks or o in st.saved:
                     continue
                 if (top is None and o >= self.w) or (top is not None and st.sp <= o < top):
                     if self._may_be_slot(v):
