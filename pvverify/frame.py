@@ -58,10 +58,16 @@ Q: Val = ("q",)
 # H: the low 32 bits of a stack-derived value, zero-extended (x86_64 only): never a
 # kernel address itself, but two of them could be put together again.
 H: Val = ("h",)
+HP: Val = ("hp",)  # the same of a P or Q
 
 
 def stacky(v: Val) -> bool:
-    return v[0] in ("s", "a", "p", "q", "h")
+    return v[0] in ("s", "a", "p", "q", "h", "hp")
+
+
+def piece(v: Val) -> Val:
+    """The low 32 bits of v (x86_64), zero-extended."""
+    return HP if v[0] in ("p", "q", "hp") else H if stacky(v) else N
 
 
 def join(a: Val, b: Val) -> Val:
@@ -74,14 +80,19 @@ def join(a: Val, b: Val) -> Val:
     s = a if a[0] == "s" else b if b[0] == "s" else None
     if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
         return A  # two stack addresses, or one that may be the slot's: offset unknown
-    if H in (a, b) and not stacky(b if a == H else a):
-        return H
-    return Q if Q in (a, b) or H in (a, b) else P
+    if H in (a, b):
+        other = b if a == H else a
+        return H if not stacky(other) or other == H else A
+    if HP in (a, b):
+        other = b if a == HP else a
+        if not stacky(other):
+            return HP
+    return Q if Q in (a, b) or HP in (a, b) else P
 
 
 def arith(v: Val) -> Val:
     """What an arbitrary computation from v may give."""
-    return A if v[0] in ("s", "a", "h") else Q if v[0] in ("p", "q") else v
+    return A if v[0] in ("s", "a", "h") else Q if v[0] in ("p", "q", "hp") else v
 
 
 def join_all(vals) -> Val:
@@ -345,7 +356,7 @@ class Analysis:
         if _partial(name):
             v = join(st.regs.get(full, N), v) if v[0] != "c" else join(st.regs.get(full, N), N)
         elif full != name.lower() and self.bits == 64:  # a 32-bit write zero-extends
-            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else (H if stacky(v) else N)
+            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else piece(v)
         if full == self.sp:
             if v[0] != "s":
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer unknown")
@@ -378,6 +389,8 @@ class Analysis:
                 return const((b[1] + m.disp) & self.arch.mask)
             if b[0] == "h":  # below 4 GiB (plus the displacement): no kernel stack address
                 return H if -(1 << 31) <= m.disp < (1 << 31) else A
+            if b[0] == "hp":
+                return HP if -(1 << 31) <= m.disp < (1 << 31) else Q
             return Q if b[0] in ("p", "q") and m.disp else b
         if b[0] in ("s", "a") or i[0] in ("s", "a"):
             return A
@@ -398,7 +411,7 @@ class Analysis:
             if size < self.w:
                 return N if not any(self._may_be_slot(v) for v in vals) else A
             return A if any(self._may_be_slot(v) for v in vals) else P
-        if addr[0] in ("a", "h"):
+        if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
@@ -414,7 +427,12 @@ class Analysis:
         elif not over:
             v = N
         else:
-            v = A if any(stacky(e[1]) for _, e in over) else N
+            v = N
+            if any(stacky(e[1]) for _, e in over):
+                v = A  # pieces of stack addresses: a piece of an object's address is one too
+                if size <= 4 and self.bits == 64 and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1])
+                                                        for _, e in over):
+                    v = HP
         if k >= self.w and size >= self.w:
             v = join(v, self._heap(st))  # the caller's frame is reachable by other pointers
         return v
@@ -430,7 +448,7 @@ class Analysis:
                 st.leaked = True
                 st.wild = st.wild or self._may_be_slot(v)
             return
-        if addr[0] in ("a", "h"):
+        if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} writes through a stack-derived "
                           "pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
@@ -610,8 +628,12 @@ class Analysis:
             # an implicit stack access, or a stack pointer change not modelled here
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} uses the stack in a way "
                           "this method does not model")
-        explicit = {self.md.reg_name(o.reg) for o in ins.operands if o.type == x86.X86_OP_REG}
-        data = explicit | (rnames - bases)  # a register used only to address memory is not data
+        explicit = {self.md.reg_name(o.reg) for i, o in enumerate(ins.operands)
+                    if o.type == x86.X86_OP_REG and not (i == 0 and _pure_write(mn))}
+        dest = {self.md.reg_name(ins.operands[0].reg)} if ins.operands and _pure_write(mn) \
+            and ins.operands[0].type == x86.X86_OP_REG else set()
+        # a register used only to address memory is not data, nor one only written
+        data = explicit | (rnames - bases - dest)
         inputs = [self.reg(st, r) for r in data]
         inputs = [arith(v) for v in inputs]
         addrs = []
@@ -649,7 +671,7 @@ class Analysis:
         if mn in _MOVES and len(data) == 1 and len(ins.operands) == 2 and not addrs_read_value(ins):
             # a narrow copy of a register: a piece of a stack address is no address
             v = self.reg(st, next(iter(data)))
-            out = H if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
+            out = piece(v) if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
         if out[0] == "c":
             out = N
         for a, size in addrs:  # written with the old value or something from the inputs
