@@ -61,8 +61,25 @@ H: Val = ("h",)
 HP: Val = ("hp",)  # the same of a P or Q
 
 
+# ("i", lo, hi): a small non-negative integer in [lo, hi] (from setcc, lea, merged
+# constants); ("r", lo, hi): a stack address at an offset in [lo, hi]. Hulls wider
+# than INTERVAL widen to N / A, so loops reach their fixpoint.
+INTERVAL = 64
+
+
 def stacky(v: Val) -> bool:
-    return v[0] in ("s", "a", "p", "q", "h", "hp")
+    return v[0] in ("s", "a", "p", "q", "h", "hp", "r")
+
+
+def bounds(v: Val) -> tuple[int, int] | None:
+    """[lo, hi] of a small non-negative integer, or None."""
+    if v[0] == "c" and 0 <= v[1] < 1 << 16:
+        return v[1], v[1]
+    return (v[1], v[2]) if v[0] == "i" else None
+
+
+def interval(lo: int, hi: int) -> Val:
+    return const(lo) if lo == hi else ("i", lo, hi) if lo >= 0 and hi - lo <= INTERVAL else N
 
 
 def piece(v: Val) -> Val:
@@ -73,8 +90,15 @@ def piece(v: Val) -> Val:
 def join(a: Val, b: Val) -> Val:
     if a == b:
         return a
+    ba, bb = bounds(a), bounds(b)
+    if ba and bb:
+        return interval(min(ba[0], bb[0]), max(ba[1], bb[1]))
     if not stacky(a) and not stacky(b):
         return N
+    if a[0] in ("s", "r") and b[0] in ("s", "r"):
+        lo = min(a[1], b[1])
+        hi = max(a[-1], b[-1])
+        return ("r", lo, hi) if hi - lo <= INTERVAL and not (lo < 8 and hi > -8) else A
     if A in (a, b):
         return A
     s = a if a[0] == "s" else b if b[0] == "s" else None
@@ -92,7 +116,9 @@ def join(a: Val, b: Val) -> Val:
 
 def arith(v: Val) -> Val:
     """What an arbitrary computation from v may give."""
-    return A if v[0] in ("s", "a", "h") else Q if v[0] in ("p", "q", "hp") else v
+    if v[0] in ("c", "i"):
+        return N
+    return A if v[0] in ("s", "a", "h", "r") else Q if v[0] in ("p", "q", "hp") else v
 
 
 def join_all(vals) -> Val:
@@ -385,6 +411,8 @@ class Analysis:
         if i is None:
             if b[0] == "s":
                 return ("s", b[1] + m.disp)
+            if b[0] == "r":
+                return ("r", b[1] + m.disp, b[2] + m.disp)
             if b[0] == "c":
                 return const((b[1] + m.disp) & self.arch.mask)
             if b[0] == "h":  # below 4 GiB (plus the displacement): no kernel stack address
@@ -392,10 +420,16 @@ class Analysis:
             if b[0] == "hp":
                 return HP if -(1 << 31) <= m.disp < (1 << 31) else Q
             return Q if b[0] in ("p", "q") and m.disp else b
-        if b[0] in ("s", "a") or i[0] in ("s", "a"):
+        bi = bounds(i)
+        if b[0] == "s" and bi is not None:
+            return ("r", b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp)
+        if b[0] in ("s", "a", "r") or i[0] in ("s", "a", "r"):
             return A
         if stacky(b) or stacky(i):
             return Q
+        if bounds(b) and bi and b[0] == "c":
+            return interval(b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp) \
+                if bi[0] != bi[1] else const((b[1] + bi[0] * m.scale + m.disp) & self.arch.mask)
         if b[0] == "c" and i[0] == "c":
             return const((b[1] + i[1] * m.scale + m.disp) & self.arch.mask)
         return N
@@ -411,6 +445,14 @@ class Analysis:
             if size < self.w:
                 return N if not any(self._may_be_slot(v) for v in vals) else A
             return A if any(self._may_be_slot(v) for v in vals) else P
+        if addr[0] == "r":
+            lo, hi = addr[1], addr[2]
+            self._check_slot(ins, lo, hi - lo + size, "may read")
+            if lo < st.sp:
+                return A
+            over = [e for o, e in st.stack.items() if o < hi + size and lo < o + e[0]]
+            v = A if any(stacky(e[1]) for e in over) else N
+            return join(v, self._heap(st)) if hi + size > self.w and size >= self.w else v
         if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
@@ -448,6 +490,18 @@ class Analysis:
                 st.leaked = True
                 st.wild = st.wild or self._may_be_slot(v)
             return
+        if addr[0] == "r":
+            lo, hi = addr[1], addr[2]
+            self._check_slot(ins, lo, hi - lo + size, "may write")
+            if stacky(v):
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} stores a stack address at a "
+                              "stack offset not fixed")
+            if st.saved:
+                st.saved = frozenset(o for o in st.saved if not lo - self.w < o < hi + size)
+            for o, (osize, ov) in list(st.stack.items()):  # some of them are written
+                if o < hi + size and lo < o + osize:
+                    st.stack[o] = (osize, A if stacky(ov) else N)
+            return
         if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} writes through a stack-derived "
                           "pointer of unknown offset (it may be the return address)")
@@ -483,6 +537,8 @@ class Analysis:
         """A stack address that may point into the return-address slot."""
         if v[0] == "q":
             self.assumptions[OBJECT_ARITHMETIC] = None
+        if v[0] == "r":
+            return v[1] < self.w and v[2] > -self.w
         return v[0] == "a" or v[0] == "s" and -self.w < v[1] < self.w
 
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
@@ -572,6 +628,10 @@ class Analysis:
             d = ops[1].imm if mn == "add" else -ops[1].imm
             if v[0] == "s":
                 v = ("s", v[1] + d)
+            elif v[0] == "r":
+                v = ("r", v[1] + d, v[2] + d)
+            elif v[0] == "i":
+                v = interval(v[1] + d, v[2] + d)
             elif v[0] in ("p", "q"):
                 v = Q
             elif v[0] == "c":
@@ -587,6 +647,14 @@ class Analysis:
             if self.phase is None or self.modulus % align:
                 raise NeedPhase(align)
             self.set_reg(st, self.sp, ("s", ((self.phase + st.sp) & -align) - self.phase), ins)
+            return [(nxt, ctx, st)]
+        if mn.startswith("set") and len(ops) == 1 and ops[0].type == x86.X86_OP_REG \
+                and ops[0].size == 1 and self.md.reg_name(ops[0].reg)[-1] == "l":
+            name = self.md.reg_name(ops[0].reg)
+            old = bounds(self.reg(st, name))
+            st.regs[_full(name, self.bits)] = ("i", 0, 1) if old and old[1] < 256 else N
+            if st.regs[_full(name, self.bits)] == N:
+                del st.regs[_full(name, self.bits)]
             return [(nxt, ctx, st)]
         if mn in ("xor", "sub") and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].reg == ops[1].reg:
@@ -672,7 +740,7 @@ class Analysis:
             # a narrow copy of a register: a piece of a stack address is no address
             v = self.reg(st, next(iter(data)))
             out = piece(v) if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
-        if out[0] == "c":
+        if out[0] in ("c", "i"):
             out = N
         for a, size in addrs:  # written with the old value or something from the inputs
             self.store(st, ins, a, size, out)
@@ -809,7 +877,7 @@ class Analysis:
         if st.wild:
             raise NoProof(f"{what} calls {where} after storing a stack address that may "
                           "reach the return address where it could read it")
-        given = [v for r, v in st.regs.items() if r in args and v[0] == "s"]
+        given = [("s", v[-1]) for r, v in st.regs.items() if r in args and v[0] in ("s", "r")]
         self.assumptions[UNKNOWN_CALLEE] = None
         marks = sorted({off for _, off, _ in ctx} | {0})
         for _, k in given:
