@@ -292,7 +292,10 @@ def _join_states(a: State, b: State) -> State:
             e = ea or eb
             assert e is not None
             size = max(ea[0] if ea else 0, eb[0] if eb else 0)
-            stack[k] = (size, join(e[1], N) if not (ea and eb) else join(ea[1], eb[1]))
+            if ea and eb:  # another width: no longer one value
+                stack[k] = (size, A if stacky(ea[1]) or stacky(eb[1]) else N)
+            else:
+                stack[k] = (size, join(e[1], N))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
                  stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved)
 
@@ -380,7 +383,13 @@ class Analysis:
     def set_reg(self, st: State, name: str, v: Val, ins) -> None:
         full = _full(name, self.bits)
         if _partial(name):
-            v = join(st.regs.get(full, N), v) if v[0] != "c" else join(st.regs.get(full, N), N)
+            old = st.regs.get(full, N)
+            limit = 256 if name.lower()[-1] in "lb" else 65536 if name.lower()[-1] != "h" else 0
+            bo, bv = bounds(old), bounds(v)
+            if bv is not None:  # the rest of the register is zero when old fits below limit
+                v = v if bo is not None and bo[1] < limit and bv[1] < limit else N
+            else:
+                v = join(old, v)
         elif full != name.lower() and self.bits == 64:  # a 32-bit write zero-extends
             v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else piece(v)
         if full == self.sp:
