@@ -589,6 +589,9 @@ class Analysis:
             return self._call(ctx, st, ins, nxt)
         if mn == "ret":
             return self._ret(ctx, st, ins, ops[0].imm if ops else 0, pc)
+        if mn in ("push", "pop") and _segment(self.md, ops):
+            # their width depends on the mode and prefixes (SDM Vol. 2B, PUSH): not modelled
+            raise NoProof(f"`{_text(ins)}` at {pc:#x} pushes or pops a segment register")
         if mn in ("push", "pushfq", "pushfd", "pushf", "pushw"):
             v = N if not ops else self._value(st, ins, ops[0])
             size = self.w if not ops or ops[0].type == x86.X86_OP_IMM else ops[0].size
