@@ -31,7 +31,18 @@ ASSUMED = [
     "than the stack pointer points into it",
     "memory accesses do not fault and code is not read or written as data",
     "interrupts and other CPUs do not intervene (except the interrupt window recorded for "
-    "hlt/sysret/sysexit)",
+    "hlt/sysret/sysexit; a loop that repeats its state exactly therefore never ends)",
+    "CPL 0: rules that bite only at CPL > 0 (UMIP for sgdt/sidt/sldt/str/smsw, IOPL for "
+    "cli/sti/in/out, the CPL checks of sysret/sysexit/wrmsr) are out of scope",
+    "the entry state is reachable (lift.reachable, SDM Vol. 3A 2.5, 9.8.5): CR0.PE, PG and ET "
+    "set, CR0 reserved bits clear, NW only with CD, WP when CR4.CET; x86_64: long mode "
+    "(EFER.LME and LMA, CR4.PAE), CR0[63:32], CR4[63:33], CR3[63] and CR3[60:52], CR8[63:4] "
+    "clear; i386: EFER.LME/LMA and CR4.PCIDE clear; EFER reserved bits clear; DR6/DR7 fixed "
+    "bits as the SDM fixes them; XCR0 valid (x87 set, only supported bits, AVX with SSE); "
+    "RFLAGS.RF clear (cleared after every completed instruction)",
+    "the processor implements the MSRs read and written, and every CR4 bit and CR3 address "
+    "bit written (those faults depend on the CPU model and are not modelled)",
+    "iret's frame is valid: its descriptor and privilege checks pass (the landing is the frame)",
 ]
 
 
@@ -128,7 +139,7 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
     inputs, po, pr = an.inputs, an.originals, an.replacements
     clob, rets = an.clobbers, an.returns
 
-    def nicer(o: PathState, r: PathState) -> list[z3.BoolRef]:
+    def nicer(o: PathState, r: PathState) -> list[list[z3.BoolRef]]:
         return _replayable(pair, inputs, o, r)
 
     outcome = prove(po, pr, an.assumptions, an.observables, nicer, int(timeout * 1000),
@@ -225,10 +236,24 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
                   counterexample=ce, paths=paths)
 
 
-def _replayable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> list[z3.BoolRef]:
+# Where counterexamples put the stack when they can: a kernel stack address
+# (vmalloc'd stacks on x86_64, the direct map on i386) the oracle maps.
+REPLAY_STACK = {64: 0xFFFFC90000004000, 32: 0xC8004000}
+
+
+def _replayable(pair: SitePair, inputs: Inputs, o: PathState,
+                r: PathState) -> list[list[z3.BoolRef]]:
     """Constraints that keep a counterexample inside what a CPU model can run:
     canonical, mapped-looking addresses away from the code and the slot, an
-    aligned stack pointer. They only shape the model; the proof never sees them."""
+    aligned stack pointer; first with the stack pointer fixed at a kernel stack
+    address (the solver finds those models in a fraction of the time), then
+    free. They only shape the model; the proof never sees them."""
+    cs = _mappable(pair, inputs, o, r)
+    sp0 = z3.BitVec(inputs.arch.sp.upper(), inputs.arch.bits)
+    return [[sp0 == REPLAY_STACK[inputs.arch.bits], *cs], cs]
+
+
+def _mappable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> list[z3.BoolRef]:
     arch = inputs.arch
     bits = arch.bits
     sp0 = z3.BitVec(arch.sp.upper(), bits)
@@ -243,7 +268,9 @@ def _replayable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> l
             continue  # the slot, code: where the program itself points
         if bits == 64:
             cs.append(z3.Or(z3.Extract(63, 47, a) == 0, z3.Extract(63, 47, a) == 0x1FFFF))
-        cs.append(z3.ULT(a, arch.mask - 64))
+            cs.append(z3.ULT(a, arch.mask - 64))
+        else:
+            cs.append(z3.ULT(a, 0xFFFFF000 - 64))  # the oracle's GDT page (oracle._GDT_32)
         for base, n in avoid:
             cs.append(z3.Or(z3.ULT(a + size, base - 64), z3.UGT(a, base + n + 64)))
     return cs

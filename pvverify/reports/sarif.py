@@ -19,9 +19,10 @@ from urllib.parse import quote
 from pvverify import __version__
 from pvverify.reports import categories
 from pvverify.reports.counterexample import difference
+from pvverify.reports.gate_text import reason
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult
+    from pvverify.gate import OutcomeResult, SiteIssue
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -31,7 +32,9 @@ def file_uri(path: str) -> str:
 
 
 def source_uri(path: str) -> str:
-    return quote(path, safe="/")
+    """A source file from DWARF: relative to the source tree (resolved against
+    %SRCROOT%), or an absolute path as a file: URI."""
+    return Path(path).as_uri() if path.startswith("/") else quote(path, safe="/")
 
 
 def fingerprint(r: OutcomeResult, rule: str) -> str:
@@ -45,7 +48,7 @@ def _message(r: OutcomeResult) -> str:
     p = r.place or {}
     where = f"{p['function']}+{p['offset']:#x}" if p.get("function") else f"{r.address:#x}"
     text = (f"{r.op} at {where} ({r.address:#x}; {r.source}, {r.kind}: "
-            f"{'; '.join(r.disassembly)}): {r.verdict}: {r.reason}")
+            f"{'; '.join(r.disassembly)}): {r.verdict}: {reason(r)}")
     ce = r.counterexample
     if ce and r.verdict == "not-equivalent":
         if not r.reason.startswith(difference(ce)):
@@ -55,10 +58,26 @@ def _message(r: OutcomeResult) -> str:
     return text
 
 
-def sarif(rows: list[OutcomeResult]) -> dict:
+def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[dict] = ()) -> dict:
     rules = categories.ALL
     index = {c.id: i for i, c in enumerate(rules)}
     results = []
+    for i in issues:
+        cat = categories.SKIPPED if i.status == "skipped" else categories.UNPATCHED
+        results.append({
+            "ruleId": cat.id, "ruleIndex": index[cat.id], "level": cat.level,
+            "message": {"text": f"{i.op or 'record'} at {i.address:#x} ({i.source}): {i.reason}"},
+            "locations": [{"id": 0, "physicalLocation": {
+                "artifactLocation": {"uri": file_uri(i.file)},
+                "address": {"absoluteAddress": i.address, "kind": "instruction"}}}],
+            "properties": {"status": i.status, "op": i.op, "recordSource": i.source},
+        })
+    for e in errors:
+        cat = categories.BAD_INPUT
+        results.append({"ruleId": cat.id, "ruleIndex": index[cat.id], "level": cat.level,
+                        "message": {"text": e["error"]},
+                        "locations": [{"id": 0, "physicalLocation": {
+                            "artifactLocation": {"uri": file_uri(e["file"])}}}]})
     for r in rows:
         if r.verdict == "equivalent":
             continue
