@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import capstone
 
@@ -277,9 +278,15 @@ def direct_call(arch: Arch, site: int, target: int, opcode: int = 0xE8) -> bytes
     return bytes([opcode]) + rel.to_bytes(4, "little")
 
 
+@cache
+def _decoder(bits: int) -> capstone.Cs:
+    """One plain decoder per mode: building a Cs costs ~0.4 ms, and retarget runs per outcome."""
+    return capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
+
+
 def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
     """Copy code from `old` to `new`, keeping rel32 call/jmp destinations outside it."""
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
+    md = _decoder(arch.bits)
     out = bytearray(code)
     for ins in md.disasm(code, old):
         op = code[ins.address - old]
