@@ -58,30 +58,67 @@ Q: Val = ("q",)
 # H: the low 32 bits of a stack-derived value, zero-extended (x86_64 only): never a
 # kernel address itself, but two of them could be put together again.
 H: Val = ("h",)
+HP: Val = ("hp",)  # the same of a P or Q
+
+
+# ("i", lo, hi): a small non-negative integer in [lo, hi] (from setcc, lea, merged
+# constants); ("r", lo, hi): a stack address at an offset in [lo, hi]. Hulls wider
+# than INTERVAL widen to N / A, so loops reach their fixpoint.
+INTERVAL = 64
 
 
 def stacky(v: Val) -> bool:
-    return v[0] in ("s", "a", "p", "q", "h")
+    return v[0] in ("s", "a", "p", "q", "h", "hp", "r")
+
+
+def bounds(v: Val) -> tuple[int, int] | None:
+    """[lo, hi] of a small non-negative integer, or None."""
+    if v[0] == "c" and 0 <= v[1] < 1 << 16:
+        return v[1], v[1]
+    return (v[1], v[2]) if v[0] == "i" else None
+
+
+def interval(lo: int, hi: int) -> Val:
+    return const(lo) if lo == hi else ("i", lo, hi) if lo >= 0 and hi - lo <= INTERVAL else N
+
+
+def piece(v: Val) -> Val:
+    """The low 32 bits of v (x86_64), zero-extended."""
+    return HP if v[0] in ("p", "q", "hp") else H if stacky(v) else N
 
 
 def join(a: Val, b: Val) -> Val:
     if a == b:
         return a
+    ba, bb = bounds(a), bounds(b)
+    if ba and bb:
+        return interval(min(ba[0], bb[0]), max(ba[1], bb[1]))
     if not stacky(a) and not stacky(b):
         return N
+    if a[0] in ("s", "r") and b[0] in ("s", "r"):
+        lo = min(a[1], b[1])
+        hi = max(a[-1], b[-1])
+        return ("r", lo, hi) if hi - lo <= INTERVAL and not (lo < 8 and hi > -8) else A
     if A in (a, b):
         return A
     s = a if a[0] == "s" else b if b[0] == "s" else None
     if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
         return A  # two stack addresses, or one that may be the slot's: offset unknown
-    if H in (a, b) and not stacky(b if a == H else a):
-        return H
-    return Q if Q in (a, b) or H in (a, b) else P
+    if H in (a, b):
+        other = b if a == H else a
+        return H if not stacky(other) or other == H else A
+    if HP in (a, b):
+        other = b if a == HP else a
+        if not stacky(other):
+            return HP
+    return Q if Q in (a, b) or HP in (a, b) else P
 
 
 def arith(v: Val) -> Val:
     """What an arbitrary computation from v may give."""
-    return A if v[0] in ("s", "a", "h") else Q if v[0] in ("p", "q") else v
+    if v[0] in ("c", "i"):
+        return N
+    return A if v[0] in ("s", "a", "h", "r") else Q if v[0] in ("p", "q", "hp") else v
 
 
 def join_all(vals) -> Val:
@@ -121,7 +158,8 @@ UNKNOWN_CALLEE = (
     "bound) behaves as a C function: it reads its arguments, memory reachable from them and "
     "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
     "through a pointer it was given (no unwinding above its own frame), and a stack address "
-    "it was given comes back (from memory) only whole, never as narrower pieces; it preserves the "
+    "it was given comes back (from memory) only whole, never as narrower pieces; it does not write "
+    "the slots where its callers pushed callee-saved registers (they are in no object); it preserves the "
     "callee-saved registers and the stack pointer, and returns to its return address")
 TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
              "the return address) is a tail call to a function (the kernel builds with "
@@ -145,7 +183,7 @@ TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, 
 
 _NO_EFFECT = {"nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "hlt",
               "clflush", "clflushopt", "clwb", "invlpg", "prefetch", "prefetchw", "prefetcht0",
-              "prefetcht1", "prefetcht2", "prefetchnta", "serialize"}
+              "prefetcht1", "prefetcht2", "prefetchnta", "serialize", "lkgs"}
 _TRAPS = {"ud2", "int3", "ud1", "ud0"}
 _REFUSE = {  # leave the kernel, far transfers, stack-segment games: no proof from this method
     "syscall", "sysenter", "sysret", "sysretq", "sysexit", "sysexitq", "iret", "iretd", "iretq",
@@ -232,13 +270,15 @@ class State:
     leaked: bool = False                       # a stack-derived value is in reachable memory
     df: bool = False                           # DF may be set (clear at entry: check.ASSUMED)
     wild: bool = False                         # ... and it may be the return address's
+    saved: frozenset = frozenset()             # slots a callee-saved register was pushed to
 
     def copy(self) -> State:
-        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild)
+        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
+                     self.saved)
 
     def key(self) -> tuple:
         return (self.sp, tuple(sorted(self.regs.items())), tuple(sorted(self.stack.items())),
-                self.leaked, self.df, self.wild)
+                self.leaked, self.df, self.wild, tuple(sorted(self.saved)))
 
 
 def _join_states(a: State, b: State) -> State:
@@ -252,9 +292,12 @@ def _join_states(a: State, b: State) -> State:
             e = ea or eb
             assert e is not None
             size = max(ea[0] if ea else 0, eb[0] if eb else 0)
-            stack[k] = (size, join(e[1], N) if not (ea and eb) else join(ea[1], eb[1]))
+            if ea and eb:  # another width: no longer one value
+                stack[k] = (size, A if stacky(ea[1]) or stacky(eb[1]) else N)
+            else:
+                stack[k] = (size, join(e[1], N))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
-                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild)
+                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved)
 
 
 # -- the analysis ------------------------------------------------------------------
@@ -316,6 +359,8 @@ class Analysis:
         if pc not in self._insns:
             code = self.p.fetch(pc, 15)
             self._insns[pc] = next(self.md.disasm(code, pc, count=1), None) if code else None
+            if self._insns[pc] is None and code:
+                self._insns[pc] = _undecoded(code, pc, self.bits)
         i = self._insns[pc]
         if i is None:
             if self.forbidden[0] <= pc < self.forbidden[1]:
@@ -338,15 +383,22 @@ class Analysis:
     def set_reg(self, st: State, name: str, v: Val, ins) -> None:
         full = _full(name, self.bits)
         if _partial(name):
-            v = join(st.regs.get(full, N), v) if v[0] != "c" else join(st.regs.get(full, N), N)
+            old = st.regs.get(full, N)
+            limit = 256 if name.lower()[-1] in "lb" else 65536 if name.lower()[-1] != "h" else 0
+            bo, bv = bounds(old), bounds(v)
+            if bv is not None:  # the rest of the register is zero when old fits below limit
+                v = v if bo is not None and bo[1] < limit and bv[1] < limit else N
+            else:
+                v = join(old, v)
         elif full != name.lower() and self.bits == 64:  # a 32-bit write zero-extends
-            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else (H if stacky(v) else N)
+            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else piece(v)
         if full == self.sp:
             if v[0] != "s":
                 raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer unknown")
             if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
                 for o in [o for o in st.stack if o < v[1]]:
                     del st.stack[o]
+                st.saved = frozenset(o for o in st.saved if o >= v[1])
             st.sp = v[1]
             st.regs[full] = ("s", st.sp)
         elif v == N:
@@ -368,15 +420,25 @@ class Analysis:
         if i is None:
             if b[0] == "s":
                 return ("s", b[1] + m.disp)
+            if b[0] == "r":
+                return ("r", b[1] + m.disp, b[2] + m.disp)
             if b[0] == "c":
                 return const((b[1] + m.disp) & self.arch.mask)
             if b[0] == "h":  # below 4 GiB (plus the displacement): no kernel stack address
                 return H if -(1 << 31) <= m.disp < (1 << 31) else A
+            if b[0] == "hp":
+                return HP if -(1 << 31) <= m.disp < (1 << 31) else Q
             return Q if b[0] in ("p", "q") and m.disp else b
-        if b[0] in ("s", "a") or i[0] in ("s", "a"):
+        bi = bounds(i)
+        if b[0] == "s" and bi is not None:
+            return ("r", b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp)
+        if b[0] in ("s", "a", "r") or i[0] in ("s", "a", "r"):
             return A
         if stacky(b) or stacky(i):
             return Q
+        if bounds(b) and bi and b[0] == "c":
+            return interval(b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp) \
+                if bi[0] != bi[1] else const((b[1] + bi[0] * m.scale + m.disp) & self.arch.mask)
         if b[0] == "c" and i[0] == "c":
             return const((b[1] + i[1] * m.scale + m.disp) & self.arch.mask)
         return N
@@ -387,11 +449,20 @@ class Analysis:
             # the return addresses of the calls in progress (OBJECT_ARITHMETIC)
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
-            vals = [e[1] for o, e in st.stack.items() if o not in marks] + [self._heap(st)]
+            vals = [e[1] for o, e in st.stack.items() if o not in marks and o not in st.saved]
+            vals.append(self._heap(st))
             if size < self.w:
                 return N if not any(self._may_be_slot(v) for v in vals) else A
             return A if any(self._may_be_slot(v) for v in vals) else P
-        if addr[0] in ("a", "h"):
+        if addr[0] == "r":
+            lo, hi = addr[1], addr[2]
+            self._check_slot(ins, lo, hi - lo + size, "may read")
+            if lo < st.sp:
+                return A
+            over = [e for o, e in st.stack.items() if o < hi + size and lo < o + e[0]]
+            v = A if any(stacky(e[1]) for e in over) else N
+            return join(v, self._heap(st)) if hi + size > self.w and size >= self.w else v
+        if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
@@ -407,7 +478,12 @@ class Analysis:
         elif not over:
             v = N
         else:
-            v = A if any(stacky(e[1]) for _, e in over) else N
+            v = N
+            if any(stacky(e[1]) for _, e in over):
+                v = A  # pieces of stack addresses: a piece of an object's address is one too
+                if size <= 4 and self.bits == 64 and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1])
+                                                        for _, e in over):
+                    v = HP
         if k >= self.w and size >= self.w:
             v = join(v, self._heap(st))  # the caller's frame is reachable by other pointers
         return v
@@ -417,13 +493,25 @@ class Analysis:
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
             for o, (osize, ov) in list(st.stack.items()):
-                if o not in marks:
+                if o not in marks and o not in st.saved:
                     st.stack[o] = (osize, join(ov, v) if osize == size else join(arith(ov), arith(v)))
             if stacky(v):
                 st.leaked = True
                 st.wild = st.wild or self._may_be_slot(v)
             return
-        if addr[0] in ("a", "h"):
+        if addr[0] == "r":
+            lo, hi = addr[1], addr[2]
+            self._check_slot(ins, lo, hi - lo + size, "may write")
+            if stacky(v):
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} stores a stack address at a "
+                              "stack offset not fixed")
+            if st.saved:
+                st.saved = frozenset(o for o in st.saved if not lo - self.w < o < hi + size)
+            for o, (osize, ov) in list(st.stack.items()):  # some of them are written
+                if o < hi + size and lo < o + osize:
+                    st.stack[o] = (osize, A if stacky(ov) else N)
+            return
+        if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} writes through a stack-derived "
                           "pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
@@ -433,6 +521,8 @@ class Analysis:
             return
         k = addr[1]
         self._check_slot(ins, k, size, "writes")
+        if st.saved:
+            st.saved = frozenset(o for o in st.saved if not k - self.w < o < k + size)
         over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
         for o, (osize, ov) in over:
             del st.stack[o]
@@ -456,6 +546,8 @@ class Analysis:
         """A stack address that may point into the return-address slot."""
         if v[0] == "q":
             self.assumptions[OBJECT_ARITHMETIC] = None
+        if v[0] == "r":
+            return v[1] < self.w and v[2] > -self.w
         return v[0] == "a" or v[0] == "s" and -self.w < v[1] < self.w
 
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
@@ -497,11 +589,17 @@ class Analysis:
             return self._call(ctx, st, ins, nxt)
         if mn == "ret":
             return self._ret(ctx, st, ins, ops[0].imm if ops else 0, pc)
+        if mn in ("push", "pop") and _segment(self.md, ops):
+            # their width depends on the mode and prefixes (SDM Vol. 2B, PUSH): not modelled
+            raise NoProof(f"`{_text(ins)}` at {pc:#x} pushes or pops a segment register")
         if mn in ("push", "pushfq", "pushfd", "pushf", "pushw"):
             v = N if not ops else self._value(st, ins, ops[0])
             size = self.w if not ops or ops[0].type == x86.X86_OP_IMM else ops[0].size
             self.set_reg(st, self.sp, ("s", st.sp - size), ins)
             self.store(st, ins, ("s", st.sp), size, v)
+            if ops and ops[0].type == x86.X86_OP_REG and size == self.w \
+                    and _full(self.md.reg_name(ops[0].reg), self.bits) in _CALLEE_SAVED[self.bits]:
+                st.saved = st.saved | {st.sp}
             return [(nxt, ctx, st)]
         if mn in ("pop", "popfq", "popfd", "popf", "popw"):
             size = ops[0].size if ops else self.w
@@ -542,6 +640,10 @@ class Analysis:
             d = ops[1].imm if mn == "add" else -ops[1].imm
             if v[0] == "s":
                 v = ("s", v[1] + d)
+            elif v[0] == "r":
+                v = ("r", v[1] + d, v[2] + d)
+            elif v[0] == "i":
+                v = interval(v[1] + d, v[2] + d)
             elif v[0] in ("p", "q"):
                 v = Q
             elif v[0] == "c":
@@ -557,6 +659,14 @@ class Analysis:
             if self.phase is None or self.modulus % align:
                 raise NeedPhase(align)
             self.set_reg(st, self.sp, ("s", ((self.phase + st.sp) & -align) - self.phase), ins)
+            return [(nxt, ctx, st)]
+        if mn.startswith("set") and len(ops) == 1 and ops[0].type == x86.X86_OP_REG \
+                and ops[0].size == 1 and self.md.reg_name(ops[0].reg)[-1] == "l":
+            name = self.md.reg_name(ops[0].reg)
+            old = bounds(self.reg(st, name))
+            st.regs[_full(name, self.bits)] = ("i", 0, 1) if old and old[1] < 256 else N
+            if st.regs[_full(name, self.bits)] == N:
+                del st.regs[_full(name, self.bits)]
             return [(nxt, ctx, st)]
         if mn in ("xor", "sub") and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].reg == ops[1].reg:
@@ -598,8 +708,12 @@ class Analysis:
             # an implicit stack access, or a stack pointer change not modelled here
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} uses the stack in a way "
                           "this method does not model")
-        explicit = {self.md.reg_name(o.reg) for o in ins.operands if o.type == x86.X86_OP_REG}
-        data = explicit | (rnames - bases)  # a register used only to address memory is not data
+        explicit = {self.md.reg_name(o.reg) for i, o in enumerate(ins.operands)
+                    if o.type == x86.X86_OP_REG and not (i == 0 and _pure_write(mn))}
+        dest = {self.md.reg_name(ins.operands[0].reg)} if ins.operands and _pure_write(mn) \
+            and ins.operands[0].type == x86.X86_OP_REG else set()
+        # a register used only to address memory is not data, nor one only written
+        data = explicit | (rnames - bases - dest)
         inputs = [self.reg(st, r) for r in data]
         inputs = [arith(v) for v in inputs]
         addrs = []
@@ -637,8 +751,8 @@ class Analysis:
         if mn in _MOVES and len(data) == 1 and len(ins.operands) == 2 and not addrs_read_value(ins):
             # a narrow copy of a register: a piece of a stack address is no address
             v = self.reg(st, next(iter(data)))
-            out = H if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
-        if out[0] == "c":
+            out = piece(v) if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
+        if out[0] in ("c", "i"):
             out = N
         for a, size in addrs:  # written with the old value or something from the inputs
             self.store(st, ins, a, size, out)
@@ -775,7 +889,7 @@ class Analysis:
         if st.wild:
             raise NoProof(f"{what} calls {where} after storing a stack address that may "
                           "reach the return address where it could read it")
-        given = [v for r, v in st.regs.items() if r in args and v[0] == "s"]
+        given = [("s", v[-1]) for r, v in st.regs.items() if r in args and v[0] in ("s", "r")]
         self.assumptions[UNKNOWN_CALLEE] = None
         marks = sorted({off for _, off, _ in ctx} | {0})
         for _, k in given:
@@ -783,7 +897,7 @@ class Analysis:
             # pointer up to that frame's return address (a C object never spans one)
             top = next(m for m in marks if m > k) if k < 0 else None
             for o, (size, v) in list(st.stack.items()):
-                if o in marks:
+                if o in marks or o in st.saved:
                     continue
                 if (top is None and o >= self.w) or (top is not None and st.sp <= o < top):
                     if self._may_be_slot(v):
@@ -817,6 +931,25 @@ class Analysis:
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w + imm), ins)
         return [(retpc, ctx[:-1], st)]
+
+
+@dataclass(frozen=True)
+class _Insn:
+    """An instruction capstone does not decode, decoded here (register forms only)."""
+
+    address: int
+    size: int
+    mnemonic: str
+    op_str: str
+
+
+def _undecoded(code: bytes, pc: int, bits: int) -> _Insn | None:
+    """LKGS r16 (F2 0F 00 /6, mod = 3; Intel SDM Vol. 2A, LKGS): loads the swapped GS
+    base from a descriptor table; it touches no memory the stack pointer reaches."""
+    if len(code) >= 4 and code[0] == 0xF2 and code[1:3] == b"\x0f\x00" \
+            and (code[3] >> 3) & 7 == 6 and code[3] >> 6 == 3:
+        return _Insn(pc, 4, "lkgs", f"r{code[3] & 7}")
+    return None
 
 
 def _segment(md, ops) -> bool:

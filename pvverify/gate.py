@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -392,12 +393,29 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
         seen[group] += row.verdict != "equivalent"
         shown = row.verdict != "equivalent" and (every or seen[group] <= SITES_SHOWN)
         row.place = sites.place(o.site, lines=shown).to_json()
+        if row.verdict != "equivalent":
+            row.place["names"] = _names_in(row.reason, code, sites, canon_of[b.path], o.site, o.length)
         if row.counterexample:
             row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
                                                       o.length, sites, code, b.arch.bits)
     for sites, code in syms.values():
         sites.close()
         code.close()
+
+
+def _names_in(reason: str, code, sites, canon: int, site: int, length: int) -> dict[str, str]:
+    """How a report shows each code address a reason mentions: with its symbol
+    (`0x... <func+0x3>`), and an address in the canonical site as the real one."""
+    out = {}
+    for m in re.finditer(r"\b0x[0-9a-f]{6,16}\b", reason):
+        a = int(m[0], 16)
+        names = code
+        if canon <= a < canon + length:
+            a, names = site + (a - canon), sites
+        name = names.symbol(a)
+        if name or a != int(m[0], 16):
+            out[m[0]] = f"{a:#x}" + (f" <{name}>" if name else "")
+    return out
 
 
 def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from capstone import x86
 
+from pvverify import frame
 from pvverify.frame import NoProof, analyse
 from pvverify.kernel.closure import decoder
 from pvverify.program import Program, SitePair
@@ -36,6 +37,18 @@ GHOST = [
     "same-callee: with call-depth tracking, the accounting thunks the kernel patches in count "
     "both calls alike (each is one call to F); their counter is not otherwise compared",
 ]
+
+
+# what a gate row (which carries no assumption list) says a proof relied on
+SHORT = {
+    frame.UNKNOWN_CALLEE: "unknown callees behave as C functions",
+    frame.TAIL_CALL: "jumps out of the analysed code are tail calls",
+    frame.UNKNOWN_TAIL: "a tail-called unknown function uses its return address only to return",
+    frame.RECURSION: "recursion as an unknown callee",
+    frame.NORETURN: "calls with nothing after them do not return",
+    frame.OBJECT_ARITHMETIC: "addresses handed back point into objects",
+    frame.TRAP: "a trap ends the comparison",
+}
 
 
 @dataclass(frozen=True)
@@ -105,10 +118,12 @@ def decide(pair: SitePair) -> tuple[Result | None, str]:
         proof = analyse(pair.original, sh.target, dict(pair.preset), site)
     except NoProof as e:
         return None, str(e)
+    used = [SHORT[a] for a in proof.assumptions if a in SHORT]
     res = Result(
         "equivalent",
         f"both paths call {sh.target:#x} from the same state, and it uses its return address "
         f"only to return ({proof.functions} functions, {proof.instructions} instructions "
-        "analysed to a fixpoint)", method=METHOD)
+        "analysed to a fixpoint" + (f"; assuming {', '.join(used)}" if used else "") + ")",
+        method=METHOD)
     res.assumptions = GHOST + [f"same-callee: {a}" for a in proof.assumptions]
     return res, ""

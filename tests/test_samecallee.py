@@ -51,7 +51,15 @@ CASES = {
                  "addl $32,%esp\npopl %edi\nret", "prove"),
     "helper": ("pushq %rbx\nmovq %rdi,%rbx\ncall 1f\npopq %rbx\nret\n1: leaq 1(%rbx),%rax\nret",
                "pushl %ebx\nmovl %eax,%ebx\ncall 1f\npopl %ebx\nret\n1: leal 1(%ebx),%eax\nret", "prove"),
+    "indexed": ("subq $32,%rsp\nxorl %eax,%eax\ncmpq $9,%rdi\nsete %al\nmovq 8(%rsp,%rax,8),%rax\n"
+                "addq $32,%rsp\nret",
+                "subl $16,%esp\nxorl %ecx,%ecx\ncmpl $9,%eax\nsete %cl\nmovl 4(%esp,%ecx,4),%eax\n"
+                "addl $16,%esp\nret", "prove"),
     # every way of depending on the return address: no proof from this method
+    "indexed_reaches": ("subq $8,%rsp\nxorl %eax,%eax\ncmpq $9,%rdi\nsete %al\n"
+                        "movq (%rsp,%rax,8),%rax\naddq $8,%rsp\nret",
+                        "subl $4,%esp\nxorl %ecx,%ecx\ncmpl $9,%eax\nsete %cl\n"
+                        "movl (%esp,%ecx,4),%eax\naddl $4,%esp\nret", "mov"),
     "reads": ("movq (%rsp),%rax\nret", "movl (%esp),%eax\nret", "mov"),
     "stores": ("movq (%rsp),%rax\nmovq %rax,(%rdi)\nret", "movl (%esp),%ecx\nmovl %ecx,(%eax)\nret", "mov"),
     "compares": ("cmpb $6,(%rsp)\nsete %al\nret", "cmpb $6,(%esp)\nsete %al\nret", "cmp"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pvverify import __version__
 from pvverify.reports import counterexample as words
-from pvverify.reports.gate_text import site
+from pvverify.reports.gate_text import reason, site
 from pvverify.reports.listing import line
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def _site(r: OutcomeResult) -> list[str]:
            f"<h3>{_cls(r.verdict)} <code>{escape(r.op)}</code> at <code>{escape(site(r))}</code> "
            f"<code>[{r.address:#x}]</code></h3>",
            f"<p>{escape(r.source)}, {escape(r.kind)}: <code>{escape('; '.join(r.disassembly))}</code>"
-           f"<br>{escape(r.reason)}</p>"]
+           f"<br>{escape(reason(r))}</p>"]
     ce = r.counterexample
     if ce:
         if not r.reason.startswith(words.difference(ce)):
