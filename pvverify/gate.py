@@ -1,8 +1,10 @@
 """`pvverify gate`: every paravirt outcome of kernel binaries, proved or rejected.
 
 The pipeline, each stage plain data into the next:
-  elf.open_image -> sites.*_outcomes (Outcome) -> obligations (content-addressed,
-  deduplicated) -> check in parallel, through a persistent cache -> reports.
+  kernel.binary.read_binary (every record an Outcome or a Skipped; uncovered
+  ops-table calls Unpatched) -> obligations (content-addressed, deduplicated)
+  -> check in parallel, through a persistent cache -> reports. A file that
+  cannot be read is recorded and the others go on (exit 3 at the end).
 
 Obligations are made independent of where a site sits: every site is moved
 to one canonical address (its rel32 calls re-targeted so they reach the same
