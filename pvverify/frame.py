@@ -416,7 +416,13 @@ class Analysis:
             v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else piece(v)
         if full == self.sp:
             if v[0] != "s":
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer unknown")
+                # e.g. i386 __switch_to_asm's `mov TASK_threadsp(%edx), %esp`: the code
+                # after it runs on another task's stack and returns through that task's
+                # return address. Nothing bounds what that stack holds: no proof.
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer "
+                              "a value not on this stack (a switch to another stack, as a "
+                              "context switch or IRQ stack switch does): this method follows "
+                              "one stack")
             if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
                 for o in [o for o in st.stack if o < v[1]]:
                     del st.stack[o]
@@ -575,7 +581,8 @@ class Analysis:
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
         if k < self.w and k + size > 0:
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} {what} its return address "
-                          f"(stack offset {k:+d}, {size} bytes)")
+                          f"(stack offset {k:+d}, {size} bytes): the patched call's return "
+                          "address, which differs between the two sides")
 
     # -- one instruction
     def step(self, pc: int, ctx: Ctx, st: State) -> list[tuple[int, Ctx, State]]:
