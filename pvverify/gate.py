@@ -29,6 +29,7 @@ import capstone
 from pvverify import __version__
 from pvverify.arch import Arch
 from pvverify.ctype import parse_ctype
+from pvverify.executor import Executor
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
@@ -59,6 +60,7 @@ class OutcomeResult:
     reason: str
     key: str
     counterexample: dict | None = None
+    package: str = ""    # the --package this file came from, if any
 
 
 # -- obligations ---------------------------------------------------------------
@@ -150,8 +152,13 @@ def model_id() -> str:
     return f"{__version__}-{h.hexdigest()[:12]}"
 
 
+def _check_shared(_shared: object, item: tuple[str, Obligation, float]) -> tuple[str, dict]:
+    return _check_one(item)
+
+
 def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout: float,
-              progress: bool) -> dict[str, dict]:
+              progress: bool, executor: Executor | None = None) -> dict[str, dict]:
+    """executor: where the proofs run (a Dask cluster); default a local pool of `jobs`."""
     results: dict[str, dict] = {}
     todo = []
     cdir = cache / "results" / model_id() if cache else None
@@ -182,7 +189,10 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout
         if progress:
             print(f"\r  proving {done}/{len(todo)} obligations", end="", file=sys.stderr, flush=True)
 
-    if jobs > 1 and len(todo) > 1:
+    if executor is not None:
+        for key, res in executor.map(_check_shared, todo):
+            record(key, res)
+    elif jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
 
         with mp.get_context("fork").Pool(jobs) as pool:
@@ -206,7 +216,17 @@ def _default_cache() -> Path:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pvverify gate", description=__doc__.split("\n")[0])
-    p.add_argument("binaries", nargs="+", help="vmlinux, modules (.ko, .ko.xz) or relocatable .o files")
+    p.add_argument("binaries", nargs="*", help="vmlinux, modules (.ko, .ko.xz) or relocatable .o files")
+    p.add_argument("--package", action="append", default=[], metavar="PATH",
+                   help="a kernel package: a Debian -dbg .deb or a directory holding one vmlinux and "
+                        "its modules; every file is gated, each module against that vmlinux "
+                        "(repeat for a matrix: one deduplication, one cache)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run reading and proving on Dask: tcp://host:8786 (a running scheduler) or "
+                        "local:N (start N local worker processes)")
+    p.add_argument("--workdir", metavar="DIR",
+                   help="where a .deb's vmlinux and site-holding modules are unpacked (default: a "
+                        "temporary directory; with a remote --cluster, one the workers can read)")
     p.add_argument("--vmlinux", help="the kernel image that supplies pv_ops and its targets to modules")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel provers")
     p.add_argument("--cache", default=str(_default_cache()), help="result cache (default %(default)s)")
@@ -264,6 +284,71 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     return rows, meta
 
 
+def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
+    """Every file of every --package: each vmlinux read once, modules against it,
+    reading and proving on one executor, one deduplication across the matrix."""
+    import tempfile
+
+    from pvverify import progress as prog
+    from pvverify.executor import executor_for
+    from pvverify.package import open_package
+    from pvverify.reading import Builder, read_packages
+
+    cache = None if a.no_cache else Path(a.cache)
+    t0 = time.monotonic()
+    show = prog.wanted(a.progress, a.format == "json")
+    with tempfile.TemporaryDirectory(prefix="pvverify-") as tmp:
+        packages = [open_package(p, a.workdir or tmp) for p in a.package]
+        names = [p.name for p in packages]
+        if len(set(names)) != len(names):
+            raise OSError(f"two --package with one name: {', '.join(sorted(names))}")
+        executor = executor_for(a.cluster, max(1, a.jobs))
+        try:
+            views, reads = read_packages(packages, executor, cache, Builder(obligation_of, canonical_site),
+                                         prog.Progress(show))
+            read_s = time.monotonic() - t0
+            obs: dict[str, Obligation] = {}
+            for r in reads:
+                for k, ob in r.obligations.items():
+                    obs.setdefault(k, ob)
+            results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show,
+                                executor if a.cluster else None)
+        finally:
+            executor.close()
+    rows: list[OutcomeResult] = []
+    meta: dict = {"binaries": [], "packages": [], "errors": []}
+    for r in reads:
+        b = views[r.package].binary
+        if r.error:
+            meta["errors"].append({"package": r.package, "file": r.file, "error": r.error})
+        if r.outcomes:
+            sources = Counter(op.source.split(";")[0] for op in b.table.values())
+            meta["binaries"].append({"file": f"{r.package}/{r.file}", "arch": r.arch, "version": r.version,
+                                     "outcomes": len(r.outcomes),
+                                     "ops_table": dict(sources) or {"strictest": 0}})
+        for o, key, problem in zip(r.outcomes, r.keys, r.problems, strict=True):
+            op = b.table.get(o.slot) or strictest(o.slot, b.arch)
+            res = results.get(key) if key else None
+            rows.append(OutcomeResult(
+                f"{r.package}/{r.file}", o.site, o.source, op.name, op.source, o.kind, o.feature,
+                (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
+                _disasm(b.arch, o.replacement, o.site), res["verdict"] if res else "unknown",
+                res["reason"] if res else f"no obligation: {problem}", key or "",
+                res.get("counterexample") if res else None, r.package))
+    for p in packages:
+        mine = [r for r in reads if r.package == p.name]
+        meta["packages"].append({
+            "package": p.name, "vmlinux": p.name_of(p.vmlinux), "files": len(mine),
+            "files_read_whole": sum(r.whole for r in mine),
+            "files_with_sites": sum(bool(r.outcomes) for r in mine),
+            "outcomes": sum(len(r.outcomes) for r in mine),
+            "errors": sum(bool(r.error) for r in mine)})
+    meta["obligations"] = len(obs)
+    meta["read_seconds"] = round(read_s, 2)
+    meta["seconds"] = round(time.monotonic() - t0, 2)
+    return rows, meta
+
+
 def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
     md = decoder(arch)
     out = [f"{i.mnemonic} {i.op_str}".strip() for i in md.disasm(code, at)]
@@ -281,11 +366,17 @@ def exit_code(rows: list[OutcomeResult], allow_unknown: bool) -> int:
 
 def main(argv: list[str]) -> int:
     from pvverify import formats
+    from pvverify.package import PackageError
 
-    a = parser().parse_args(argv)
+    p = parser()
+    a = p.parse_args(argv)
+    if bool(a.binaries) == bool(a.package):
+        p.error("give binaries or --package (not both)")
+    if a.cluster and not a.package:
+        p.error("--cluster runs package gates: give --package")
     try:
-        rows, meta = run(a)
-    except (ElfError, LayoutError, OSError) as e:
+        rows, meta = run_packages(a) if a.package else run(a)
+    except (ElfError, LayoutError, OSError, PackageError, RuntimeError) as e:
         print(f"pvverify gate: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     totals = Counter(r.verdict for r in rows)
@@ -293,10 +384,18 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"results": [formats.row_json(r) for r in rows],
                           "totals": {v: totals.get(v, 0) for v in SEVERITY}, **meta}))
     else:
+        for pk in meta.get("packages", ()):
+            bad = f", {pk['errors']} unreadable" if pk["errors"] else ""
+            print(f"{pk['package']}: {pk['files']} files, {pk['files_with_sites']} with paravirt sites "
+                  f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
+        for e in meta.get("errors", ()):
+            print(f"{e['package']}/{e['file']}: unreadable: {e['error']}")
         print(formats.text_summary(rows, meta))
     if a.sarif:
         Path(a.sarif).write_text(json.dumps(formats.sarif(rows), indent=1))
     if a.junit:
         Path(a.junit).write_text(formats.junit(rows))
-    return exit_code(rows, a.allow_unknown)
+    code = exit_code(rows, a.allow_unknown)
+    # an unreadable file is bad input, reported with every other file's results
+    return EXIT_BAD_INPUT if meta.get("errors") and code != 1 else code
 

@@ -18,6 +18,7 @@ from pvverify.kernel import dwarf
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.optable import Op, builtin, from_dwarf, from_gdb
 from pvverify.kernel.records import (
+    Layout,
     OpsTable,
     Outcome,
     RecordShape,
@@ -41,6 +42,7 @@ class Binary:
     ops: OpsTable
     table: dict[int, Op]
     outcomes: list[Outcome]
+    layout: Layout | None = None
 
 
 def _dwarf(path: str, img: Image, arch: Arch, cache: Path | None,
@@ -85,7 +87,16 @@ def _build_id(img: Image) -> str | None:
     return data[16:].hex() if len(data) > 16 else None
 
 
-def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
+def read_binary(path: str, vmlinux: Image | None, cache: Path | None,
+                kernel: Binary | None = None) -> Binary:
+    """`kernel`: the vmlinux already read (a package run reads it once): a module
+    of that same kernel release takes its layout, ops table and slot types from
+    it instead of reading them again."""
+    if kernel is not None:
+        module = _module_of(path, kernel)
+        if module is not None:
+            return module
+        vmlinux = kernel.code
     img = open_image(path)
     arch = X86_64 if img.bits == 64 else I386
     code = img
@@ -106,4 +117,21 @@ def read_binary(path: str, vmlinux: Image | None, cache: Path | None) -> Binary:
     sites = [o.site for o in outcomes] if code is img else \
         [o.site for o in para_outcomes(code, arch, layout, ops) + alt_outcomes(code, arch, layout, ops)]
     table = _dwarf(code.path, code, arch, cache, sites) or builtin(series or "", arch) or {}
-    return Binary(path, arch, version, img, code, ops, table, outcomes)
+    return Binary(path, arch, version, img, code, ops, table, outcomes, layout)
+
+
+def _module_of(path: str, kernel: Binary) -> Binary | None:
+    """A relocatable module read against a vmlinux read before; None when the module
+    is not of the vmlinux's release (its own DWARF and version then decide)."""
+    if kernel.layout is None:
+        return None
+    img = open_image(path, externs=kernel.code)
+    version = kernel_version(img)
+    if not img.relocatable or img.symbol("pv_ops") is not None or version != kernel.version:
+        return None
+    ops, code, arch = kernel.ops, kernel.code, kernel.arch
+    if (X86_64 if img.bits == 64 else I386) != arch:
+        return None
+    outcomes = para_outcomes(img, arch, kernel.layout, ops, code) + \
+        alt_outcomes(img, arch, kernel.layout, ops, code)
+    return Binary(path, arch, version, img, code, ops, kernel.table, outcomes, kernel.layout)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
+from functools import cache
 
 import capstone
 
@@ -178,11 +179,18 @@ def direct_call(arch: Arch, site: int, target: int) -> bytes:
     return b"\xe8" + rel.to_bytes(4, "little")
 
 
+@cache
+def _lengths(bits: int) -> capstone.Cs:
+    """One decoder per mode, without operand detail: retarget only needs where each
+    instruction starts (a kernel has thousands of records; building a decoder per
+    record cost more than decoding them)."""
+    return capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
+
+
 def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
     """Copy code from `old` to `new`, keeping rel32 call/jmp destinations outside it."""
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
     out = bytearray(code)
-    for ins in md.disasm(code, old):
+    for ins in _lengths(arch.bits).disasm(code, old):
         op = code[ins.address - old]
         if ins.size == 5 and op in (0xE8, 0xE9):
             dest = (ins.address + 5 + int.from_bytes(code[ins.address - old + 1:ins.address - old + 5],

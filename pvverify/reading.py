@@ -1,0 +1,181 @@
+"""Reading whole kernel packages: every file's outcomes and their obligations.
+
+Cost follows the work. Each package's vmlinux is read once per run into a
+`KernelView` (its records, layout, ops table and slot types, symbols, and the
+target closure, which fills as obligations ask for it) and shared: forked
+pool workers inherit it, Dask workers receive it once and reopen the image
+from its path. A module is first peeked at (`kernel.peek`: headers and symbol
+table only); the ~95 % without a `pv_ops` symbol are done there. The rest are
+read against the view: only the sections the records point into are
+relocated, and nothing of the vmlinux is read again.
+
+Tasks are chunks of one package's files; each returns plain `FileRead`s with
+the distinct obligations of that chunk, so the parent deduplicates across
+files and packages and proves each obligation once.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pvverify.executor import Executor
+from pvverify.kernel.binary import Binary, read_binary
+from pvverify.kernel.closure import Targets, decoder
+from pvverify.kernel.elf import ElfError, Image, open_image
+from pvverify.kernel.peek import peek_file
+from pvverify.kernel.records import LayoutError, Outcome
+from pvverify.obligation import Obligation, ObligationError
+from pvverify.package import Package
+from pvverify.progress import Progress
+
+CHUNK = 24  # files per task: enough to amortise a task, small enough to balance
+
+
+@dataclass(frozen=True)
+class Builder:
+    """How an outcome becomes an obligation (the gate's own functions, passed in so
+    this module does not import the gate; module-level, so they pickle by name)."""
+
+    obligation_of: Callable[..., Obligation]
+    canonical_site: Callable[[Image], int]
+
+
+@dataclass
+class FileRead:
+    """One file of a package, as read: its outcomes, each with its obligation's key
+    (or why there is none), or why the file holds no site, or why it could not be read."""
+
+    package: str
+    file: str                       # relative to the package root
+    whole: bool = False             # read past its headers
+    note: str = ""                  # why no site, when not read whole
+    error: str | None = None        # unreadable: the reader's message
+    arch: str | None = None
+    version: str | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    keys: list[str | None] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    obligations: dict[str, Obligation] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class KernelView:
+    """A package's vmlinux, read once per run: what every module is read against."""
+
+    def __init__(self, package: str, path: Path, cache: Path | None, build: Builder) -> None:
+        self.package, self.path, self.cache, self.build = package, path, cache, build
+        self.binary = read_binary(str(path), None, cache)
+        self._derive()
+
+    def _derive(self) -> None:
+        b = self.binary
+        self.targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+        self.canon = self.build.canonical_site(b.code)
+        self.md = decoder(b.arch)
+
+    # Pickled for Dask workers: the plain data travels, the mapped image is
+    # reopened from its path (which the workers must see) and the closure
+    # cache starts empty.
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("targets", "md", "canon")}
+        b = copy.copy(self.binary)
+        b.sites = b.code = None  # type: ignore[assignment]
+        state["binary"] = b
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        img = open_image(self.path)
+        self.binary.sites = self.binary.code = img
+        self._derive()
+
+    def obligations(self, b: Binary, read: FileRead) -> None:
+        for o in b.outcomes:
+            try:
+                ob = self.build.obligation_of(b, self.targets, self.canon, o, self.md)
+                key = ob.key()
+                read.obligations.setdefault(key, ob)
+                read.keys.append(key)
+                read.problems.append("")
+            except ObligationError as e:
+                read.keys.append(None)
+                read.problems.append(str(e))
+
+
+def read_vmlinux(view: KernelView, name: str) -> FileRead:
+    t = time.monotonic()
+    b = view.binary
+    read = FileRead(view.package, name, whole=True, arch=b.arch.name, version=b.version,
+                    outcomes=list(b.outcomes))
+    view.obligations(b, read)
+    read.seconds = time.monotonic() - t
+    return read
+
+
+def read_module(view: KernelView, path: Path, name: str) -> FileRead:
+    t = time.monotonic()
+    peek = peek_file(path)
+    if not peek.sites:
+        return FileRead(view.package, name, note=peek.reason, seconds=time.monotonic() - t)
+    read = FileRead(view.package, name, whole=True)
+    try:
+        b = read_binary(str(path), None, view.cache, kernel=view.binary)
+    except (ElfError, LayoutError, OSError) as e:
+        read.error = str(e)
+    else:
+        read.arch, read.version, read.outcomes = b.arch.name, b.version, list(b.outcomes)
+        view.obligations(b, read)
+    read.seconds = time.monotonic() - t
+    return read
+
+
+@dataclass(frozen=True)
+class Task:
+    package: str
+    vmlinux: str | None                   # the package's vmlinux name, if this task reads it
+    files: tuple[tuple[str, str], ...]    # (path, name) of modules
+
+
+def run_task(views: dict[str, KernelView], task: Task) -> list[FileRead]:
+    """One task, in whichever process runs it."""
+    view = views[task.package]
+    out = [read_vmlinux(view, task.vmlinux)] if task.vmlinux else []
+    out += [read_module(view, Path(p), n) for p, n in task.files]
+    return out
+
+
+def tasks_of(pkg: Package) -> list[Task]:
+    files = [(str(p), pkg.name_of(p)) for p in pkg.modules]
+    out = [Task(pkg.name, pkg.name_of(pkg.vmlinux), ())]
+    out += [Task(pkg.name, None, tuple(files[i:i + CHUNK])) for i in range(0, len(files), CHUNK)]
+    return out
+
+
+def read_packages(packages: list[Package], executor: Executor, cache: Path | None, build: Builder,
+                  progress: Progress) -> tuple[dict[str, KernelView], list[FileRead]]:
+    """Every file of every package, read on the executor. Files a .deb's stream
+    already decided from their headers come back as they are."""
+    views = {p.name: KernelView(p.name, p.vmlinux, cache, build) for p in packages}
+    reads = [FileRead(p.name, rel, note=peek.reason) for p in packages for rel, peek in p.decided.items()]
+    total = sum(p.files for p in packages)
+    tasks = [t for p in packages for t in tasks_of(p)]
+    outcomes, keys = 0, set()
+    progress.restart()
+    for chunk in _each(executor.map(run_task, tasks, views)):
+        reads.append(chunk)
+        outcomes += len(chunk.outcomes)
+        keys.update(chunk.obligations)
+        progress.reading(len(reads), total, outcomes, len(keys))
+    progress.reading(len(reads), total, outcomes, len(keys), force=True)
+    progress.done()
+    reads.sort(key=lambda r: (r.package, r.file))
+    return views, reads
+
+
+def _each(results: Iterator[list[FileRead]]) -> Iterator[FileRead]:
+    for chunk in results:
+        yield from chunk
