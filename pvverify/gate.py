@@ -304,15 +304,26 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             raise OSError(f"two --package with one name: {', '.join(sorted(names))}")
         executor = executor_for(a.cluster, max(1, a.jobs))
         try:
-            views, reads = read_packages(packages, executor, cache, Builder(obligation_of, canonical_site),
-                                         prog.Progress(show))
+            build = Builder(obligation_of, canonical_site, model_id())
+            views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
-            obs: dict[str, Obligation] = {}
-            for r in reads:
-                for k, ob in r.obligations.items():
-                    obs.setdefault(k, ob)
+            obs = {k: ob for r in reads for k, ob in r.obligations.items()}
             results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show,
                                 executor if a.cluster else None)
+            # a file read from the cache brings keys, not obligations: one whose
+            # verdict is not cached either is read afresh and proved
+            again = {(r.package, r.file) for r in reads
+                     if any(k and k not in results for k in r.keys)}
+            if again:
+                for v in views.values():
+                    v.fresh = True
+                _, fresh = read_packages(packages, executor, cache, build, prog.Progress(show),
+                                         views, again)
+                more = {k: ob for r in fresh for k, ob in r.obligations.items() if k not in results}
+                results |= prove_all(more, max(1, a.jobs), cache, a.timeout, show,
+                                     executor if a.cluster else None)
+                index = {(r.package, r.file): r for r in fresh}
+                reads = [index.get((r.package, r.file), r) for r in reads]
         finally:
             executor.close()
     rows: list[OutcomeResult] = []

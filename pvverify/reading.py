@@ -12,18 +12,28 @@ relocated, and nothing of the vmlinux is read again.
 Tasks are chunks of one package's files; each returns plain `FileRead`s with
 the distinct obligations of that chunk, so the parent deduplicates across
 files and packages and proves each obligation once.
+
+A file read whole is remembered in the cache (`reads/<model>/`, JSON: its
+outcomes and their obligation keys, not the obligations), keyed by the model,
+the vmlinux it was read against and the file's own bytes (their SHA-256; the
+vmlinux by build ID and size). A warm run reads no module past its headers
+and builds no obligation; an outcome whose verdict is not cached sends its
+file back to be read afresh (`fresh`).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pvverify.executor import Executor
-from pvverify.kernel.binary import Binary, read_binary
+from pvverify.kernel.binary import Binary, build_id, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.peek import peek_file
@@ -42,6 +52,7 @@ class Builder:
 
     obligation_of: Callable[..., Obligation]
     canonical_site: Callable[[Image], int]
+    model: str = ""        # the prover's identity: a cached read is only as good as the model
 
 
 @dataclass
@@ -69,6 +80,9 @@ class KernelView:
     def __init__(self, package: str, path: Path, cache: Path | None, build: Builder) -> None:
         self.package, self.path, self.cache, self.build = package, path, cache, build
         self.binary = read_binary(str(path), None, cache)
+        img = self.binary.code
+        self.ident = f"{build_id(img) or 'no-build-id'}-{os.path.getsize(path)}"
+        self.fresh = False  # True: ignore cached reads (their verdicts went missing)
         self._derive()
 
     def _derive(self) -> None:
@@ -108,10 +122,14 @@ class KernelView:
 
 def read_vmlinux(view: KernelView, name: str) -> FileRead:
     t = time.monotonic()
-    b = view.binary
-    read = FileRead(view.package, name, whole=True, arch=b.arch.name, version=b.version,
-                    outcomes=list(b.outcomes))
-    view.obligations(b, read)
+    key = _read_key(view, f"vmlinux {view.ident}")
+    read = _cached(view, key, name)
+    if read is None:
+        b = view.binary
+        read = FileRead(view.package, name, whole=True, arch=b.arch.name, version=b.version,
+                        outcomes=list(b.outcomes))
+        view.obligations(b, read)
+        _store(view, key, read)
     read.seconds = time.monotonic() - t
     return read
 
@@ -121,16 +139,74 @@ def read_module(view: KernelView, path: Path, name: str) -> FileRead:
     peek = peek_file(path)
     if not peek.sites:
         return FileRead(view.package, name, note=peek.reason, seconds=time.monotonic() - t)
-    read = FileRead(view.package, name, whole=True)
-    try:
-        b = read_binary(str(path), None, view.cache, kernel=view.binary)
-    except (ElfError, LayoutError, OSError) as e:
-        read.error = str(e)
-    else:
-        read.arch, read.version, read.outcomes = b.arch.name, b.version, list(b.outcomes)
-        view.obligations(b, read)
+    key = _read_key(view, _digest(path)) if view.cache is not None else None
+    read = _cached(view, key, name)
+    if read is None:
+        read = FileRead(view.package, name, whole=True)
+        try:
+            b = read_binary(str(path), None, view.cache, kernel=view.binary)
+        except (ElfError, LayoutError, OSError) as e:
+            read.error = str(e)
+        else:
+            read.arch, read.version, read.outcomes = b.arch.name, b.version, list(b.outcomes)
+            view.obligations(b, read)
+            _store(view, key, read)
     read.seconds = time.monotonic() - t
     return read
+
+
+# -- the read cache ----------------------------------------------------------------
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_key(view: KernelView, file_ident: str) -> str | None:
+    if view.cache is None or not view.build.model:
+        return None
+    return hashlib.sha256(f"{view.build.model}\0{view.ident}\0{file_ident}".encode()).hexdigest()
+
+
+def _entry(view: KernelView, key: str) -> Path:
+    assert view.cache is not None
+    return view.cache / "reads" / view.build.model / key[:2] / f"{key}.json"
+
+
+_BYTES = {f.name for f in fields(Outcome) if f.type in ("bytes", bytes)}
+
+
+def _cached(view: KernelView, key: str | None, name: str) -> FileRead | None:
+    if key is None or view.fresh:
+        return None
+    try:
+        d = json.loads(_entry(view, key).read_text())
+        outcomes = [Outcome(**{k: bytes.fromhex(v) if k in _BYTES else v for k, v in o.items()})
+                    for o in d["outcomes"]]
+        return FileRead(view.package, name, whole=True, arch=d["arch"], version=d["version"],
+                        outcomes=outcomes, keys=d["keys"], problems=d["problems"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _store(view: KernelView, key: str | None, read: FileRead) -> None:
+    if key is None:
+        return
+    d = {"arch": read.arch, "version": read.version, "keys": read.keys, "problems": read.problems,
+         "outcomes": [{k: v.hex() if k in _BYTES else v for k, v in asdict(o).items()}
+                      for o in read.outcomes]}
+    f = _entry(view, key)
+    try:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(d))
+        tmp.replace(f)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 @dataclass(frozen=True)
@@ -148,21 +224,30 @@ def run_task(views: dict[str, KernelView], task: Task) -> list[FileRead]:
     return out
 
 
-def tasks_of(pkg: Package) -> list[Task]:
-    files = [(str(p), pkg.name_of(p)) for p in pkg.modules]
-    out = [Task(pkg.name, pkg.name_of(pkg.vmlinux), ())]
+def tasks_of(pkg: Package, only: set[tuple[str, str]] | None = None) -> list[Task]:
+    files = [(str(p), pkg.name_of(p)) for p in pkg.modules
+             if only is None or (pkg.name, pkg.name_of(p)) in only]
+    vm = pkg.name_of(pkg.vmlinux)
+    out = [Task(pkg.name, vm, ())] if only is None or (pkg.name, vm) in only else []
     out += [Task(pkg.name, None, tuple(files[i:i + CHUNK])) for i in range(0, len(files), CHUNK)]
     return out
 
 
 def read_packages(packages: list[Package], executor: Executor, cache: Path | None, build: Builder,
-                  progress: Progress) -> tuple[dict[str, KernelView], list[FileRead]]:
+                  progress: Progress, views: dict[str, KernelView] | None = None,
+                  only: set[tuple[str, str]] | None = None) -> tuple[dict[str, KernelView], list[FileRead]]:
     """Every file of every package, read on the executor. Files a .deb's stream
-    already decided from their headers come back as they are."""
-    views = {p.name: KernelView(p.name, p.vmlinux, cache, build) for p in packages}
-    reads = [FileRead(p.name, rel, note=peek.reason) for p in packages for rel, peek in p.decided.items()]
-    total = sum(p.files for p in packages)
-    tasks = [t for p in packages for t in tasks_of(p)]
+    already decided from their headers come back as they are. `only`: just
+    these (package, file) again, with `views` from the first pass (made fresh)."""
+    if views is None:
+        views = {p.name: KernelView(p.name, p.vmlinux, cache, build) for p in packages}
+    if only is None:
+        reads = [FileRead(p.name, rel, note=peek.reason) for p in packages for rel, peek in p.decided.items()]
+        total = sum(p.files for p in packages)
+        tasks = [t for p in packages for t in tasks_of(p)]
+    else:
+        reads, total = [], len(only)
+        tasks = [t for p in packages for t in tasks_of(p, only)]
     outcomes, keys = 0, set()
     progress.restart()
     for chunk in _each(executor.map(run_task, tasks, views)):

@@ -79,6 +79,11 @@ def _record_shapes(img: Image, cache: Path | None) -> dict[str, RecordShape] | N
     return shapes
 
 
+def build_id(img: Image) -> str | None:
+    """The linker's build ID note, hex: what identifies a vmlinux for the caches."""
+    return _build_id(img)
+
+
 def _build_id(img: Image) -> str | None:
     s = img.section(".note.gnu.build-id")
     if s is None:
