@@ -73,10 +73,19 @@ def tree(tmp_path_factory) -> Path:
     return root
 
 
-def gate(capsys, *args: str) -> tuple[int, dict]:
-    code = main([*map(str, args), "--no-cache", "--format", "json", "--jobs", "2"])
-    out = capsys.readouterr().out
-    return code, (json.loads(out) if out.strip() else {})
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """One result cache for the module's runs: each obligation is proved once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def gate(cache, capsys):
+    def run(*args: str, cache_dir: Path = cache) -> tuple[int, dict]:
+        code = main([*map(str, args), "--cache", str(cache_dir), "--format", "json", "--jobs", "2"])
+        out = capsys.readouterr().out
+        return code, (json.loads(out) if out.strip() else {})
+    return run
 
 
 def rows_of(doc: dict, package: str | None = None) -> dict[tuple[str, str, str], tuple[str, str]]:
@@ -84,8 +93,8 @@ def rows_of(doc: dict, package: str | None = None) -> dict[tuple[str, str, str],
             (r["verdict"], r["key"]) for r in doc["results"] if package is None or r["package"] == package}
 
 
-def test_directory_package_matches_the_module_at_a_time_path(tree, capsys):
-    code, doc = gate(capsys, "--package", tree)
+def test_directory_package_matches_the_module_at_a_time_path(tree, gate):
+    code, doc = gate("--package", tree)
     assert code == 1  # bad.ko turns cli into sti
     [pk] = doc["packages"]
     assert pk["files"] == 5 and pk["errors"] == 0
@@ -100,12 +109,26 @@ def test_directory_package_matches_the_module_at_a_time_path(tree, capsys):
     for rel in (f"usr/lib/debug/boot/vmlinux-{RELEASE}", f"{MODS}/drivers/good.ko", f"{MODS}/net/bad.ko",
                 f"{MODS}/crypto/packed.ko.xz", f"{MODS}/fs/plain.ko"):
         extra = () if rel.startswith("usr/lib/debug/boot") else ("--vmlinux", vm)
-        _, one = gate(capsys, tree / rel, *extra)
+        _, one = gate(tree / rel, *extra)
         for (_, addr, kind), v in rows_of(one).items():
             expected[(rel, addr, kind)] = v
     assert rows_of(doc, "linux-image-test-dbg") == expected
     bad = [r for r in doc["results"] if r["verdict"] == "not-equivalent"]
     assert [r["file"].rsplit("/", 1)[1] for r in bad] == ["bad.ko"]
+
+
+def test_cached_reads_give_the_same_rows_and_missing_verdicts_are_proved_again(tree, tmp_path, gate):
+    own = tmp_path / "cache"
+    code, first = gate("--package", tree, cache_dir=own)
+    reads = list((own / "reads").rglob("*.json"))
+    assert len(reads) == 4  # the vmlinux and the three modules with sites, by content
+    code2, warm = gate("--package", tree, cache_dir=own)
+    assert (code2, rows_of(warm)) == (code, rows_of(first))
+    # verdicts gone, reads kept: the files are read afresh and their obligations proved
+    shutil.rmtree(own / "results")
+    code3, again = gate("--package", tree, cache_dir=own)
+    assert (code3, rows_of(again)) == (code, rows_of(first))
+    assert list((own / "results").rglob("*.json"))
 
 
 def test_peek_never_drops_a_module_with_sites(tree):
@@ -130,7 +153,7 @@ def test_lazy_relocation_reads_only_what_is_asked(tree):
     assert img.section(".altinstructions").index in img.pending  # not read, not relocated
 
 
-def test_deb_gives_the_directory_verdicts(tree, tmp_path, capsys):
+def test_deb_gives_the_directory_verdicts(tree, tmp_path, gate):
     if shutil.which("dpkg-deb") is None:
         pytest.skip("dpkg-deb is needed to build the test package")
     staging = tmp_path / "linux-image-test-dbg"
@@ -143,8 +166,8 @@ def test_deb_gives_the_directory_verdicts(tree, tmp_path, capsys):
     subprocess.run(["dpkg-deb", "-Zxz", "--root-owner-group", "--build", staging, deb], check=True,
                    capture_output=True)
     work = tmp_path / "work"
-    code_d, doc_d = gate(capsys, "--package", tree)
-    code, doc = gate(capsys, "--package", deb, "--workdir", work)
+    code_d, doc_d = gate("--package", tree)
+    code, doc = gate("--package", deb, "--workdir", work)
     assert code == code_d == 1
     assert rows_of(doc, "linux-image-test-dbg_1_amd64") == rows_of(doc_d, "linux-image-test-dbg")
     [pk] = doc["packages"]
@@ -154,30 +177,30 @@ def test_deb_gives_the_directory_verdicts(tree, tmp_path, capsys):
     assert list(work.rglob("good.ko"))
 
 
-def test_matrix_shares_deduplication_and_names_each_package(tree, tmp_path, capsys):
+def test_matrix_shares_deduplication_and_names_each_package(tree, tmp_path, gate):
     other = tmp_path / "linux-image-copy-dbg"
     shutil.copytree(tree, other, symlinks=True)
-    _, one = gate(capsys, "--package", tree)
-    code, doc = gate(capsys, "--package", tree, "--package", other)
+    _, one = gate("--package", tree)
+    code, doc = gate("--package", tree, "--package", other)
     assert code == 1
     assert doc["obligations"] == one["obligations"]  # the copy adds no obligation
     assert {p["package"] for p in doc["packages"]} == {"linux-image-test-dbg", "linux-image-copy-dbg"}
     assert rows_of(doc, "linux-image-copy-dbg") == rows_of(doc, "linux-image-test-dbg")
 
 
-def test_unreadable_module_is_reported_with_everything_else(tree, tmp_path, capsys):
+def test_unreadable_module_is_reported_with_everything_else(tree, tmp_path, gate):
     broken = tmp_path / "linux-image-broken-dbg"
     shutil.copytree(tree, broken, symlinks=True)
     ko = broken / MODS / "drivers/good.ko"
     data = bytearray(ko.read_bytes())
     data[0x3C:0x3E] = (0xFFFF).to_bytes(2, "little")  # e_shnum: far past the file
     ko.write_bytes(bytes(data))
-    code, doc = gate(capsys, "--package", broken)
+    code, doc = gate("--package", broken)
     assert code == 1 or code == 3
     assert [e["file"] for e in doc["errors"]] == [f"{MODS}/drivers/good.ko"]
     assert any(r["file"].endswith("bad.ko") and r["verdict"] == "not-equivalent" for r in doc["results"])
     shutil.rmtree(broken / MODS / "net")  # without the unsafe module: bad input decides
-    code, doc = gate(capsys, "--package", broken)
+    code, doc = gate("--package", broken)
     assert code == 3 and doc["results"]
 
 
