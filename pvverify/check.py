@@ -95,6 +95,7 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
                 original=f"unchanged ({ob.site_length}-byte site)",
                 replacement=f"overwritten ({len(pair.replacement_bytes)}-byte replacement)",
                 inputs={},
+                why="the patch must fit the site: the bytes after it are the next instruction",
             ),
         )
     try:
@@ -120,9 +121,9 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
         return Result("unknown", outcome.reason, paths=paths)
     ref = outcome.refutation
     assert ref is not None
-    ce = cx.describe(ref, ob.arch.bits)
+    ce = cx.describe(ref, pair, ob.convention, clob)
     state = cx.concrete_inputs(ref.model, inputs, pair, (ref.original, ref.replacement))
-    ce.state = cx.state_json(state)
+    cx.with_state(ce, state, pair)
     if not replay:
         return Result("not-equivalent", f"{ce.observable} differs (not replayed)",
                       counterexample=ce, paths=paths)
@@ -173,7 +174,7 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
         return Result("unknown", f"{ce.observable} differs in the model, but the CPU model cannot "
                       f"run the counterexample ({emulator[0]})", counterexample=ce, paths=paths)
     if not diffs:
-        ce.replay_original = ce.replay_replacement = "no observable differs"
+        ce.replay_observable = ""  # the CPU shows no difference
         if undefined:
             # The SDM leaves these flags undefined, so no proof may rely on them;
             # this CPU model happens to define them alike. Unknown, not a model bug.
@@ -198,10 +199,7 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
             f"(original stop: {out_o.stop}, replacement stop: {out_r.stop})",
             counterexample=ce, paths=paths)
     match = next((d for d in diffs if d[0] == ce.observable), diffs[0])
-    ce.replay_original, ce.replay_replacement = match[1], match[2]
-    if match[0] != ce.observable:
-        ce.replay_original = f"{match[0]}: {match[1]}"
-        ce.replay_replacement = f"{match[0]}: {match[2]}"
+    ce.replay_observable, ce.replay_original, ce.replay_replacement = match
     return Result("not-equivalent",
                   f"{ce.observable} differs: {ce.original} after the original, "
                   f"{ce.replacement} after the replacement (confirmed by unicorn)",

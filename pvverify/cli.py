@@ -1,11 +1,14 @@
 """`pvverify`: the command line. Thin: parse, call `check`/`gate`, render, exit.
 
-Exit codes (also in the README):
+Exit codes (also in the README and every `--help`; `pvverify.exits`):
   0  every obligation equivalent
   1  some obligation not-equivalent
   2  some obligation unknown (and none not-equivalent)
   3  bad input (unreadable or invalid obligation, bad hex, unassemblable code,
-     malformed ELF, unknown op); nothing was proved
+     malformed ELF, unknown op); named in the message
+  4  usage error (unknown flag, missing or bad value)
+  5  internal error (a bug; never reported as a verdict)
+  130, 143  stopped by SIGINT, SIGTERM
 Heavy imports (z3, pypcode, unicorn) happen after argument parsing, so
 `--help` and input errors answer at once.
 """
@@ -13,21 +16,23 @@ Heavy imports (z3, pypcode, unicorn) happen after argument parsing, so
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-EXIT_BAD_INPUT = 3
+from pvverify import __version__, exits
+from pvverify.exits import ArgumentParser, positive_float, positive_int
 
 
 def _check_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="prove obligations (TOML files, directories, or flags)",
                        description="Prove that each site's replacement is equivalent to its "
-                                   "indirect call. Exit: 0 equivalent, 1 not-equivalent, "
-                                   "2 unknown, 3 bad input.")
+                                   "indirect call.")
     p.add_argument("files", nargs="*", help="obligation .toml files or directories of them")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="json: one object per obligation per line")
-    p.add_argument("--timeout", type=float, default=30.0, help="solver seconds per query (default 30)")
+    p.add_argument("--timeout", type=positive_float, default=30.0,
+                   help="solver seconds per query (default 30)")
     p.add_argument("--no-replay", action="store_true",
                    help="do not replay counterexamples on unicorn (faster, less trustworthy)")
     p.add_argument("-v", "--verbose", action="store_true", help="show paths, time and assumptions")
@@ -37,7 +42,7 @@ def _check_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--clobbers", help="comma-separated registers (overrides the convention)")
     g.add_argument("--returns", default="void")
     g.add_argument("--args", default="", help="comma-separated argument types")
-    g.add_argument("--site-length", type=int)
+    g.add_argument("--site-length", type=positive_int)
     g.add_argument("--target-asm")
     g.add_argument("--target-hex")
     g.add_argument("--replacement-asm")
@@ -69,65 +74,78 @@ def _obligation_from_flags(a: argparse.Namespace) -> dict:
 
 
 def _expand(paths: list[str]) -> list[Path]:
+    """Files as given; directories become their .toml files. A path that is neither
+    stays in the list, so loading it reports it as bad input with the others."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(p.rglob("*.toml"))
+            out += sorted(f for f in p.rglob("*.toml") if not f.is_dir())
         else:
             out.append(p)
     return out
 
 
+def _bad(a: argparse.Namespace, label: str, msg: str, what: str = "bad input") -> None:
+    if a.format == "json":
+        import json
+
+        print(json.dumps({"file": label, "verdict": None, "error": msg, "exit": what}), flush=True)
+    else:
+        print(f"{label}: {what}\n  {msg}", file=sys.stderr, flush=True)
+
+
 def cmd_check(a: argparse.Namespace) -> int:
-    from pvverify import report
     from pvverify.check import check
     from pvverify.obligation import ObligationError, from_dict, load
-    from pvverify.verdict import SEVERITY, Result
+    from pvverify.reports import check_text as report
+    from pvverify.verdict import Result
 
     jobs: list[tuple[str, object]] = []
     if a.files:
         if a.arch or a.target_asm or a.target_hex:
-            print("pvverify: give obligation files or flags, not both", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            print("pvverify check: give obligation files or flags, not both", file=sys.stderr)
+            return exits.USAGE
         files = _expand(a.files)
         if not files:
-            print("pvverify: no .toml obligations found", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            print("pvverify check: no .toml obligations found", file=sys.stderr)
+            return exits.BAD_INPUT
         jobs = [(str(f), f) for f in files]
     else:
         try:
             jobs = [("<flags>", _obligation_from_flags(a))]
         except ValueError as e:
             print(f"pvverify check: {e}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return exits.USAGE
 
-    worst = 0
-    bad_input = False
+    codes: list[int] = []
     results: list[Result] = []
     for label, src in jobs:
+        # one file's failure is reported and the batch goes on: the exit code says
+        # the worst, and every other file still has its result
         try:
             ob = load(src) if isinstance(src, Path) else from_dict(src, label)  # type: ignore[arg-type]
             res = check(ob, timeout=a.timeout, replay=not a.no_replay)
         except ObligationError as e:
-            bad_input = True
-            if a.format == "json":
-                import json
-
-                print(json.dumps({"file": label, "verdict": None, "error": str(e)}), flush=True)
-            else:
-                print(f"{label}: bad input\n  {e}", file=sys.stderr)
+            codes.append(exits.BAD_INPUT)
+            _bad(a, label, str(e))
+            continue
+        except (RecursionError, MemoryError) as e:
+            codes.append(exits.BAD_INPUT)
+            _bad(a, label, f"too large or too deeply nested to process ({type(e).__name__})")
+            continue
+        except Exception as e:  # a bug: exit 5, but the other files still run
+            codes.append(exits.INTERNAL)
+            _bad(a, label, f"{exits.INTERNAL_PREFIX} {type(e).__name__}: {e}", "internal error")
             continue
         results.append(res)
         if a.format == "json":
             print(report.to_json_line(res), flush=True)
         else:
             print(report.to_text(res, a.verbose), flush=True)
-        worst = max(worst, SEVERITY[res.verdict])
+        codes.append(exits.INTERNAL if res.reason.startswith(exits.INTERNAL_PREFIX) else res.exit_code)
     if a.format == "text" and len(jobs) > 1:
         print(report.summary(results))
-    if bad_input:
-        return EXIT_BAD_INPUT
-    return {0: 0, 1: 2, 2: 1}[worst]
+    return exits.worst(codes)
 
 
 def cmd_prove(a: argparse.Namespace) -> int:
@@ -144,7 +162,7 @@ def cmd_prove(a: argparse.Namespace) -> int:
             obligations.append((str(f.relative_to(root.parent) if root.is_dir() else f), load(f)))
     except ObligationError as e:
         print(f"pvverify prove: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return exits.BAD_INPUT
     entries = emit(obligations, Path(a.emit))
     n = sum(1 for e in entries if e.smt2)
     print(f"{len(entries)} obligations, {n} proofs written to {a.emit} "
@@ -152,36 +170,79 @@ def cmd_prove(a: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="pvverify", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser() -> ArgumentParser:
+    p = ArgumentParser(prog="pvverify", description=__doc__.split("\n")[0])
+    p.add_argument("--version", action="version", version=f"pvverify {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
     _check_parser(sub)
     pp = sub.add_parser("prove", help="emit SMT-LIB2 proofs of obligations for other solvers")
     pp.add_argument("files", nargs="+", help="obligation files or directories")
     pp.add_argument("--emit", required=True, metavar="DIR", help="where to write proofs and manifest")
     sub.add_parser("gate", help="verify every paravirt patch site of kernel binaries",
                    add_help=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "gate":
         from pvverify.gate import main as gate_main
 
         return gate_main(argv[1:])
-    a = parser.parse_args(argv)
+    a = parser().parse_args(argv)
     if a.command == "check":
         return cmd_check(a)
-    if a.command == "prove":
-        return cmd_prove(a)
-    parser.error(f"unknown command {a.command}")
-    return EXIT_BAD_INPUT
+    return cmd_prove(a)
 
 
-def run() -> int:
-    """The console entry point: `pvverify ... | head` ends quietly."""
+def run(argv: list[str] | None = None) -> int:
+    """The console entry point: every way a run can end maps to a documented code.
+
+    `pvverify ... | head` ends quietly; SIGINT/SIGTERM end with 130/143 and no
+    traceback; an exception nothing else caught is an internal error (5, with
+    the traceback only under PVVERIFY_DEBUG=1), never a verdict's code."""
+    from pvverify.signals import Interrupted, handled
+
     try:
-        return main()
+        with handled():
+            return main(argv)
+    except SystemExit as e:  # argparse: --help/--version 0, usage errors 4
+        return e.code if isinstance(e.code, int) else exits.USAGE
+    except (Interrupted, KeyboardInterrupt) as e:
+        code = e.code if isinstance(e, Interrupted) else exits.SIGINT
+        name = "SIGTERM" if code == exits.SIGTERM else "SIGINT"
+        _quiet_write(f"pvverify: {name}: stopped\n")
+        return code
     except BrokenPipeError:
-        sys.stderr.close()
+        _quiet_stdout()
         return 0
+    except Exception as e:
+        if os.environ.get("PVVERIFY_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        _quiet_write(f"pvverify: {exits.INTERNAL_PREFIX} {type(e).__name__}: {e}\n"
+                     "  (a bug in pvverify; PVVERIFY_DEBUG=1 shows the traceback)\n")
+        return exits.INTERNAL
+
+
+def _quiet_write(msg: str) -> None:
+    try:
+        sys.stderr.write(msg)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the interpreter's final
+    flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ as a disagreement between model and CPU, never as `not-equivalent`.
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import cache
 
+import capstone
 import z3
 
 from pvverify.arch import (
@@ -25,7 +27,8 @@ from pvverify.arch import (
 from pvverify.conventions import ReturnSlot
 from pvverify.machine import DEBUG_REGS, ConcreteState, Outcome
 from pvverify.observe import DEAD_STACK, Observable
-from pvverify.program import SitePair
+from pvverify.program import Program, SitePair
+from pvverify.protects import why
 from pvverify.prove import Refutation
 from pvverify.semantics.state import Inputs, PathState
 from pvverify.verdict import Counterexample
@@ -96,8 +99,13 @@ def _fmt(model: z3.ModelRef, v: z3.ExprRef | str) -> str:
     return hex(_ev(model, v))
 
 
-def _inputs_of(model: z3.ModelRef, exprs: list[z3.ExprRef], arch_bits: int) -> dict[str, str]:
-    """Values of the named inputs the expressions mention (the ones that matter)."""
+# Flags the entry state fixes (lift.entry_assumptions): never an input that matters.
+_ENTRY_FIXED = {"df", "tf", "vm"}
+
+
+def _inputs_of(model: z3.ModelRef, exprs: list[z3.ExprRef]) -> dict[str, int]:
+    """Values of the named inputs the expressions mention (the ones that matter).
+    Flags are listed only when set: a flag the paths read is clear unless listed."""
     seen: set[int] = set()
     names: dict[str, z3.ExprRef] = {}
     stack = list(exprs)
@@ -109,14 +117,16 @@ def _inputs_of(model: z3.ModelRef, exprs: list[z3.ExprRef], arch_bits: int) -> d
         if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
             names[str(e)] = e
         stack.extend(e.children())
-    out: dict[str, str] = {}
+    out: dict[str, int] = {}
     for n in sorted(names):
         e = names[n]
         if n in ("mem", "msr") or not z3.is_bv(e):
             continue
-        out[n.lower() if n.isupper() else n] = hex(_ev(model, e))
-    if "mem" in names:
-        out["memory"] = "the bytes listed under state.memory"
+        key = n.lower() if n.isupper() else n
+        value = _ev(model, e)
+        if key in FLAG_WIDTH and (value == 0 or key in _ENTRY_FIXED):
+            continue
+        out[key] = value
     return out
 
 
@@ -128,8 +138,14 @@ def first_difference(ref: Refutation) -> Observable:
     return ref.observables[0]
 
 
-def describe(ref: Refutation, arch_bits: int) -> Counterexample:
+def describe(ref: Refutation, pair: SitePair, convention: str,
+             clobbers: frozenset[str]) -> Counterexample:
+    """The counterexample a report shows: the first observable that differs with
+    both values, the inputs it depends on, both paths in AT&T syntax, and why the
+    convention protects the observable. (Evaluated before `concrete_inputs`:
+    model completion fixes what the model leaves open in evaluation order.)"""
     m = ref.model
+    arch = pair.arch
     ob = first_difference(ref)
     name = ob.name
     shown = _fmt(m, ob.original), _fmt(m, ob.replacement)
@@ -147,10 +163,100 @@ def describe(ref: Refutation, arch_bits: int) -> Counterexample:
         observable=name,
         original=shown[0],
         replacement=shown[1],
-        inputs=_inputs_of(m, exprs, arch_bits),
-        original_listing=ref.original.listing,
-        replacement_listing=ref.replacement.listing,
+        inputs=_inputs_of(m, exprs),
+        original_listing=att_listing(ref.original.listing, pair.original),
+        replacement_listing=att_listing(ref.replacement.listing, pair.replacement),
+        why=why(ob.name if ob.kind != "msr" else "MSR", arch, convention, clobbers),
     )
+
+
+def with_state(ce: Counterexample, state: ConcreteState, pair: SitePair) -> Counterexample:
+    """The counterexample with its concrete input state and the memory words read."""
+    ce.memory = input_words(state, pair)
+    ce.state = state_json(state)
+    return ce
+
+
+@cache
+def att_decoder(bits: int) -> capstone.Cs:
+    """A capstone decoder that writes AT&T syntax, as the kernel sources and objdump do."""
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
+    md.syntax = capstone.CS_OPT_SYNTAX_ATT
+    md.detail = True
+    return md
+
+
+def att_listing(listing: list[str], prog: Program) -> list[dict]:
+    """A path's instructions (the lifter's "address: text" lines) decoded again in
+    AT&T syntax, as the kernel and objdump write them. `refers` is the absolute
+    address a rip-relative operand or a direct branch names (for a symbol)."""
+    out: list[dict] = []
+    md = att_decoder(prog.arch.bits)
+    for line in listing:
+        head, _, text = line.partition(": ")
+        try:
+            addr = int(head, 16)
+        except ValueError:
+            out.append({"address": None, "text": line})
+            continue
+        entry: dict = {"address": addr, "text": text}
+        code = prog.fetch(addr, 15) if not text.startswith("<") else b""
+        ins = next(iter(md.disasm(code, addr, count=1)), None) if code else None
+        if ins is not None:
+            entry["text"] = f"{ins.mnemonic} {ins.op_str}".strip()
+            ref = _refers(ins)
+            if ref is not None:
+                entry["refers"] = ref & prog.arch.mask
+        out.append(entry)
+    return out
+
+
+def _refers(ins: capstone.CsInsn) -> int | None:
+    for op in ins.operands:
+        if op.type == capstone.x86.X86_OP_MEM and op.mem.base == capstone.x86.X86_REG_RIP:
+            return ins.address + ins.size + op.mem.disp
+        if op.type == capstone.x86.X86_OP_MEM and op.mem.base == 0 and op.mem.index == 0 \
+                and op.mem.disp:
+            return op.mem.disp
+    if (ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL)) and ins.operands \
+            and ins.operands[0].type == capstone.x86.X86_OP_IMM:
+        return ins.operands[0].imm
+    return None
+
+
+def input_words(state: ConcreteState, pair: SitePair) -> list[dict]:
+    """The input memory the paths read, as aligned words named by what they are:
+    the op's slot, a stack slot relative to the entry stack pointer, or the bare
+    address (a report with a symbol table names those). The dead stack below the
+    entry stack pointer is left out: no input there can matter."""
+    arch = pair.arch
+    w = arch.width
+    sp0 = state.regs.get(arch.sp, 0)
+    words: dict[int, dict[int, int]] = {}
+    for a, v in state.memory.items():
+        if ((sp0 - 1 - a) & arch.mask) < DEAD_STACK:
+            continue
+        words.setdefault(a & ~(w - 1) & arch.mask, {})[a % w] = v
+    slots = {a for a, _ in pair.preset}
+    out = []
+    for base in sorted(words):
+        value = sum(words[base].get(i, 0) << (8 * i) for i in range(w))
+        if base == pair.slot:
+            name = "the op's slot"
+        elif base in slots:
+            name = "an ops-table slot"
+        elif 0 <= ((base - sp0) & arch.mask) < DEAD_STACK:
+            name = f"{arch.sp}+{(base - sp0) & arch.mask:#x} (entry {arch.sp})"
+        else:
+            name = None
+        out.append({"address": base, "size": w, "value": value, "name": name})
+    return out
+
+
+def name_word(word: dict, symbol: object) -> dict:
+    """A copy of an input word named by `symbol(address)` when that finds a name."""
+    s = symbol(word["address"]) if callable(symbol) else None
+    return {**word, "name": s} if s else word
 
 
 # -- concrete comparison after replay ----------------------------------------
@@ -215,7 +321,9 @@ def _stop_kind(out: Outcome) -> str:
     return stop
 
 
-def compare_replay(co: dict[str, object], cr: dict[str, object]) -> list[tuple[str, str, str]]:
+def compare_replay(co: dict[str, object], cr: dict[str, object]) -> list[tuple[str, object, object]]:
+    """The observables that differ between two concrete runs: (name, original,
+    replacement), values as JSON-ready data (ints, lists, dicts)."""
     diffs = []
     for k in co.keys() | cr.keys():
         a, b = co.get(k), cr.get(k)
@@ -228,19 +336,22 @@ def compare_replay(co: dict[str, object], cr: dict[str, object]) -> list[tuple[s
                 if va is None or vb is None:
                     continue
                 if va != vb:
-                    diffs.append((f"memory byte at {addr:#x}", hex(va), hex(vb)))
+                    diffs.append((f"memory byte at {addr:#x}", va, vb))
             continue
         if a != b:
-            diffs.append((k, _show(a), _show(b)))
+            diffs.append((k, plain(a), plain(b)))
     order = list(co.keys())
     diffs.sort(key=lambda t: order.index(t[0]) if t[0] in order else len(order))
     return diffs
 
 
-def _show(v: object) -> str:
-    if isinstance(v, int):
-        return hex(v)
-    return str(v)
+def plain(v: object) -> object:
+    """A concrete observable as JSON data: tuples become lists, int keys hex strings."""
+    if isinstance(v, (tuple, list)):
+        return [plain(x) for x in v]
+    if isinstance(v, dict):
+        return {(hex(k) if isinstance(k, int) else str(k)): plain(x) for k, x in v.items()}
+    return v
 
 
 def state_json(st: ConcreteState) -> dict:

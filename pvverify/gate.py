@@ -14,22 +14,23 @@ operands (rip-relative data) keeps its real address.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import capstone
 
-from pvverify import __version__
+from pvverify import exits
 from pvverify.arch import Arch
+from pvverify.atomic import write_atomic
+from pvverify.cache import Cache, tool_id
 from pvverify.ctype import parse_ctype
 from pvverify.executor import Executor
+from pvverify.exits import ArgumentParser, positive_float, positive_int
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
@@ -40,7 +41,8 @@ from pvverify.kernel.records import (
     retarget,
 )
 from pvverify.obligation import CodeSpec, Obligation, ObligationError
-from pvverify.verdict import EXIT_BAD_INPUT, SEVERITY, Result
+from pvverify.signals import worker_init
+from pvverify.verdict import SEVERITY, Result
 
 
 @dataclass
@@ -60,7 +62,8 @@ class OutcomeResult:
     reason: str
     key: str
     counterexample: dict | None = None
-    package: str = ""    # the --package this file came from, if any
+    place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
+    package: str = ""          # the --package the file came from, if any
 
 
 # -- obligations ---------------------------------------------------------------
@@ -135,41 +138,46 @@ def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     except ObligationError as e:
         res = Result("unknown", f"cannot build the obligation: {e}")
     except Exception as e:  # never lose an outcome to a crash
-        res = Result("unknown", f"internal error: {type(e).__name__}: {e}")
+        res = Result("unknown", f"{exits.INTERNAL_PREFIX} {type(e).__name__}: {e}")
     return key, res.to_json()
 
 
-@cache
 def model_id() -> str:
-    """The tool version plus a digest of its sources: a cached verdict is only as
-    good as the model that decided it, so any change to the semantics (even
-    without a version bump, as in a development checkout) starts a new cache."""
-    h = hashlib.sha256()
-    root = Path(__file__).parent
-    for f in sorted(root.rglob("*")):
-        if f.suffix in (".py", ".txt") and f.is_file():
-            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
-    return f"{__version__}-{h.hexdigest()[:12]}"
+    """The tool's identity in cache keys (see `pvverify.cache.tool_id`)."""
+    return tool_id()
+
+
+def _valid_result(res: object) -> bool:
+    """A cached result has the shape `run` reads; a not-equivalent carries its counterexample."""
+    return (isinstance(res, dict) and res.get("verdict") in SEVERITY
+            and isinstance(res.get("reason"), str)
+            and not res["reason"].startswith(exits.INTERNAL_PREFIX)
+            and (res["verdict"] != "not-equivalent" or isinstance(res.get("counterexample"), dict)))
+
+
+def result_key(obligation_key: str, timeout: float) -> dict:
+    """Everything a verdict depends on: the tool, the obligation and the limits. The
+    time bound is part of the key: an `unknown` reached under a smaller bound is
+    never served under a larger one (nor a verdict found under a larger bound to
+    a run whose bound would not have reached it)."""
+    return {"tool": tool_id(), "obligation": obligation_key,
+            "limits": {"seconds": timeout, "replay": True}}
 
 
 def _check_shared(_shared: object, item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     return _check_one(item)
 
 
-def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout: float,
+def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeout: float,
               progress: bool, executor: Executor | None = None) -> dict[str, dict]:
     """executor: where the proofs run (a Dask cluster); default a local pool of `jobs`."""
     results: dict[str, dict] = {}
     todo = []
-    cdir = cache / "results" / model_id() if cache else None
     for key, ob in obs.items():
-        f = cdir / key[:2] / f"{key}.json" if cdir else None
-        if f is not None and f.exists():
-            try:
-                results[key] = json.loads(f.read_text())
-                continue
-            except (OSError, ValueError):
-                pass
+        hit = cache.get("results", result_key(key, timeout), _valid_result) if cache else None
+        if hit is not None:
+            results[key] = hit  # type: ignore[assignment]
+            continue
         todo.append((key, ob, timeout))
     # Longest first, so the slow ones (big callee closures) do not start last
     # and leave the other workers idle at the end.
@@ -180,12 +188,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout
         nonlocal done
         results[key] = res
         done += 1
-        if cdir is not None and "internal error" not in res.get("reason", ""):
-            f = cdir / key[:2] / f"{key}.json"
-            f.parent.mkdir(parents=True, exist_ok=True)
-            tmp = f.with_suffix(".tmp")
-            tmp.write_text(json.dumps(res))
-            tmp.replace(f)
+        if cache is not None and not res.get("reason", "").startswith(exits.INTERNAL_PREFIX):
+            cache.put("results", result_key(key, timeout), res)
         if progress:
             print(f"\r  proving {done}/{len(todo)} obligations", end="", file=sys.stderr, flush=True)
 
@@ -195,7 +199,10 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout
     elif jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
 
-        with mp.get_context("fork").Pool(jobs) as pool:
+        # On SIGINT/SIGTERM the parent's handler raises out of the loop, and leaving
+        # the `with` terminates the pool: the workers (SIGTERM at default) die at
+        # once, inside z3 or not.
+        with mp.get_context("fork").Pool(jobs, initializer=worker_init) as pool:
             for key, res in pool.imap_unordered(_check_one, todo):
                 record(key, res)
     else:
@@ -210,12 +217,15 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Path | None, timeout
 
 
 def _default_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no home directory: a relative cache, still only a warning if unusable
+        base = ".cache"
     return Path(base) / "pvverify"
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="pvverify gate", description=__doc__.split("\n")[0])
+    p = ArgumentParser(prog="pvverify gate", description=__doc__.split("\n")[0])
     p.add_argument("binaries", nargs="*", help="vmlinux, modules (.ko, .ko.xz) or relocatable .o files")
     p.add_argument("--package", action="append", default=[], metavar="PATH",
                    help="a kernel package: a Debian -dbg .deb or a directory holding one vmlinux and "
@@ -228,31 +238,44 @@ def parser() -> argparse.ArgumentParser:
                    help="where a .deb's vmlinux and site-holding modules are unpacked (default: a "
                         "temporary directory; with a remote --cluster, one the workers can read)")
     p.add_argument("--vmlinux", help="the kernel image that supplies pv_ops and its targets to modules")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel provers")
+    p.add_argument("--jobs", "-j", type=positive_int, default=os.cpu_count() or 1, help="parallel provers")
     p.add_argument("--cache", default=str(_default_cache()), help="result cache (default %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="prove everything afresh, store nothing")
-    p.add_argument("--timeout", type=float, default=5.0,
+    p.add_argument("--timeout", type=positive_float, default=5.0,
                    help="time per obligation, seconds (beyond it: unknown)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--sarif", metavar="FILE", help="also write SARIF 2.1.0 here")
-    p.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report here")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: failures grouped by op and reason, sites as function+0xoff "
+                        "(file.c:line); json: every outcome as one document")
+    p.add_argument("--sarif", metavar="FILE",
+                   help="also write SARIF 2.1.0 here (code scanning: results at source lines)")
+    p.add_argument("--junit", metavar="FILE",
+                   help="also write a JUnit XML report here (unknown is a failure unless --allow-unknown)")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write a self-contained HTML page: verdicts by op, every failing or "
+                        "unknown site with its counterexample")
     p.add_argument("--allow-unknown", action="store_true", help="unknown outcomes do not fail the gate")
-    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
+                   dest="color", help="colour the text report: auto (default) on a terminal "
+                                      "unless NO_COLOR is set")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="show a proving counter on stderr: auto (default) when stderr is a terminal")
     return p
 
 
 def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
-    cache = None if a.no_cache else Path(a.cache)
+    cache = None if a.no_cache else Cache(a.cache)
     vm = open_image(a.vmlinux) if a.vmlinux else None
     rows: list[OutcomeResult] = []
     obs: dict[str, Obligation] = {}
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
     t0 = time.monotonic()
     meta: dict = {"binaries": []}
+    canon_of: dict[str, int] = {}
     for path in a.binaries:
         b = read_binary(path, vm, cache)
         targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
         canon = canonical_site(b.code)
+        canon_of[b.path] = canon
         md = decoder(b.arch)
         sources = Counter(op.source.split(";")[0] for op in b.table.values())
         meta["binaries"].append({"file": path, "arch": b.arch.name, "version": b.version,
@@ -279,6 +302,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
             res.get("counterexample") if res else None))
+    _annotate(rows, pending, canon_of)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
@@ -294,7 +318,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     from pvverify.package import open_package
     from pvverify.reading import Builder, read_packages
 
-    cache = None if a.no_cache else Path(a.cache)
+    cache = None if a.no_cache else Cache(a.cache)
     t0 = time.monotonic()
     show = prog.wanted(a.progress, a.format == "json")
     with tempfile.TemporaryDirectory(prefix="pvverify-") as tmp:
@@ -304,7 +328,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             raise OSError(f"two --package with one name: {', '.join(sorted(names))}")
         executor = executor_for(a.cluster, max(1, a.jobs))
         try:
-            build = Builder(obligation_of, canonical_site, model_id())
+            build = Builder(obligation_of, canonical_site)
             views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
@@ -360,24 +384,71 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     return rows, meta
 
 
+def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]) -> None:
+    """Name every site (function+offset; the source line for the ones a report
+    shows) and put each counterexample at its real site with symbols."""
+    from pvverify.kernel.symbolize import Symbolizer
+    from pvverify.reports.places import place_counterexample
+
+    syms: dict[int, tuple[Symbolizer, Symbolizer]] = {}
+    for row, (b, o, _, _) in zip(rows, pending, strict=True):
+        if id(b) not in syms:
+            sites = Symbolizer(b.sites)
+            syms[id(b)] = (sites, sites if b.code is b.sites else Symbolizer(b.code))
+        sites, code = syms[id(b)]
+        row.place = sites.place(o.site, lines=row.verdict != "equivalent").to_json()
+        if row.counterexample:
+            row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
+                                                      o.length, sites, code)
+    for sites, code in syms.values():
+        sites.close()
+        code.close()
+
+
 def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
-    md = decoder(arch)
+    from pvverify.counterexample import att_decoder
+
+    md = att_decoder(arch.bits)
     out = [f"{i.mnemonic} {i.op_str}".strip() for i in md.disasm(code, at)]
     return out or ["(nothing: NOPs only)"]
 
 
 def exit_code(rows: list[OutcomeResult], allow_unknown: bool) -> int:
+    """A crash is never a verdict: an outcome whose proof raised is exit 5 even with
+    --allow-unknown (it would otherwise pass as `unknown`)."""
+    if any(r.reason.startswith(exits.INTERNAL_PREFIX) for r in rows):
+        return exits.INTERNAL
     verdicts = {r.verdict for r in rows}
     if "not-equivalent" in verdicts:
-        return 1
+        return exits.NOT_EQUIVALENT
     if "unknown" in verdicts and not allow_unknown:
-        return 2
-    return 0
+        return exits.UNKNOWN
+    return exits.EQUIVALENT
+
+
+def _reports(a: argparse.Namespace) -> list[Path]:
+    return [Path(p) for p in (a.sarif, a.junit, a.html) if p]
+
+
+def _clear_reports(paths: list[Path]) -> str | None:
+    """Remove what a previous run left at the report paths, before anything else: a
+    run that fails or is interrupted must not leave an old report for CI to upload."""
+    for p in paths:
+        if p.is_dir():
+            return f"{p}: is a directory, not a report file"
+        try:
+            p.unlink(missing_ok=True)
+        except OSError as e:
+            return f"{p}: cannot replace the report: {e.strerror}"
+        if not p.parent.is_dir():
+            return f"{p}: directory {p.parent} does not exist"
+    return None
 
 
 def main(argv: list[str]) -> int:
-    from pvverify import formats
     from pvverify.package import PackageError
+    from pvverify.reports import gate_text, html, junit, sarif
+    from pvverify.reports import rows as row_report
 
     p = parser()
     a = p.parse_args(argv)
@@ -385,14 +456,18 @@ def main(argv: list[str]) -> int:
         p.error("give binaries or --package (not both)")
     if a.cluster and not a.package:
         p.error("--cluster runs package gates: give --package")
+    problem = _clear_reports(_reports(a))
+    if problem:
+        print(f"pvverify gate: {problem}", file=sys.stderr)
+        return exits.USAGE
     try:
         rows, meta = run_packages(a) if a.package else run(a)
-    except (ElfError, LayoutError, OSError, PackageError, RuntimeError) as e:
+    except (ElfError, LayoutError, ObligationError, OSError, PackageError, RuntimeError) as e:
         print(f"pvverify gate: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return exits.BAD_INPUT
     totals = Counter(r.verdict for r in rows)
     if a.format == "json":
-        print(json.dumps({"results": [formats.row_json(r) for r in rows],
+        print(json.dumps({"results": [row_report.row_json(r) for r in rows],
                           "totals": {v: totals.get(v, 0) for v in SEVERITY}, **meta}))
     else:
         for pk in meta.get("packages", ()):
@@ -401,12 +476,17 @@ def main(argv: list[str]) -> int:
                   f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
         for e in meta.get("errors", ()):
             print(f"{e['package']}/{e['file']}: unreadable: {e['error']}")
-        print(formats.text_summary(rows, meta))
-    if a.sarif:
-        Path(a.sarif).write_text(json.dumps(formats.sarif(rows), indent=1))
-    if a.junit:
-        Path(a.junit).write_text(formats.junit(rows))
+        print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color)))
+    try:
+        if a.sarif:
+            write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows), indent=1).encode())
+        if a.junit:
+            write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown).encode())
+        if a.html:
+            write_atomic(Path(a.html), html.render(rows, meta).encode())
+    except OSError as e:
+        print(f"pvverify gate: cannot write a report: {e}", file=sys.stderr)
+        return exits.USAGE
     code = exit_code(rows, a.allow_unknown)
-    # an unreadable file is bad input, reported with every other file's results
-    return EXIT_BAD_INPUT if meta.get("errors") and code != 1 else code
-
+    # an unreadable file of a package is bad input, reported with every other file's results
+    return exits.BAD_INPUT if meta.get("errors") and code in (exits.EQUIVALENT, exits.UNKNOWN) else code

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import reprlib
+import stat
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +21,14 @@ from pvverify.conventions import CONVENTIONS, ConventionError, base_convention
 from pvverify.ctype import CType, TypeError_, parse_ctype
 
 VERDICTS = ("equivalent", "not-equivalent", "unknown")
+MAX_SITE = 4096  # bytes at one site; the kernel's longest alternative sites are tens
+
+_repr = reprlib.Repr(maxlevel=2, maxstring=80, maxother=80, maxlist=6, maxdict=6)
+
+
+def _show(v: object) -> str:
+    """A value in an error message, bounded (a hostile value must not flood the terminal)."""
+    return _repr.repr(v)
 
 
 class ObligationError(ValueError):
@@ -131,16 +142,16 @@ def parse_hex(text: str, where: str) -> bytes:
     if digits.startswith(("0x", "0X")):
         digits = digits[2:]
     if len(digits) % 2:
-        raise ObligationError(f"{where}: odd number of hex digits in {text!r}")
+        raise ObligationError(f"{where}: odd number of hex digits in {_show(text)}")
     try:
         return bytes.fromhex(digits)
     except ValueError:
-        raise ObligationError(f"{where}: not hex bytes: {text!r}") from None
+        raise ObligationError(f"{where}: not hex bytes: {_show(text)}") from None
 
 
 def _int(where: str, v: object, lo: int = 0) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ObligationError(f"{where}: expected an integer, got {v!r}")
+        raise ObligationError(f"{where}: expected an integer, got {_show(v)}")
     if v < lo:
         raise ObligationError(f"{where}: expected an integer >= {lo}, got {v}")
     return v
@@ -155,17 +166,17 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
     if unknown:
         raise err(sorted(unknown)[0], f"unknown field; expected one of {sorted(_TOP_KEYS)}")
     if d.get("schema") != 1:
-        raise err("schema", f"expected 1, got {d.get('schema')!r}")
+        raise err("schema", f"expected 1, got {_show(d.get('schema'))}")
     name = d.get("name", Path(source).stem)
     if not isinstance(name, str):
         raise err("name", "expected a string")
     arch_name = d.get("arch")
     if arch_name not in ARCHES:
-        raise err("arch", f"expected one of {sorted(ARCHES)}, got {arch_name!r}")
+        raise err("arch", f"expected one of {sorted(ARCHES)}, got {_show(arch_name)}")
     arch = ARCHES[arch_name]
     conv = d.get("convention")
     if conv not in CONVENTIONS:
-        raise err("convention", f"expected one of {list(CONVENTIONS)}, got {conv!r}")
+        raise err("convention", f"expected one of {list(CONVENTIONS)}, got {_show(conv)}")
     try:
         base_convention(arch, conv)
     except ConventionError as e:
@@ -194,9 +205,11 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
     if "site_length" not in d:
         raise err("site_length", "missing; expected the number of bytes at the site")
     site_length = _int(f"{source}: field 'site_length'", d["site_length"], 1)
+    if site_length > MAX_SITE:
+        raise err("site_length", f"{site_length} bytes; a site is at most {MAX_SITE}")
     expect = d.get("expect")
     if expect is not None and expect not in VERDICTS:
-        raise err("expect", f"expected one of {list(VERDICTS)}, got {expect!r}")
+        raise err("expect", f"expected one of {list(VERDICTS)}, got {_show(expect)}")
 
     orig = d.get("original")
     if not isinstance(orig, dict):
@@ -258,7 +271,7 @@ def _check_assumptions(arch: Arch, assume: list[str], err) -> None:
 def _str(d: dict, key: str, default: str, err) -> str:
     v = d.get(key, default)
     if not isinstance(v, str):
-        raise err(key, f"expected a string, got {v!r}")
+        raise err(key, f"expected a string, got {_show(v)}")
     return v
 
 
@@ -268,15 +281,66 @@ def _opt_int(d: dict, key: str, source: str, label: str) -> int | None:
     return _int(f"{source}: field '{label}'", d[key])
 
 
+MAX_BYTES = 1 << 20   # an obligation is a few hundred bytes; the corpus's largest is 2 KB
+MAX_DEPTH = 8         # schema 1 nests tables and arrays three deep
+
+
 def load(path: str | Path) -> Obligation:
-    """Read and validate one obligation file."""
+    """Read and validate one obligation file. Anything a hostile file can be (a FIFO,
+    /dev/zero, a directory, gigabytes, bytes that are not UTF-8, arrays nested a
+    thousand deep) is an ObligationError naming the file and the reason."""
     p = Path(path)
+    raw = _read_bounded(p)
     try:
-        text = p.read_text()
-    except OSError as e:
-        raise ObligationError(f"{p}: cannot read: {e.strerror}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ObligationError(f"{p}: not UTF-8 text (byte {e.start:#x})") from None
     try:
         d = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ObligationError(f"{p}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise ObligationError(f"{p}: not valid TOML: nested too deeply") from None
+    if _depth(d) > MAX_DEPTH:
+        raise ObligationError(f"{p}: tables or arrays nested more than {MAX_DEPTH} deep; "
+                              "schema 1 has no such field")
     return from_dict(d, str(p), p.parent)
+
+
+def _read_bounded(p: Path) -> bytes:
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as e:
+        raise ObligationError(f"{p}: cannot read: {e.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ObligationError(f"{p}: a directory, not an obligation file")
+        if not stat.S_ISREG(st.st_mode):
+            raise ObligationError(f"{p}: not a regular file (a device, FIFO or socket)")
+        if st.st_size > MAX_BYTES:
+            raise ObligationError(f"{p}: {st.st_size} bytes; an obligation is at most {MAX_BYTES}")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise ObligationError(f"{p}: cannot read: {e.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:
+        raise ObligationError(f"{p}: more than {MAX_BYTES} bytes; refused")
+    return raw
+
+
+def _depth(v: object) -> int:
+    """Nesting depth of parsed TOML, without recursion."""
+    deepest, stack = 0, [(v, 0)]
+    while stack:
+        x, d = stack.pop()
+        deepest = max(deepest, d)
+        if d > MAX_DEPTH:
+            break
+        if isinstance(x, dict):
+            stack += [(y, d + 1) for y in x.values()]
+        elif isinstance(x, list):
+            stack += [(y, d + 1) for y in x]
+    return deepest

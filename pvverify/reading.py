@@ -13,27 +13,26 @@ Tasks are chunks of one package's files; each returns plain `FileRead`s with
 the distinct obligations of that chunk, so the parent deduplicates across
 files and packages and proves each obligation once.
 
-A file read whole is remembered in the cache (`reads/<model>/`, JSON: its
-outcomes and their obligation keys, not the obligations), keyed by the model,
-the vmlinux it was read against and the file's own bytes (their SHA-256; the
-vmlinux by build ID and size). A warm run reads no module past its headers
-and builds no obligation; an outcome whose verdict is not cached sends its
-file back to be read afresh (`fresh`).
+A file read whole is remembered in the cache (kind `reads`: its outcomes and
+their obligation keys, not the obligations), keyed by the tool, the vmlinux it
+was read against (its identity: build ID) and the file's own bytes (SHA-256).
+A warm run reads no module past its headers and builds no obligation; an
+outcome whose verdict is not cached sends its file back to be read afresh
+(`fresh`).
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from pvverify.cache import Cache, tool_id
 from pvverify.executor import Executor
-from pvverify.kernel.binary import Binary, build_id, read_binary
+from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.peek import peek_file
@@ -52,7 +51,6 @@ class Builder:
 
     obligation_of: Callable[..., Obligation]
     canonical_site: Callable[[Image], int]
-    model: str = ""        # the prover's identity: a cached read is only as good as the model
 
 
 @dataclass
@@ -77,11 +75,10 @@ class FileRead:
 class KernelView:
     """A package's vmlinux, read once per run: what every module is read against."""
 
-    def __init__(self, package: str, path: Path, cache: Path | None, build: Builder) -> None:
+    def __init__(self, package: str, path: Path, cache: Cache | None, build: Builder) -> None:
         self.package, self.path, self.cache, self.build = package, path, cache, build
         self.binary = read_binary(str(path), None, cache)
-        img = self.binary.code
-        self.ident = f"{build_id(img) or 'no-build-id'}-{os.path.getsize(path)}"
+        self.ident = self.binary.code.identity()
         self.fresh = False  # True: ignore cached reads (their verdicts went missing)
         self._derive()
 
@@ -163,50 +160,46 @@ def _digest(path: Path) -> str:
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
-    return h.hexdigest()
+    return f"sha256:{h.hexdigest()}"
 
 
-def _read_key(view: KernelView, file_ident: str) -> str | None:
-    if view.cache is None or not view.build.model:
+def _read_key(view: KernelView, file_ident: str) -> dict | None:
+    if view.cache is None:
         return None
-    return hashlib.sha256(f"{view.build.model}\0{view.ident}\0{file_ident}".encode()).hexdigest()
-
-
-def _entry(view: KernelView, key: str) -> Path:
-    assert view.cache is not None
-    return view.cache / "reads" / view.build.model / key[:2] / f"{key}.json"
+    return {"tool": tool_id(), "vmlinux": view.ident, "file": file_ident}
 
 
 _BYTES = {f.name for f in fields(Outcome) if f.type in ("bytes", bytes)}
 
 
-def _cached(view: KernelView, key: str | None, name: str) -> FileRead | None:
-    if key is None or view.fresh:
+def _valid_read(d: object) -> bool:
+    return (isinstance(d, dict) and isinstance(d.get("outcomes"), list)
+            and len(d["outcomes"]) == len(d.get("keys", ())) == len(d.get("problems", ()))
+            and all(isinstance(o, dict) for o in d["outcomes"]))
+
+
+def _cached(view: KernelView, key: dict | None, name: str) -> FileRead | None:
+    if key is None or view.fresh or view.cache is None:
+        return None
+    d = view.cache.get("reads", key, _valid_read)
+    if d is None:
         return None
     try:
-        d = json.loads(_entry(view, key).read_text())
         outcomes = [Outcome(**{k: bytes.fromhex(v) if k in _BYTES else v for k, v in o.items()})
-                    for o in d["outcomes"]]
-        return FileRead(view.package, name, whole=True, arch=d["arch"], version=d["version"],
-                        outcomes=outcomes, keys=d["keys"], problems=d["problems"])
-    except (OSError, ValueError, KeyError, TypeError):
+                    for o in d["outcomes"]]  # type: ignore[index]
+    except (TypeError, ValueError):
         return None
+    return FileRead(view.package, name, whole=True, arch=d["arch"], version=d["version"],  # type: ignore[index]
+                    outcomes=outcomes, keys=d["keys"], problems=d["problems"])  # type: ignore[index]
 
 
-def _store(view: KernelView, key: str | None, read: FileRead) -> None:
-    if key is None:
+def _store(view: KernelView, key: dict | None, read: FileRead) -> None:
+    if key is None or view.cache is None:
         return
-    d = {"arch": read.arch, "version": read.version, "keys": read.keys, "problems": read.problems,
-         "outcomes": [{k: v.hex() if k in _BYTES else v for k, v in asdict(o).items()}
-                      for o in read.outcomes]}
-    f = _entry(view, key)
-    try:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(d))
-        tmp.replace(f)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    view.cache.put("reads", key, {
+        "arch": read.arch, "version": read.version, "keys": read.keys, "problems": read.problems,
+        "outcomes": [{k: v.hex() if k in _BYTES else v for k, v in asdict(o).items()}
+                     for o in read.outcomes]})
 
 
 @dataclass(frozen=True)
@@ -233,7 +226,7 @@ def tasks_of(pkg: Package, only: set[tuple[str, str]] | None = None) -> list[Tas
     return out
 
 
-def read_packages(packages: list[Package], executor: Executor, cache: Path | None, build: Builder,
+def read_packages(packages: list[Package], executor: Executor, cache: Cache | None, build: Builder,
                   progress: Progress, views: dict[str, KernelView] | None = None,
                   only: set[tuple[str, str]] | None = None) -> tuple[dict[str, KernelView], list[FileRead]]:
     """Every file of every package, read on the executor. Files a .deb's stream

@@ -11,17 +11,23 @@ SEVERITY = {"equivalent": 0, "unknown": 1, "not-equivalent": 2}
 
 @dataclass
 class Counterexample:
-    """A concrete input state under which an observable differs, replayed on a CPU model."""
+    """A concrete input state under which an observable differs, replayed on a CPU model.
+
+    Every field is plain JSON-ready data (strings, ints, lists, dicts), so the
+    JSON report carries typed values and every renderer reads the same thing."""
 
     observable: str
-    original: str                  # the observable's value after the original
+    original: str                  # the observable's value after the original, as shown
     replacement: str               # ... after the replacement
-    inputs: dict[str, str]         # the input values that the differing observable depends on
-    original_listing: list[str] = field(default_factory=list)
-    replacement_listing: list[str] = field(default_factory=list)
+    inputs: dict[str, int]         # the input registers and set flags the difference depends on
+    original_listing: list[dict] = field(default_factory=list)     # {"address": int, "text": AT&T}
+    replacement_listing: list[dict] = field(default_factory=list)
     replayed: bool = False         # unicorn ran both paths from this state
-    replay_original: str = ""
-    replay_replacement: str = ""
+    replay_observable: str = ""    # what unicorn saw differ ("" when nothing did)
+    replay_original: object = None     # its value after the original: int, list or dict
+    replay_replacement: object = None
+    memory: list[dict] = field(default_factory=list)  # input words read: {"address", "size", "value", "name"}
+    why: str = ""                  # why the convention protects the observable
     state: dict = field(default_factory=dict)  # the full input state, for re-running
 
 

@@ -27,7 +27,8 @@ class Alt:
 
 
 def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlinux",
-          para: bool = True) -> Path:
+          para: bool = True, debug: bool = False) -> Path:
+    """debug: assemble with DWARF 5 line tables (a source line per instruction of the .s)."""
     q = ".quad" if bits == 64 else ".long"
     ax, cx = ("%rax", "%rcx") if bits == 64 else ("%eax", "%ecx")
     pushf, pop = ("pushfq", "popq") if bits == 64 else ("pushfl", "popl")
@@ -93,7 +94,8 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     src.write_text("\n".join(text + data + repl) + "\n")
     obj = tmp / f"{name}.o"
     out = tmp / name
-    subprocess.run(["as", "--64" if bits == 64 else "--32", "-o", obj, src], check=True)
+    subprocess.run(["as", "--64" if bits == 64 else "--32", *(["--gdwarf-5"] if debug else []),
+                    "-o", obj, src], check=True)
     base = "0xffffffff81000000" if bits == 64 else "0xc1000000"
     subprocess.run(["ld", "-m", "elf_x86_64" if bits == 64 else "elf_i386", "-static", "-nostdlib",
                     f"-Ttext={base}", "-o", out, obj], check=True)

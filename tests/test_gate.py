@@ -102,14 +102,6 @@ def test_reports_sarif_and_junit(tmp_path, capsys):
     assert suite.get("failures") == "1" and int(suite.get("tests")) == 6
 
 
-def test_text_summary_groups_by_op(tmp_path, capsys):
-    k = build(tmp_path, 64, "6.1", GOOD_64)
-    code = main([str(k), "--no-cache", "--jobs", "1"])
-    out = capsys.readouterr().out
-    assert code == 0
-    assert "irq.save_fl" in out and "9 outcomes" in out and "builtin 6.1" in out
-
-
 def test_cache_answers_the_second_run(tmp_path, capsys):
     k = build(tmp_path, 64, "6.1", GOOD_64)
     cache = tmp_path / "cache"

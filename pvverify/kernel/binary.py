@@ -8,12 +8,10 @@ its rel32 calls reach them.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from pvverify.arch import I386, X86_64, Arch
+from pvverify.cache import Cache, tool_id
 from pvverify.kernel import dwarf
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.optable import Op, builtin, from_dwarf, from_gdb
@@ -45,54 +43,55 @@ class Binary:
     layout: Layout | None = None
 
 
-def _dwarf(path: str, img: Image, arch: Arch, cache: Path | None,
+def _dwarf(path: str, img: Image, arch: Arch, cache: Cache | None,
            sites: list[int]) -> dict[int, Op] | None:
     if img.section(".debug_info") is None:
         return None
-    ident = _build_id(img) or f"{os.path.getsize(path)}-{int(os.path.getmtime(path))}"
-    f = cache / "optables" / f"{ident}-{arch.name}.json" if cache else None
-    if f is not None and f.exists():
-        return {int(k): Op(**v) for k, v in json.loads(f.read_text()).items()}
+    key = {"tool": tool_id(), "image": img.identity(), "arch": arch.name}
+    hit = cache.get("optables", key, _valid_table) if cache else None
+    if hit is not None:
+        return {int(k): Op(**v) for k, v in hit.items()}  # type: ignore[union-attr]
     table = from_dwarf(path, arch, sites) or from_gdb(path, arch)
-    if table is not None and f is not None:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(json.dumps({k: asdict(v) for k, v in table.items()}))
+    if table is not None and cache is not None:
+        cache.put("optables", key, {str(k): asdict(v) for k, v in table.items()})
     return table
 
 
-def _record_shapes(img: Image, cache: Path | None) -> dict[str, RecordShape] | None:
+def _valid_table(payload: object) -> bool:
+    if not isinstance(payload, dict):
+        return False
+    for k, v in payload.items():
+        int(k)
+        Op(**v)
+    return True
+
+
+def _record_shapes(img: Image, cache: Cache | None) -> dict[str, RecordShape] | None:
     """struct alt_instr and paravirt_patch_site as the binary's DWARF lays them out,
     from the unit of the code that applies them (cached like the ops table)."""
     if img.section(".debug_info") is None:
         return None
-    ident = _build_id(img) or f"{os.path.getsize(img.path)}-{int(os.path.getmtime(img.path))}"
-    f = cache / "records" / f"{ident}.json" if cache else None
-    if f is not None and f.exists():
-        return {k: (v[0], v[1]) for k, v in json.loads(f.read_text()).items()}
+    key = {"tool": tool_id(), "image": img.identity()}
+    hit = cache.get("records", key, _valid_shapes) if cache else None
+    if hit is not None:
+        return {k: (v[0], v[1]) for k, v in hit.items()}  # type: ignore[union-attr]
     where = [s.value for n in ("apply_alternatives", "apply_paravirt", "alternative_instructions")
              if (s := img.symbol(n)) is not None]
     shapes = dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
                                 lambda d: (dwarf.byte_size(d), dwarf.members(d))) if where else None
-    if shapes is not None and f is not None:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(json.dumps(shapes))
+    if shapes is not None and cache is not None:
+        cache.put("records", key, shapes)
     return shapes
 
 
-def build_id(img: Image) -> str | None:
-    """The linker's build ID note, hex: what identifies a vmlinux for the caches."""
-    return _build_id(img)
+def _valid_shapes(payload: object) -> bool:
+    return isinstance(payload, dict) and all(
+        isinstance(v, list) and len(v) == 2 and (v[0] is None or isinstance(v[0], int))
+        and isinstance(v[1], dict) and all(isinstance(o, int) for o in v[1].values())
+        for v in payload.values())
 
 
-def _build_id(img: Image) -> str | None:
-    s = img.section(".note.gnu.build-id")
-    if s is None:
-        return None
-    data = img.section_data(s)
-    return data[16:].hex() if len(data) > 16 else None
-
-
-def read_binary(path: str, vmlinux: Image | None, cache: Path | None,
+def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
                 kernel: Binary | None = None) -> Binary:
     """`kernel`: the vmlinux already read (a package run reads it once): a module
     of that same kernel release takes its layout, ops table and slot types from

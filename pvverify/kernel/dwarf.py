@@ -12,9 +12,10 @@ from __future__ import annotations
 import mmap
 from collections.abc import Callable
 
-from elftools.common.exceptions import ELFError as PyElfError
 from elftools.dwarf.dwarfinfo import DebugSectionDescriptor
 from elftools.elf.elffile import ELFFile
+
+from pvverify.kernel.elf import ElfError
 
 MAX_UNITS = 8  # compilation units tried (smallest first) before giving up
 
@@ -23,7 +24,10 @@ def find_structs[T](path: str, addresses: list[int], names: set[str],
                  visit: Callable[[object], T]) -> dict[str, T] | None:
     """`visit(die)` for the definition of each struct in `names`, looked up in the
     compilation units that hold `addresses` (smallest first, until all are found).
-    None when the binary has no DWARF or no aranges; missing structs are absent."""
+    None when the binary has no DWARF or no aranges; missing structs are absent.
+    DWARF that is there but cannot be parsed (garbage aranges, units past their
+    section, pyelftools' many exception types) is an ElfError: falling back to a
+    built-in table would invent a layout the binary contradicts."""
     found: dict[str, T] = {}
     try:
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
@@ -43,8 +47,10 @@ def find_structs[T](path: str, addresses: list[int], names: set[str],
                         found[name(die)] = visit(die)
                 if len(found) == len(names):
                     break
-    except (OSError, PyElfError, KeyError, ValueError, AttributeError, IndexError):
-        return None
+    except OSError as e:
+        raise ElfError(f"{path}: cannot read: {e.strerror or e}") from None
+    except Exception as e:  # pyelftools and construct raise many types on bad DWARF
+        raise ElfError(f"{path}: malformed DWARF: {type(e).__name__}: {str(e)[:200]}") from None
     return found
 
 

@@ -12,15 +12,21 @@ sees every input as a linked image.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import io
 import lzma
 import mmap
+import os
+import stat
 import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ET_REL = 1
-SHT_PROGBITS, SHT_SYMTAB, SHT_RELA, SHT_NOBITS, SHT_REL = 1, 2, 4, 8, 9
+SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_NOTE, SHT_NOBITS, SHT_REL = \
+    0, 1, 2, 3, 4, 7, 8, 9
+NT_GNU_BUILD_ID = 3
 SHF_ALLOC, SHF_EXECINSTR = 0x2, 0x4
 STT_FUNC, STT_SECTION = 2, 3
 SHN_UNDEF, SHN_ABS = 0, 0xFFF1
@@ -28,6 +34,14 @@ SHN_UNDEF, SHN_ABS = 0, 0xFFF1
 # area, within rel32 reach of the kernel image (a module's `call *pv_ops(%rip)`
 # is a PC32 relocation against the vmlinux's pv_ops).
 REL_BASE = {64: 0xFFFF_FFFF_A000_0000, 32: 0x1000_0000}
+# Bounds on what a hostile file can make the reader do (a real vmlinux has
+# ~130k symbols and names of a few hundred bytes; a module decompresses to a
+# few tens of MB, 5-10 times its compressed size).
+MAX_SYMBOLS = 4_000_000
+MAX_NAME = 4096
+MAX_DECOMPRESSED = 1 << 30
+MAX_RATIO = 64          # decompressed <= 64 MiB + MAX_RATIO * compressed
+MAX_COMPRESSED = 1 << 30
 
 
 class ElfError(ValueError):
@@ -46,6 +60,7 @@ class Section:
     link: int
     info: int
     entsize: int
+    align: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,15 @@ class Image:
             buf = self.patched.setdefault(index, bytearray(self.section_data(self.sections[index])))
             for rs in rels:
                 _relocate(self, rs, self.sections[index], buf)
+
+    def identity(self) -> str:
+        """What names this image in a cache: its GNU build-id, from whichever note
+        section holds it (Debian's vmlinux has it in `.notes`), else a hash of
+        its bytes; never its size and mtime, which two binaries can share."""
+        bid = build_id(self)
+        if bid is not None:
+            return f"build-id:{bid}"
+        return f"sha256:{hashlib.sha256(self.raw).hexdigest()}"
 
     def section_data(self, s: Section) -> bytes:
         if s.index in self.pending:
@@ -155,17 +179,87 @@ class Image:
         return out.decode("latin-1")
 
 
-def _load_bytes(path: Path) -> bytes | mmap.mmap:
+def _open_regular(path: Path) -> int:
+    """A descriptor on a regular file: a FIFO, device or directory is refused before
+    anything reads it (O_NONBLOCK: opening a FIFO must not wait for a writer)."""
     try:
-        if path.suffix == ".xz":
-            with lzma.open(path) as f:
-                return f.read()
-        with open(path, "rb") as f:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as e:
+        raise ElfError(f"{path}: cannot read: {e.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise ElfError(f"{path}: not a regular file")
+    if st.st_size == 0:
+        os.close(fd)
+        raise ElfError(f"{path}: empty file")
+    return fd
+
+
+def _load_bytes(path: Path) -> bytes | mmap.mmap:
+    fd = _open_regular(path)
+    try:
+        with os.fdopen(fd, "rb") as f:
+            head = f.read(6)
+            f.seek(0)
+            if head.startswith(b"\xfd7zXZ\0") or head.startswith(b"\x1f\x8b") \
+                    or head.startswith(b"\x28\xb5\x2f\xfd"):
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_COMPRESSED:
+                    raise ElfError(f"{path}: compressed file larger than {MAX_COMPRESSED >> 20} MiB")
+                return _decompress(path, f.read(), head)
             return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    except lzma.LZMAError as e:
-        raise ElfError(f"{path}: not a valid xz file: {e}") from None
     except (OSError, ValueError) as e:
         raise ElfError(f"{path}: cannot read: {e}") from None
+
+
+def _decompress(path: Path, data: bytes, head: bytes) -> bytes:
+    """A compressed module, inflated in bounded steps: the ELF magic is checked in the
+    first bytes out, and output beyond 64 MiB + MAX_RATIO x the input (or
+    MAX_DECOMPRESSED) is refused, so a bomb costs at most that much memory."""
+    limit = min(MAX_DECOMPRESSED, (64 << 20) + MAX_RATIO * len(data))
+    if head.startswith(b"\x28\xb5\x2f\xfd"):
+        raise ElfError(f"{path}: zstd-compressed; decompress it first (unzstd) and give the .ko")
+    xz = head.startswith(b"\xfd7zXZ\0")
+    what = "xz" if xz else "gzip"
+    out = bytearray()
+    step = 1 << 20
+    try:
+        if xz:
+            dx = lzma.LZMADecompressor()
+            out += dx.decompress(data, max_length=16)
+            while not dx.eof and len(out) < 16 and not dx.needs_input:
+                out += dx.decompress(b"", max_length=16)
+            _check_magic(path, out)
+            while not dx.eof:
+                if dx.needs_input:
+                    raise ElfError(f"{path}: truncated xz data")
+                out += dx.decompress(b"", max_length=step)
+                if len(out) > limit:
+                    raise ElfError(f"{path}: decompresses to more than {limit >> 20} MiB; refused")
+        else:
+            dz = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out += dz.decompress(data, 16)
+            tail = dz.unconsumed_tail
+            while not dz.eof and len(out) < 16 and tail:
+                out += dz.decompress(tail, 16)
+                tail = dz.unconsumed_tail
+            _check_magic(path, out)
+            while not dz.eof:
+                if not tail:
+                    raise ElfError(f"{path}: truncated gzip data")
+                out += dz.decompress(tail, step)
+                tail = dz.unconsumed_tail
+                if len(out) > limit:
+                    raise ElfError(f"{path}: decompresses to more than {limit >> 20} MiB; refused")
+    except (lzma.LZMAError, zlib.error, EOFError) as e:
+        raise ElfError(f"{path}: not valid {what} data: {e}") from None
+    return bytes(out)
+
+
+def _check_magic(path: Path, head: bytes | bytearray) -> None:
+    if len(head) < 4 or head[:4] != b"\x7fELF":
+        raise ElfError(f"{path}: compressed, but not an ELF file inside (bad magic)")
 
 
 def open_image(path: str | Path, externs: Image | None = None) -> Image:
@@ -173,7 +267,6 @@ def open_image(path: str | Path, externs: Image | None = None) -> Image:
 
     A relocatable object's undefined symbols resolve against `externs` (the
     vmlinux a module is loaded into) when given."""
-    from elftools.common.exceptions import ELFError as PyElfError
     from elftools.elf.elffile import ELFFile
 
     path = Path(path)
@@ -186,16 +279,21 @@ def open_image(path: str | Path, externs: Image | None = None) -> Image:
         bits = ef.elfclass
         if machine not in ("EM_X86_64", "EM_386"):
             raise ElfError(f"{path}: machine {machine}, expected x86 (EM_386 or EM_X86_64)")
+        count, shoff, entsize = ef.num_sections(), ef["e_shoff"], ef["e_shentsize"]
+        if count and (entsize < (64 if bits == 64 else 40) or shoff + count * entsize > len(raw)):
+            raise ElfError(f"{path}: section header table ({count} x {entsize} bytes at {shoff:#x}) "
+                           f"does not fit in the file ({len(raw)} bytes)")
         sections = []
         for i, s in enumerate(ef.iter_sections()):
             sections.append(Section(s.name, i, _int_type(s["sh_type"]), s["sh_flags"], s["sh_addr"],
                                     s["sh_offset"], s["sh_size"], s["sh_link"], s["sh_info"],
-                                    s["sh_entsize"]))
+                                    s["sh_entsize"], s["sh_addralign"]))
         relocatable = ef["e_type"] == "ET_REL"
-    except PyElfError as e:
-        raise ElfError(f"{path}: malformed ELF: {e}") from None
-    except (struct.error, ValueError, IndexError) as e:
-        raise ElfError(f"{path}: malformed ELF: {e}") from None
+    except ElfError:
+        raise
+    except Exception as e:  # pyelftools and construct raise many kinds on hostile headers
+        raise ElfError(f"{path}: malformed ELF: {type(e).__name__}: {e}") from None
+    _check_sections(path, sections, len(raw))
     img = Image(str(path), bits, relocatable, sections, [], raw)
     img.symbols = _symbols(img)
     if relocatable:
@@ -203,7 +301,27 @@ def open_image(path: str | Path, externs: Image | None = None) -> Image:
     return img
 
 
-_TYPES = {"SHT_PROGBITS": SHT_PROGBITS, "SHT_SYMTAB": SHT_SYMTAB, "SHT_RELA": SHT_RELA,
+def _check_sections(path: Path, sections: list[Section], size: int) -> None:
+    """Every size the readers use, checked against the file once: contents inside
+    the file, no two sections sharing bytes (a symbol table spanning the file
+    would otherwise make millions of symbols out of code and DWARF)."""
+    stored = []
+    for s in sections:
+        if s.type in (SHT_NULL, SHT_NOBITS) or s.size == 0:
+            continue
+        if s.offset > size or s.size > size - s.offset:
+            raise ElfError(f"{path}: section {s.name or s.index} ({s.size:#x} bytes at offset "
+                           f"{s.offset:#x}) runs past the end of the file ({size:#x} bytes)")
+        stored.append(s)
+    stored.sort(key=lambda s: (s.offset, s.size))
+    for a, b in zip(stored, stored[1:], strict=False):
+        if b.offset < a.offset + a.size:
+            raise ElfError(f"{path}: sections {a.name or a.index} and {b.name or b.index} overlap "
+                           f"in the file (offsets {a.offset:#x}+{a.size:#x} and {b.offset:#x})")
+
+
+_TYPES = {"SHT_NULL": SHT_NULL, "SHT_PROGBITS": SHT_PROGBITS, "SHT_SYMTAB": SHT_SYMTAB,
+          "SHT_STRTAB": SHT_STRTAB, "SHT_RELA": SHT_RELA, "SHT_NOTE": SHT_NOTE,
           "SHT_NOBITS": SHT_NOBITS, "SHT_REL": SHT_REL}
 
 
@@ -215,25 +333,65 @@ def _symbols(img: Image) -> list[Symbol]:
     tab = next((s for s in img.sections if s.type == SHT_SYMTAB), None)
     if tab is None:
         return []
-    if tab.link >= len(img.sections):
+    if tab.link >= len(img.sections) or img.sections[tab.link].type != SHT_STRTAB:
         raise ElfError(f"{img.path}: symbol table links to a missing string table")
+    size = 24 if img.bits == 64 else 16
+    if tab.entsize not in (0, size) or tab.size % size:
+        raise ElfError(f"{img.path}: symbol table entries are {tab.entsize} bytes, "
+                       f"{tab.size} in all; expected a multiple of {size}")
+    if tab.size // size > MAX_SYMBOLS:
+        raise ElfError(f"{img.path}: {tab.size // size} symbols; more than {MAX_SYMBOLS} refused")
     strtab = img.section_data(img.sections[tab.link])
     data = img.section_data(tab)
+    names: dict[int, str] = {}
+
+    def name_at(off: int) -> str:
+        n = names.get(off)
+        if n is None:
+            n = names[off] = _cstr(img.path, strtab, off)
+        return n
+
     out = []
     if img.bits == 64:
-        fmt, size = "<IBBHQQ", 24
-        for name, info, _o, shndx, value, sz in struct.iter_unpack(fmt, data[:len(data) // size * size]):
-            out.append(Symbol(_cstr(strtab, name), value, sz, info & 0xF, shndx))
+        for name, info, _o, shndx, value, sz in struct.iter_unpack("<IBBHQQ", data):
+            out.append(Symbol(name_at(name), value, sz, info & 0xF, shndx))
     else:
-        fmt, size = "<IIIBBH", 16
-        for name, value, sz, info, _o, shndx in struct.iter_unpack(fmt, data[:len(data) // size * size]):
-            out.append(Symbol(_cstr(strtab, name), value, sz, info & 0xF, shndx))
+        for name, value, sz, info, _o, shndx in struct.iter_unpack("<IIIBBH", data):
+            out.append(Symbol(name_at(name), value, sz, info & 0xF, shndx))
     return out
 
 
-def _cstr(tab: bytes, off: int) -> str:
-    end = tab.find(b"\0", off)
-    return tab[off:end if end >= 0 else len(tab)].decode("latin-1")
+def _cstr(path: str, tab: bytes, off: int) -> str:
+    if off >= len(tab):
+        if off == 0:
+            return ""
+        raise ElfError(f"{path}: symbol name at {off:#x} lies outside the string table")
+    end = tab.find(b"\0", off, off + MAX_NAME)
+    if end < 0:
+        raise ElfError(f"{path}: symbol name at {off:#x} in the string table is unterminated "
+                       f"or longer than {MAX_NAME} bytes")
+    return tab[off:end].decode("latin-1")
+
+
+def build_id(img: Image) -> str | None:
+    """The GNU build-id (note type NT_GNU_BUILD_ID, owner "GNU") from any note section."""
+    for s in img.sections:
+        if s.type != SHT_NOTE or s.size < 12:
+            continue
+        data = img.section_data(s)
+        align = 8 if s.align == 8 else 4
+        off = 0
+        while off + 12 <= len(data):
+            namesz, descsz, ntype = struct.unpack_from("<III", data, off)
+            name_end = off + 12 + namesz
+            desc = off + 12 + -(-namesz // 4) * 4
+            end = desc + descsz
+            if end > len(data):
+                break
+            if ntype == NT_GNU_BUILD_ID and data[off + 12:name_end] == b"GNU\0" and 0 < descsz <= 64:
+                return data[desc:end].hex()
+            off = -(-end // align) * align
+    return None
 
 
 def _lay_out(img: Image, externs: Image | None) -> None:

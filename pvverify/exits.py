@@ -1,0 +1,78 @@
+"""The exit codes CI reads, and the argument parser every subcommand uses.
+
+A gate is only trusted if its exit code means one thing. argparse exits 2 on a
+usage error, which is also "unknown" here; every parser of the tool is an
+`ArgumentParser` from this module, which exits `USAGE` instead and gives each
+`--help` the table below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import NoReturn
+
+EQUIVALENT = 0       # every obligation / outcome proved equivalent
+NOT_EQUIVALENT = 1   # some not-equivalent, with a replayed counterexample
+UNKNOWN = 2          # some unknown (and none not-equivalent); 0 with --allow-unknown
+BAD_INPUT = 3        # unreadable, malformed or hostile input; named in the message
+USAGE = 4            # unknown flag, missing or bad value
+INTERNAL = 5         # a bug in pvverify: never reported as a verdict
+SIGINT = 130         # interrupted (128 + signal number)
+SIGTERM = 143
+
+INTERNAL_PREFIX = "internal error:"  # the reason of a Result a crash produced
+
+EPILOG = """\
+exit codes:
+  0    equivalent (every obligation or outcome)
+  1    not-equivalent (some; each with a counterexample replayed on unicorn)
+  2    unknown (some, none not-equivalent; 0 for gate --allow-unknown)
+  3    bad input (unreadable, malformed or refused input; named in the message)
+  4    usage error (unknown flag, missing or bad value)
+  5    internal error (a bug in pvverify; never reported as 0, 1 or 2)
+  130  interrupted by SIGINT, 143 by SIGTERM
+precedence with several inputs: 5, then 3, then 1, then 2, then 0"""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with the usage-error exit code of this tool and the exit-code table."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("epilog", EPILOG)
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{self.prog}: error: {message}\n")
+
+
+def positive_float(text: str) -> float:
+    """A finite number > 0 (a time bound of 0, -1, nan or inf is a usage error)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    return v
+
+
+def positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected an integer > 0, got {text!r}")
+    return v
+
+
+def worst(codes: list[int]) -> int:
+    """The exit code of several inputs: a crash, then bad input, then the worst verdict."""
+    for c in (INTERNAL, BAD_INPUT, NOT_EQUIVALENT, UNKNOWN):
+        if c in codes:
+            return c
+    return EQUIVALENT

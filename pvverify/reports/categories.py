@@ -1,0 +1,80 @@
+"""Reason categories: what kind of problem a verdict reports, with help text.
+
+One SARIF rule per category, so a code-scanning dashboard can group and
+filter (an unsafe patch is not the same alert as an instruction the model
+does not know), and the help says what to do about each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    help: str
+    level: str  # SARIF level: error | warning
+
+
+UNSAFE = Category(
+    "pvverify/not-equivalent", "unsafe paravirt patch",
+    "The replacement is not equivalent to the indirect call it patches: an input state exists "
+    "under which an observable the calling convention protects differs, and unicorn reproduced "
+    "it. Fix the replacement (or the op's convention/clobbers); the counterexample lists the "
+    "inputs, both values and both paths.", "error")
+
+_UNKNOWN = [
+    (r"has no modelled semantics|are not modelled|not modelled|unsupported",
+     Category("pvverify/unknown/unmodelled-instruction", "instruction outside the model",
+              "A path runs an instruction whose effect pvverify does not model, so nothing was "
+              "proved. Add its semantics (with a unicorn or SDM check), or accept the site with "
+              "--allow-unknown after review.", "warning")),
+    (r"path bound|time bound|more than \d+ paths|more than \d+ instructions",
+     Category("pvverify/unknown/bound", "exploration bound reached",
+              "The target's paths could not be explored within the time or path bound. Raise "
+              "--timeout, or review the site by hand.", "warning")),
+    (r"not fixed|retpoline",
+     Category("pvverify/unknown/indirect-target", "indirect branch to an unknown target",
+              "A path branches through a register or memory whose value the site does not fix "
+              "(a function pointer), so the code it runs is unknown. Review the site by hand.",
+              "warning")),
+    (r"not loaded|callee bound",
+     Category("pvverify/unknown/callee-not-loaded", "callee outside the loaded closure",
+              "A path calls code beyond the callee bound, which was not loaded into the model. "
+              "Review the site, or raise the bound.", "warning")),
+    (r"model and CPU disagree|CPU model cannot run|no counterexample a CPU model can run",
+     Category("pvverify/unknown/unconfirmed", "difference the CPU did not confirm",
+              "The solver found a difference that unicorn did not reproduce (or could not run). "
+              "This is either a modelling gap or an unrunnable state; report it.", "warning")),
+    (r"undefined",
+     Category("pvverify/unknown/undefined-flags", "difference only in SDM-undefined flags",
+              "The paths differ only in flags the Intel SDM leaves undefined after an "
+              "instruction. No proof may rely on them; review whether the code reads them.",
+              "warning")),
+    (r"no obligation|cannot build",
+     Category("pvverify/unknown/no-obligation", "site could not be turned into an obligation",
+              "The site's op, slot or target could not be read from the binary (see the "
+              "message). Nothing was proved.", "warning")),
+    (r"internal error|solver error",
+     Category("pvverify/unknown/internal-error", "internal error",
+              "pvverify failed on this site; nothing was proved. Please report it with the "
+              "obligation.", "warning")),
+]
+
+OTHER = Category("pvverify/unknown/other", "paravirt patch not proved",
+                 "pvverify could neither prove nor refute the site; the message says why.",
+                 "warning")
+
+ALL = [UNSAFE, *(c for _, c in _UNKNOWN), OTHER]
+
+
+def category(verdict: str, reason: str) -> Category:
+    if verdict == "not-equivalent":
+        return UNSAFE
+    for pattern, c in _UNKNOWN:
+        if re.search(pattern, reason):
+            return c
+    return OTHER

@@ -1,0 +1,37 @@
+"""`pvverify check` results for people (text) and machines (JSON lines)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from pvverify.reports import counterexample
+from pvverify.verdict import Result
+
+
+def to_json_line(res: Result) -> str:
+    return json.dumps(res.to_json(), sort_keys=False)
+
+
+def to_text(res: Result, verbose: bool = False) -> str:
+    head = f"{res.file or res.name}: {res.verdict}"
+    if res.expect and res.expect != res.verdict:
+        head += f" (expected {res.expect})"
+    lines = [head, f"  {res.reason}"]
+    if res.counterexample is not None:
+        lines += counterexample.lines(asdict(res.counterexample), reason=res.reason)
+    if verbose:
+        lines.append(f"  paths: {res.paths[0]} original, {res.paths[1]} replacement; "
+                     f"{res.seconds:.3f} s")
+        lines += [f"  assumed: {a}" for a in res.assumptions]
+    return "\n".join(lines)
+
+
+def summary(results: list[Result]) -> str:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    mism = sum(1 for r in results if r.expect and r.expect != r.verdict)
+    parts = [f"{n} {v}" for v, n in sorted(counts.items())]
+    tail = f"; {mism} differ from their expected verdict" if mism else ""
+    return f"{len(results)} obligations: " + ", ".join(parts) + tail

@@ -1,0 +1,76 @@
+"""A counterexample in words: what differs, both values, why the convention
+protects it, the inputs that matter, the replay, and both paths.
+
+Reads the counterexample as a dict (verdict.Counterexample as JSON, or a gate
+row's), so `check`, the gate and the HTML page say the same thing.
+"""
+
+from __future__ import annotations
+
+from pvverify.reports.listing import side_by_side
+
+
+def value(v: object) -> str:
+    """A typed value as a person reads it: ints in hex, lists and dicts of them."""
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int):
+        return hex(v)
+    if isinstance(v, list) and len(v) > 2 and all(isinstance(x, int) for x in v) \
+            and v == list(range(v[0], v[0] + len(v))):
+        return f"[{v[0]:#x} .. {v[-1]:#x}] ({len(v)} bytes)"  # a run of addresses
+    if isinstance(v, list):
+        return "[" + ", ".join(value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {value(x)}" for k, x in v.items()) + "}"
+    return "nothing" if v is None else str(v)
+
+
+def replay_words(ce: dict) -> str:
+    """What unicorn did with the counterexample, as a sentence."""
+    if not ce.get("replayed"):
+        return "not replayed on a CPU model"
+    obs = ce.get("replay_observable")
+    if not obs:
+        return ("replayed on unicorn from this state: the CPU shows no observable difference "
+                "between the two paths")
+    same = obs == ce.get("observable")
+    tail = "the same difference the solver found" if same else f"a difference in {obs}"
+    return (f"replayed on unicorn from this state: the original leaves {obs} = "
+            f"{value(ce.get('replay_original'))}, the replacement {obs} = "
+            f"{value(ce.get('replay_replacement'))}: {tail}")
+
+
+def input_lines(ce: dict) -> list[str]:
+    """The inputs that matter: registers (flags only when set) and the memory words read."""
+    out = []
+    regs = ce.get("inputs") or {}
+    if regs:
+        out.append("    " + ", ".join(f"{k} = {value(v)}" for k, v in regs.items()))
+    for w in ce.get("memory") or []:
+        name = w.get("name") or f"{w['address']:#x}"
+        where = f" at {w['address']:#x}" if w.get("name") else ""
+        out.append(f"    [{name}]{where} = {w['value']:#0{2 + 2 * w.get('size', 8)}x}")
+    return out
+
+
+def difference(ce: dict) -> str:
+    return (f"{ce['observable']} differs: {ce['original']} after the original, "
+            f"{ce['replacement']} after the replacement")
+
+
+def lines(ce: dict, indent: str = "  ", reason: str = "") -> list[str]:
+    """The counterexample's lines; the difference is left out when `reason` already says it."""
+    out = [] if reason.startswith(difference(ce)) else [f"{indent}{difference(ce)}"]
+    if ce.get("why"):
+        out.append(f"{indent}why it matters: {ce['why']}")
+    inputs = input_lines(ce)
+    if inputs:
+        out.append(f"{indent}from the input state (what the difference depends on; "
+                   "flags not listed are clear):")
+        out += [indent + x[2:] for x in inputs]
+    out.append(f"{indent}{replay_words(ce)}")
+    if ce.get("original_listing") or ce.get("replacement_listing"):
+        out += side_by_side(ce.get("original_listing") or [], ce.get("replacement_listing") or [],
+                            indent=indent)
+    return out

@@ -1,0 +1,77 @@
+"""The gate's text report: what failed, grouped, named as a kernel developer names code.
+
+One line per (verdict, op, reason) group with its count, then its first few
+sites as `function+0xoff (file.c:line)`, the worst groups first; a proved
+op is not listed (the JSON has every row); the verdict counts come last.
+Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, TextIO
+
+from pvverify.reports import counterexample
+
+if TYPE_CHECKING:
+    from pvverify.gate import OutcomeResult
+
+SITES_SHOWN = 3
+ORDER = ("not-equivalent", "unknown", "equivalent")
+_COLOURS = {"not-equivalent": "31;1", "unknown": "33", "equivalent": "32"}
+
+
+def use_colour(stream: TextIO, choice: str = "auto") -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def site(r: OutcomeResult) -> str:
+    """`function+0xoff (file.c:line)` at the real site address, or the address alone."""
+    p = r.place or {}
+    name = f"{p['function']}+{p['offset']:#x}" if p.get("function") else f"{r.address:#x}"
+    src = f"{p['file']}:{p['line']}" if p.get("file") and p.get("line") else None
+    return f"{name} ({src})" if src else name
+
+
+def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
+           counterexamples: int = 3) -> str:
+    def paint(verdict: str, text: str) -> str:
+        return f"\033[{_COLOURS[verdict]}m{text}\033[0m" if colour else text
+
+    lines = []
+    for b in meta["binaries"]:
+        src = ", ".join(f"{k} ({v} ops)" for k, v in b["ops_table"].items())
+        lines.append(f"{b['file']}: {b['arch']} Linux {b['version'] or '?'}, {b['outcomes']} outcomes; "
+                     f"ops table from {src}")
+    groups: dict[tuple[str, str, str], list[OutcomeResult]] = defaultdict(list)
+    for r in rows:
+        if r.verdict != "equivalent":
+            groups[(r.verdict, r.op, r.reason)].append(r)
+    ordered = sorted(groups.items(), key=lambda kv: (ORDER.index(kv[0][0]), -len(kv[1]), kv[0][1]))
+    shown = 0
+    for (verdict, op, reason), rs in ordered:
+        lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)}: {reason}")
+        sites = ", ".join(f"{site(r)} [{r.address:#x}]" for r in rs[:SITES_SHOWN])
+        more = f" and {len(rs) - SITES_SHOWN} more" if len(rs) > SITES_SHOWN else ""
+        lines.append(f"      at {sites}{more}")
+        first = rs[0]
+        if first.verdict == "not-equivalent" and first.counterexample and shown < counterexamples:
+            shown += 1
+            lines.append(f"      {first.source} {first.kind}: {'; '.join(first.disassembly)}")
+            lines += counterexample.lines(first.counterexample, indent="      ",
+                                          reason=first.reason)
+    eq = Counter(r.op for r in rows if r.verdict == "equivalent")
+    if eq:
+        lines.append(f"  {paint('equivalent', 'equivalent')}: {sum(eq.values())} outcomes of "
+                     f"{len(eq)} ops")
+    c = Counter(r.verdict for r in rows)
+    verdicts = ", ".join(paint(v, f"{c[v]} {v}") for v in ("equivalent", "not-equivalent", "unknown"))
+    lines.append(f"{len(rows)} outcomes, {meta['obligations']} distinct obligations: {verdicts} "
+                 f"({meta['seconds']} s)")
+    return "\n".join(lines)
+

@@ -1,0 +1,18 @@
+"""Gate rows as JSON: typed values (ints, lists, dicts) only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from pvverify.reports.gate_text import site
+
+if TYPE_CHECKING:
+    from pvverify.gate import OutcomeResult
+
+
+def row_json(r: OutcomeResult) -> dict:
+    d = asdict(r)
+    d["address"] = f"{r.address:#x}"  # kept a string for readers of earlier reports
+    d["site"] = site(r)
+    return d

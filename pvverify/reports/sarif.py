@@ -1,0 +1,111 @@
+"""SARIF 2.1.0 for code scanning: one result per outcome that is unsafe or unproven.
+
+Each result sits at the site's C source line (from the DWARF line table,
+relative to the kernel source tree, `%SRCROOT%`) with the binary and address
+as a second location, names the function the site is in, carries a
+fingerprint that survives a rebuild (function+offset, not the address), and
+refers to the rule of its reason category (categories.py), which has the
+help text. URIs are percent-encoded (RFC 3986), so a space or `#` in a path
+survives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from pvverify import __version__
+from pvverify.reports import categories
+from pvverify.reports.counterexample import difference
+
+if TYPE_CHECKING:
+    from pvverify.gate import OutcomeResult
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+
+def file_uri(path: str) -> str:
+    return Path(path).absolute().as_uri()
+
+
+def source_uri(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def fingerprint(r: OutcomeResult, rule: str) -> str:
+    p = r.place or {}
+    where = f"{p.get('function')}+{p.get('offset'):#x}" if p.get("function") else f"{r.address:#x}"
+    h = hashlib.sha256("\0".join((Path(r.file).name, where, r.op, r.source, rule)).encode())
+    return h.hexdigest()[:32]
+
+
+def _message(r: OutcomeResult) -> str:
+    p = r.place or {}
+    where = f"{p['function']}+{p['offset']:#x}" if p.get("function") else f"{r.address:#x}"
+    text = (f"{r.op} at {where} ({r.address:#x}; {r.source}, {r.kind}: "
+            f"{'; '.join(r.disassembly)}): {r.verdict}: {r.reason}")
+    ce = r.counterexample
+    if ce and r.verdict == "not-equivalent":
+        if not r.reason.startswith(difference(ce)):
+            text += f". {difference(ce)}"
+        if ce.get("why"):
+            text += f". Why it matters: {ce['why']}"
+    return text
+
+
+def sarif(rows: list[OutcomeResult]) -> dict:
+    rules = categories.ALL
+    index = {c.id: i for i, c in enumerate(rules)}
+    results = []
+    for r in rows:
+        if r.verdict == "equivalent":
+            continue
+        cat = categories.category(r.verdict, r.reason)
+        p = r.place or {}
+        binary = {"physicalLocation": {
+            "artifactLocation": {"uri": file_uri(r.file)},
+            "address": {"absoluteAddress": r.address, "kind": "instruction",
+                        **({"fullyQualifiedName": f"{p['function']}+{p['offset']:#x}"}
+                           if p.get("function") else {})}}}
+        locations = []
+        if p.get("file") and p.get("line"):
+            src = {"artifactLocation": {"uri": source_uri(p["file"])}, "region": {"startLine": p["line"]}}
+            if not p["file"].startswith("/"):
+                src["artifactLocation"]["uriBaseId"] = "SRCROOT"
+            locations.append({"id": 0, "physicalLocation": src})
+        else:
+            locations.append({"id": 0, **binary})
+        if p.get("function"):
+            locations[0]["logicalLocations"] = [{"name": p["function"], "kind": "function",
+                                                 "fullyQualifiedName": f"{p['function']}+{p['offset']:#x}"}]
+        if "region" in locations[0]["physicalLocation"]:
+            locations.append({"id": 1, **binary,
+                              "message": {"text": f"the patch site in {Path(r.file).name}"}})
+        results.append({
+            "ruleId": cat.id,
+            "ruleIndex": index[cat.id],
+            "level": cat.level,
+            "message": {"text": _message(r)},
+            "locations": locations,
+            "partialFingerprints": {"pvverifySite/v1": fingerprint(r, cat.id)},
+            "properties": {"verdict": r.verdict, "op": r.op, "replacement": r.hex,
+                           "obligation": r.key, "recordSource": r.source, "kind": r.kind},
+        })
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "pvverify", "version": __version__,
+                "rules": [{"id": c.id, "name": c.title.replace(" ", "-"),
+                           "shortDescription": {"text": c.title},
+                           "fullDescription": {"text": c.help},
+                           "help": {"text": c.help},
+                           "defaultConfiguration": {"level": c.level}} for c in rules]}},
+            "originalUriBaseIds": {"SRCROOT": {"description": {
+                "text": "the root of the Linux source tree the binary was built from"}}},
+            "results": results,
+        }],
+    }
