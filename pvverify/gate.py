@@ -361,7 +361,8 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             meta["binaries"].append({"file": f"{r.package}/{r.file}", "arch": r.arch, "version": r.version,
                                      "outcomes": len(r.outcomes),
                                      "ops_table": dict(sources) or {"strictest": 0}})
-        for o, key, problem in zip(r.outcomes, r.keys, r.problems, strict=True):
+        places = r.places or [None] * len(r.outcomes)
+        for o, key, problem, place in zip(r.outcomes, r.keys, r.problems, places, strict=True):
             op = b.table.get(o.slot) or strictest(o.slot, b.arch)
             res = results.get(key) if key else None
             rows.append(OutcomeResult(
@@ -369,7 +370,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
                 _disasm(b.arch, o.replacement, o.site), res["verdict"] if res else "unknown",
                 res["reason"] if res else f"no obligation: {problem}", key or "",
-                res.get("counterexample") if res else None, r.package))
+                res.get("counterexample") if res else None, place=place, package=r.package))
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({

@@ -37,6 +37,7 @@ from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.peek import peek_file
 from pvverify.kernel.records import LayoutError, Outcome
+from pvverify.kernel.symbolize import Symbolizer
 from pvverify.obligation import Obligation, ObligationError
 from pvverify.package import Package
 from pvverify.progress import Progress
@@ -68,6 +69,7 @@ class FileRead:
     outcomes: list[Outcome] = field(default_factory=list)
     keys: list[str | None] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    places: list[dict] = field(default_factory=list)   # per outcome: function+offset (no line)
     obligations: dict[str, Obligation] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -105,6 +107,11 @@ class KernelView:
         self._derive()
 
     def obligations(self, b: Binary, read: FileRead) -> None:
+        sym = Symbolizer(b.sites)
+        try:
+            read.places = [sym.place(o.site, lines=False).to_json() for o in b.outcomes]
+        finally:
+            sym.close()
         for o in b.outcomes:
             try:
                 ob = self.build.obligation_of(b, self.targets, self.canon, o, self.md)
@@ -175,6 +182,7 @@ _BYTES = {f.name for f in fields(Outcome) if f.type in ("bytes", bytes)}
 def _valid_read(d: object) -> bool:
     return (isinstance(d, dict) and isinstance(d.get("outcomes"), list)
             and len(d["outcomes"]) == len(d.get("keys", ())) == len(d.get("problems", ()))
+            == len(d.get("places", ()))
             and all(isinstance(o, dict) for o in d["outcomes"]))
 
 
@@ -190,7 +198,8 @@ def _cached(view: KernelView, key: dict | None, name: str) -> FileRead | None:
     except (TypeError, ValueError):
         return None
     return FileRead(view.package, name, whole=True, arch=d["arch"], version=d["version"],  # type: ignore[index]
-                    outcomes=outcomes, keys=d["keys"], problems=d["problems"])  # type: ignore[index]
+                    outcomes=outcomes, keys=d["keys"], problems=d["problems"],  # type: ignore[index]
+                    places=d["places"])  # type: ignore[index]
 
 
 def _store(view: KernelView, key: dict | None, read: FileRead) -> None:
@@ -198,6 +207,7 @@ def _store(view: KernelView, key: dict | None, read: FileRead) -> None:
         return
     view.cache.put("reads", key, {
         "arch": read.arch, "version": read.version, "keys": read.keys, "problems": read.problems,
+        "places": read.places,
         "outcomes": [{k: v.hex() if k in _BYTES else v for k, v in asdict(o).items()}
                      for o in read.outcomes]})
 
