@@ -76,10 +76,20 @@ def _pyelftools_count(args: tuple[str, int, int]) -> int:
         if not records:
             return 0
         symtab = elf.get_section_by_name(".symtab")
-        relocs: dict[int, dict[int, object]] = {}
-        for s in elf.iter_sections():
-            if isinstance(s, RelocationSection):
-                relocs.setdefault(s["sh_info"], {}).update({r["r_offset"]: r for r in s.iter_relocations()})
+        # relocation sections by the section they apply to, parsed only when asked
+        # for (a debug module's .rela.debug_* are far bigger than what is needed)
+        rel_secs = {s["sh_info"]: s for s in elf.iter_sections() if isinstance(s, RelocationSection)
+                    and s["sh_flags"] & 0x40}  # SHF_INFO_LINK
+        parsed: dict[int, dict[int, object]] = {}
+
+        class Relocs(dict):
+            def get(self, i, default=None):
+                if i not in parsed:
+                    s = rel_secs.get(i)
+                    parsed[i] = {r["r_offset"]: r for r in s.iter_relocations()} if s is not None else {}
+                return parsed[i]
+
+        relocs = Relocs()
         idx = {elf.get_section_index(s.name): (s, size) for s, size in records}
         n = 0
         for i, (sec, size) in idx.items():

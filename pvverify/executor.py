@@ -39,6 +39,8 @@ def _call(job: tuple[Callable[[Any, Any], Any], Any]) -> Any:
 class LocalPool:
     """`jobs` forked worker processes (or this process alone for one job)."""
 
+    forks = True  # workers inherit what the parent holds when the pool starts
+
     def __init__(self, jobs: int) -> None:
         self.workers = max(1, jobs)
 
@@ -51,7 +53,9 @@ class LocalPool:
             return
         _SHARED = shared  # set before the fork: the workers inherit it, nothing is pickled
         try:
-            with mp.get_context("fork").Pool(self.workers) as pool:
+            from pvverify.signals import worker_init
+
+            with mp.get_context("fork").Pool(self.workers, initializer=worker_init) as pool:
                 yield from pool.imap_unordered(_call, [(fn, item) for item in items])
         finally:
             _SHARED = None

@@ -25,7 +25,7 @@ from pathlib import Path
 import capstone
 
 from pvverify import exits
-from pvverify.arch import Arch
+from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
 from pvverify.cache import Cache, tool_id
 from pvverify.ctype import parse_ctype
@@ -334,8 +334,13 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
             results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show,
                                 executor if a.cluster else None)
-            # a file read from the cache brings keys, not obligations: one whose
-            # verdict is not cached either is read afresh and proved
+            # a file read from the cache brings keys, not obligations: their verdicts
+            # come from the cache too, and a file with one that is not there is read
+            # afresh and its obligations proved
+            for k in {k for r in reads for k in r.keys if k and k not in results}:
+                hit = cache.get("results", result_key(k, a.timeout), _valid_result) if cache else None
+                if hit is not None:
+                    results[k] = hit  # type: ignore[assignment]
             again = {(r.package, r.file) for r in reads
                      if any(k and k not in results for k in r.keys)}
             if again:
@@ -353,22 +358,21 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     rows: list[OutcomeResult] = []
     meta: dict = {"binaries": [], "packages": [], "errors": []}
     for r in reads:
-        b = views[r.package].binary
         if r.error:
             meta["errors"].append({"package": r.package, "file": r.file, "error": r.error})
-        if r.outcomes:
-            sources = Counter(op.source.split(";")[0] for op in b.table.values())
-            meta["binaries"].append({"file": f"{r.package}/{r.file}", "arch": r.arch, "version": r.version,
-                                     "outcomes": len(r.outcomes),
-                                     "ops_table": dict(sources) or {"strictest": 0}})
+        if not r.outcomes:
+            continue
+        meta["binaries"].append({"file": f"{r.package}/{r.file}", "arch": r.arch, "version": r.version,
+                                 "outcomes": len(r.outcomes), "ops_table": r.table})
+        arch = X86_64 if r.arch == X86_64.name else I386
         places = r.places or [None] * len(r.outcomes)
-        for o, key, problem, place in zip(r.outcomes, r.keys, r.problems, places, strict=True):
-            op = b.table.get(o.slot) or strictest(o.slot, b.arch)
+        for o, key, problem, place, (op, op_source) in zip(r.outcomes, r.keys, r.problems, places, r.ops,
+                                                             strict=True):
             res = results.get(key) if key else None
             rows.append(OutcomeResult(
-                f"{r.package}/{r.file}", o.site, o.source, op.name, op.source, o.kind, o.feature,
+                f"{r.package}/{r.file}", o.site, o.source, op, op_source, o.kind, o.feature,
                 (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
-                _disasm(b.arch, o.replacement, o.site), res["verdict"] if res else "unknown",
+                _disasm(arch, o.replacement, o.site), res["verdict"] if res else "unknown",
                 res["reason"] if res else f"no obligation: {problem}", key or "",
                 res.get("counterexample") if res else None, place=place, package=r.package))
     for p in packages:
@@ -379,7 +383,8 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             "files_with_sites": sum(bool(r.outcomes) for r in mine),
             "outcomes": sum(len(r.outcomes) for r in mine),
             "errors": sum(bool(r.error) for r in mine)})
-    meta["obligations"] = len(obs)
+    meta["obligations"] = len(obs | {k: None for r in reads for k in r.keys if k})
+    meta["files_read_again"] = len(again)
     meta["read_seconds"] = round(read_s, 2)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta

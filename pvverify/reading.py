@@ -23,7 +23,6 @@ outcome whose verdict is not cached sends its file back to be read afresh
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -34,8 +33,9 @@ from pvverify.cache import Cache, tool_id
 from pvverify.executor import Executor
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
-from pvverify.kernel.elf import ElfError, Image, open_image
-from pvverify.kernel.peek import peek_file
+from pvverify.kernel.elf import ElfError, Image
+from pvverify.kernel.optable import strictest
+from pvverify.kernel.peek import identity_of, peek_file
 from pvverify.kernel.records import LayoutError, Outcome
 from pvverify.kernel.symbolize import Symbolizer
 from pvverify.obligation import Obligation, ObligationError
@@ -70,49 +70,64 @@ class FileRead:
     keys: list[str | None] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     places: list[dict] = field(default_factory=list)   # per outcome: function+offset (no line)
+    ops: list[list[str]] = field(default_factory=list)  # per outcome: [op name, where its type is from]
+    table: dict[str, int] = field(default_factory=dict)  # ops table: source -> slots
     obligations: dict[str, Obligation] = field(default_factory=dict)
     seconds: float = 0.0
 
 
 class KernelView:
-    """A package's vmlinux, read once per run: what every module is read against."""
+    """A package's vmlinux, read once per run: what every module is read against.
+
+    Named in the caches by its identity (build ID, from the headers alone); read
+    whole (`binary`: records, layout, ops table, symbols) only when some file
+    must be read against it, once per process: before the fork for a local pool,
+    on first use on a Dask worker (which must see the same path)."""
 
     def __init__(self, package: str, path: Path, cache: Cache | None, build: Builder) -> None:
         self.package, self.path, self.cache, self.build = package, path, cache, build
-        self.binary = read_binary(str(path), None, cache)
-        self.ident = self.binary.code.identity()
+        self.ident = identity_of(path)
         self.fresh = False  # True: ignore cached reads (their verdicts went missing)
-        self._derive()
+        self._binary: Binary | None = None
 
-    def _derive(self) -> None:
-        b = self.binary
-        self.targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
-        self.canon = self.build.canonical_site(b.code)
-        self.md = decoder(b.arch)
+    @property
+    def binary(self) -> Binary:
+        if self._binary is None:
+            b = self._binary = read_binary(str(self.path), None, self.cache)
+            self.targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+            self.canon = self.build.canonical_site(b.code)
+            self.md = decoder(b.arch)
+        return self._binary
 
-    # Pickled for Dask workers: the plain data travels, the mapped image is
-    # reopened from its path (which the workers must see) and the closure
-    # cache starts empty.
+    def needed(self) -> bool:
+        """Will reading this package need the vmlinux itself? (not when its own read is cached)"""
+        return _cached(self, _read_key(self, f"vmlinux {self.ident}"), "") is None
+
+    # Pickled for Dask workers: what names the view travels; the worker reads the
+    # vmlinux from its path if a task needs it.
     def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("targets", "md", "canon")}
-        b = copy.copy(self.binary)
-        b.sites = b.code = None  # type: ignore[assignment]
-        state["binary"] = b
-        return state
+        keep = {k: v for k, v in self.__dict__.items() if k not in ("targets", "md", "canon")}
+        return keep | {"_binary": None}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        img = open_image(self.path)
-        self.binary.sites = self.binary.code = img
-        self._derive()
 
     def obligations(self, b: Binary, read: FileRead) -> None:
+        """Every outcome's obligation key (or why it has none), the op it calls and
+        where it sits, into `read`."""
         sym = Symbolizer(b.sites)
         try:
             read.places = [sym.place(o.site, lines=False).to_json() for o in b.outcomes]
         finally:
             sym.close()
+        sources: dict[str, int] = {}
+        for op in b.table.values():
+            src = op.source.split(";")[0]
+            sources[src] = sources.get(src, 0) + 1
+        read.table = sources or {"strictest": 0}
         for o in b.outcomes:
+            op = b.table.get(o.slot) or strictest(o.slot, b.arch)
+            read.ops.append([op.name, op.source])
             try:
                 ob = self.build.obligation_of(b, self.targets, self.canon, o, self.md)
                 key = ob.key()
@@ -143,7 +158,7 @@ def read_module(view: KernelView, path: Path, name: str) -> FileRead:
     peek = peek_file(path)
     if not peek.sites:
         return FileRead(view.package, name, note=peek.reason, seconds=time.monotonic() - t)
-    key = _read_key(view, _digest(path)) if view.cache is not None else None
+    key = _read_key(view, peek.identity or _digest(path)) if view.cache is not None else None
     read = _cached(view, key, name)
     if read is None:
         read = FileRead(view.package, name, whole=True)
@@ -182,7 +197,7 @@ _BYTES = {f.name for f in fields(Outcome) if f.type in ("bytes", bytes)}
 def _valid_read(d: object) -> bool:
     return (isinstance(d, dict) and isinstance(d.get("outcomes"), list)
             and len(d["outcomes"]) == len(d.get("keys", ())) == len(d.get("problems", ()))
-            == len(d.get("places", ()))
+            == len(d.get("places", ())) == len(d.get("ops", ())) and isinstance(d.get("table"), dict)
             and all(isinstance(o, dict) for o in d["outcomes"]))
 
 
@@ -199,7 +214,7 @@ def _cached(view: KernelView, key: dict | None, name: str) -> FileRead | None:
         return None
     return FileRead(view.package, name, whole=True, arch=d["arch"], version=d["version"],  # type: ignore[index]
                     outcomes=outcomes, keys=d["keys"], problems=d["problems"],  # type: ignore[index]
-                    places=d["places"])  # type: ignore[index]
+                    places=d["places"], ops=d["ops"], table=d["table"])  # type: ignore[index]
 
 
 def _store(view: KernelView, key: dict | None, read: FileRead) -> None:
@@ -207,7 +222,7 @@ def _store(view: KernelView, key: dict | None, read: FileRead) -> None:
         return
     view.cache.put("reads", key, {
         "arch": read.arch, "version": read.version, "keys": read.keys, "problems": read.problems,
-        "places": read.places,
+        "places": read.places, "ops": read.ops, "table": read.table,
         "outcomes": [{k: v.hex() if k in _BYTES else v for k, v in asdict(o).items()}
                      for o in read.outcomes]})
 
@@ -244,6 +259,10 @@ def read_packages(packages: list[Package], executor: Executor, cache: Cache | No
     these (package, file) again, with `views` from the first pass (made fresh)."""
     if views is None:
         views = {p.name: KernelView(p.name, p.vmlinux, cache, build) for p in packages}
+    if executor.workers > 1 and getattr(executor, "forks", False):
+        for v in views.values():
+            if v.fresh or v.needed():
+                v.binary  # noqa: B018  (read here once, inherited by the forked workers)
     if only is None:
         reads = [FileRead(p.name, rel, note=peek.reason) for p in packages for rel, peek in p.decided.items()]
         total = sum(p.files for p in packages)

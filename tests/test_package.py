@@ -124,10 +124,12 @@ def test_cached_reads_give_the_same_rows_and_missing_verdicts_are_proved_again(t
     assert len(reads) == 4  # the vmlinux and the three modules with sites, by content
     code2, warm = gate("--package", tree, cache_dir=own)
     assert (code2, rows_of(warm)) == (code, rows_of(first))
+    assert warm["files_read_again"] == 0 and warm["obligations"] == first["obligations"]
     # verdicts gone, reads kept: the files are read afresh and their obligations proved
     shutil.rmtree(own / "results")
     code3, again = gate("--package", tree, cache_dir=own)
     assert (code3, rows_of(again)) == (code, rows_of(first))
+    assert again["files_read_again"] == 4
     assert list((own / "results").rglob("*.json"))
 
 

@@ -19,6 +19,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from pvverify.kernel.elf import Image, Section, build_id, open_image
+
 SHT_SYMTAB = 2
 TABLE_PREFIX = b"pv_ops"
 
@@ -29,7 +31,7 @@ class Peek:
 
     sites: bool                 # may hold a paravirt site: read it whole
     reason: str                 # why not, when sites is False
-    build_id: str | None = None
+    identity: str | None = None  # `build-id:<hex>` (as Image.identity), if the file has one
 
 
 def peek_file(path: str | Path) -> Peek:
@@ -54,53 +56,65 @@ def peek_bytes(raw: bytes | mmap.mmap) -> Peek:
         return Peek(True, "")
 
 
-def _peek(raw: bytes | mmap.mmap) -> Peek:
+def _headers(raw: bytes | mmap.mmap) -> tuple[bool, int, list[tuple]] | None:
+    """(64-bit?, e_type, section headers as tuples) of a little-endian ELF, or None."""
     if raw[:4] != b"\x7fELF" or raw[4] not in (1, 2) or raw[5] != 1:
-        return Peek(True, "")
+        return None
     bits64 = raw[4] == 2
     etype, = struct.unpack_from("<H", raw, 16)
-    if etype != 1:  # not relocatable (vmlinux, or something odd): the full reader decides
-        return Peek(True, "")
     if bits64:
         shoff, = struct.unpack_from("<Q", raw, 0x28)
-        entsize, shnum, shstrndx = struct.unpack_from("<HHH", raw, 0x3A)
+        entsize, shnum = struct.unpack_from("<HH", raw, 0x3A)
         fmt = "<IIQQQQIIQQ"
     else:
         shoff, = struct.unpack_from("<I", raw, 0x20)
-        entsize, shnum, shstrndx = struct.unpack_from("<HHH", raw, 0x2E)
+        entsize, shnum = struct.unpack_from("<HH", raw, 0x2E)
         fmt = "<IIIIIIIIII"
-    if shnum == 0 or shstrndx >= shnum or entsize != struct.calcsize(fmt) \
-            or shoff + shnum * entsize > len(raw):
-        return Peek(True, "")
+    if shnum == 0 or entsize != struct.calcsize(fmt) or shoff + shnum * entsize > len(raw):
+        return None
     # (name, type, flags, addr, offset, size, link, info, addralign, entsize)
-    heads = [struct.unpack_from(fmt, raw, shoff + i * entsize) for i in range(shnum)]
-    names_at, names_size = heads[shstrndx][4], heads[shstrndx][5]
-    names = raw[names_at:names_at + names_size]
+    return bits64, etype, [struct.unpack_from(fmt, raw, shoff + i * entsize) for i in range(shnum)]
 
-    def name(h: tuple) -> bytes:
-        end = names.find(b"\0", h[0])
-        return names[h[0]:end if end >= 0 else len(names)]
 
-    named = {name(h): h for h in heads}
-    build_id = _build_id(raw, named.get(b".note.gnu.build-id"))
+def _identity(raw: bytes | mmap.mmap, bits64: bool, heads: list[tuple]) -> str | None:
+    """The build ID the way `Image.identity` finds it (any note section), without
+    reading symbols; None when there is none (the caller hashes the bytes)."""
+    sections = [Section("", i, h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[9], h[8])
+                for i, h in enumerate(heads)]
+    bid = build_id(Image("", 64 if bits64 else 32, False, sections, [], raw))
+    return f"build-id:{bid}" if bid else None
+
+
+def identity_of(path: str | Path) -> str:
+    """Image.identity() of an ELF file from its headers and notes alone: a vmlinux
+    is named in the caches without unpacking its 150,000 symbols."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        head = _headers(mm)
+        ident = _identity(mm, head[0], head[2]) if head is not None else None
+    return ident or open_image(path).identity()
+
+
+NO_TABLE = "no pv_ops symbol: no call through the ops table"
+
+
+def _peek(raw: bytes | mmap.mmap) -> Peek:
+    head = _headers(raw)
+    if head is None:
+        return Peek(True, "")
+    bits64, etype, heads = head
+    if etype != 1:  # not relocatable (vmlinux, or something odd): the full reader decides
+        return Peek(True, "", _identity(raw, bits64, heads))
     symtab = next((h for h in heads if h[1] == SHT_SYMTAB), None)
-    if symtab is None or symtab[6] >= shnum:
-        return Peek(True, "", build_id)
+    if symtab is None or symtab[6] >= len(heads):
+        return Peek(True, "", _identity(raw, bits64, heads))
     strtab = heads[symtab[6]]
     strings = raw[strtab[4]:strtab[4] + strtab[5]]
     if strings.find(TABLE_PREFIX) < 0:
-        return Peek(False, "no pv_ops symbol: no call through the ops table", build_id)
+        return Peek(False, NO_TABLE)
     size = 24 if bits64 else 16
     data = raw[symtab[4]:symtab[4] + symtab[5] // size * size]
     n = len(TABLE_PREFIX)
     for (st_name,) in struct.iter_unpack("<I" + "x" * (size - 4), data):
         if strings[st_name:st_name + n] == TABLE_PREFIX:
-            return Peek(True, "", build_id)
-    return Peek(False, "no pv_ops symbol: no call through the ops table", build_id)
-
-
-def _build_id(raw: bytes | mmap.mmap, h: tuple | None) -> str | None:
-    if h is None:
-        return None
-    data = raw[h[4]:h[4] + h[5]]
-    return bytes(data[16:]).hex() if len(data) > 16 else None
+            return Peek(True, "", _identity(raw, bits64, heads))
+    return Peek(False, NO_TABLE)
