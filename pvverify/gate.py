@@ -90,6 +90,15 @@ def canonical_site(img: Image) -> int:
     return lo - 0x10000 if lo >= 0x20000 else lo + 0x8000000
 
 
+def placed(b: Binary, canon: int, o: Outcome, md: capstone.Cs) -> tuple[int, bytes]:
+    """Where the obligation puts the site, and the replacement's bytes there: the
+    only way an outcome's own address enters its obligation (so two outcomes that
+    agree on this and on everything else in Outcome have one obligation)."""
+    site = canon if _position_free(b.arch, md, o.replacement, o.site) else o.site
+    repl = retarget(b.arch, o.replacement, o.site, site) if site != o.site else o.replacement
+    return site, repl
+
+
 def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capstone.Cs) -> Obligation:
     arch = b.arch
     op = b.table.get(o.slot) or strictest(o.slot, arch)
@@ -99,8 +108,7 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     if fn is None:
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
                               "with a size in the symbol table")
-    site = canon if _position_free(arch, md, o.replacement, o.site) else o.site
-    repl = retarget(arch, o.replacement, o.site, site) if site != o.site else o.replacement
+    site, repl = placed(b, canon, o, md)
     width = arch.width
     return Obligation(
         name=op.name, arch=arch, convention=op.convention,
@@ -328,7 +336,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             raise OSError(f"two --package with one name: {', '.join(sorted(names))}")
         executor = executor_for(a.cluster, max(1, a.jobs))
         try:
-            build = Builder(obligation_of, canonical_site)
+            build = Builder(obligation_of, canonical_site, placed)
             views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}

@@ -52,6 +52,7 @@ class Builder:
 
     obligation_of: Callable[..., Obligation]
     canonical_site: Callable[[Image], int]
+    placed: Callable[..., tuple[int, bytes]]   # (site, replacement) an obligation uses
 
 
 @dataclass
@@ -89,6 +90,9 @@ class KernelView:
         self.ident = identity_of(path)
         self.fresh = False  # True: ignore cached reads (their verdicts went missing)
         self._binary: Binary | None = None
+        # (outcome without its address, placed site and bytes) -> (key, obligation) or
+        # the reason there is none: thousands of sites share a few hundred obligations
+        self._memo: dict[tuple, tuple[str, Obligation] | str] = {}
 
     @property
     def binary(self) -> Binary:
@@ -107,7 +111,7 @@ class KernelView:
     # vmlinux from its path if a task needs it.
     def __getstate__(self) -> dict:
         keep = {k: v for k, v in self.__dict__.items() if k not in ("targets", "md", "canon")}
-        return keep | {"_binary": None}
+        return keep | {"_binary": None, "_memo": {}}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -125,18 +129,30 @@ class KernelView:
             src = op.source.split(";")[0]
             sources[src] = sources.get(src, 0) + 1
         read.table = sources or {"strictest": 0}
+        # the memo holds for files read against this view's own code and table (a
+        # module of another release brings its own table: no memo for it)
+        shared = b.code is self.binary.code and b.table is self.binary.table
         for o in b.outcomes:
             op = b.table.get(o.slot) or strictest(o.slot, b.arch)
             read.ops.append([op.name, op.source])
-            try:
-                ob = self.build.obligation_of(b, self.targets, self.canon, o, self.md)
-                key = ob.key()
-                read.obligations.setdefault(key, ob)
-                read.keys.append(key)
-                read.problems.append("")
-            except ObligationError as e:
+            memo = (o.slot, o.length, o.kind, o.source, o.feature,
+                    *self.build.placed(b, self.canon, o, self.md)) if shared else None
+            got = self._memo.get(memo) if memo is not None else None
+            if got is None:
+                try:
+                    ob = self.build.obligation_of(b, self.targets, self.canon, o, self.md)
+                    got = (ob.key(), ob)
+                except ObligationError as e:
+                    got = str(e)
+                if memo is not None:
+                    self._memo[memo] = got
+            if isinstance(got, str):
                 read.keys.append(None)
-                read.problems.append(str(e))
+                read.problems.append(got)
+            else:
+                read.obligations.setdefault(*got)
+                read.keys.append(got[0])
+                read.problems.append("")
 
 
 def read_vmlinux(view: KernelView, name: str) -> FileRead:

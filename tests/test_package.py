@@ -239,3 +239,21 @@ def test_progress_only_for_a_person_watching(monkeypatch):
     quiet = io.StringIO()
     progress.Progress(False, quiet).reading(1, 2, 3, 4, force=True)
     assert quiet.getvalue() == ""
+
+
+def test_shared_obligations_are_each_outcomes_own(tree):
+    """The view builds one obligation per distinct placed outcome: every outcome's
+    key is the one its own obligation has."""
+    from pvverify.gate import canonical_site, obligation_of, placed
+    from pvverify.reading import Builder, FileRead, KernelView
+
+    view = KernelView("p", tree / f"usr/lib/debug/boot/vmlinux-{RELEASE}", None,
+                      Builder(obligation_of, canonical_site, placed))
+    files = [view.binary] + [read_binary(str(k), None, None, kernel=view.binary)
+                             for k in sorted((tree / MODS).rglob("*.ko*")) if peek_file(k).sites]
+    for b in files:
+        read = FileRead("p", b.path)
+        view.obligations(b, read)
+        alone = [obligation_of(b, view.targets, view.canon, o, view.md).key() for o in b.outcomes]
+        assert read.keys == alone and len(alone) == len(b.outcomes) > 0
+    assert len(view._memo) < sum(len(b.outcomes) for b in files)
