@@ -21,11 +21,11 @@ PACKAGE: an unpacked `-dbg` package directory (or a .deb). Figures:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import multiprocessing as mp
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,8 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def gate(package: str, cache: str, jobs: int, cluster: str | None = None) -> tuple[float, dict, int]:
-    """One CLI run in a child; (wall seconds, JSON report, peak RSS MB of the child tree's largest)."""
+def gate(package: str, cache: str, jobs: int, cluster: str | None = None) -> tuple[float, dict, int, float]:
+    """One CLI run in a child: (wall seconds, JSON report, peak RSS MB of the largest
+    process, CPU seconds of all its processes). The machine may be shared: CPU
+    seconds say what the run cost, wall seconds what it took under that load."""
     cmd = [sys.executable, "-m", "pvverify", "gate", "--package", package, "--cache", cache,
            "--format", "json", "--jobs", str(jobs), "--progress", "never"]
     if cluster:
@@ -48,14 +50,15 @@ def gate(package: str, cache: str, jobs: int, cluster: str | None = None) -> tup
             "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
             "dt = time.monotonic() - t; "
             "sys.stderr.write(p.stderr); "
-            "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024); "
+            "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "print(dt, r.ru_maxrss // 1024, r.ru_utime + r.ru_stime); "
             "print(p.stdout)")
     out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, env=env)
     head, _, body = out.stdout.partition("\n")
-    dt, peak = head.split()
+    dt, peak, cpu = head.split()
     if not body.strip():
         raise SystemExit(f"gate failed: {out.stderr[-2000:]}")
-    return float(dt), json.loads(body), int(peak)
+    return float(dt), json.loads(body), int(peak), float(cpu)
 
 
 # -- pyelftools baseline -------------------------------------------------------------
@@ -112,49 +115,63 @@ def _pyelftools_count(args: tuple[str, int, int]) -> int:
         return n
 
 
-def pyelftools_baseline(modules: list[Path], para: int, alt: int, jobs: int) -> tuple[float, int]:
+def _timed_count(args: tuple[str, int, int]) -> tuple[int, float]:
+    t = time.process_time()
+    n = _pyelftools_count(args)
+    return n, time.process_time() - t
+
+
+def pyelftools_baseline(modules: list[Path], para: int, alt: int, jobs: int) -> tuple[float, int, float]:
+    """(wall seconds, outcomes counted, CPU seconds) on `jobs` processes."""
     t = time.monotonic()
     with mp.get_context("fork").Pool(jobs) as pool:
-        n = sum(pool.imap_unordered(_pyelftools_count, [(str(m), para, alt) for m in modules], chunksize=16))
-    return time.monotonic() - t, n
+        got = list(pool.imap_unordered(_timed_count, [(str(m), para, alt) for m in modules], chunksize=16))
+    return time.monotonic() - t, sum(n for n, _ in got), sum(c for _, c in got)
 
 
 # -- module-at-a-time baseline --------------------------------------------------------------
 
 
-def _one_at_a_time(args: tuple[str, str, str]) -> int:
-    from pvverify.gate import canonical_site, obligation_of
-    from pvverify.kernel.binary import read_binary
-    from pvverify.kernel.closure import Targets, decoder
-    from pvverify.kernel.elf import open_image
-    from pvverify.obligation import ObligationError
+_BASELINE = """
+import contextlib, sys, time
+from pathlib import Path
+try:
+    from pvverify.cache import Cache
+except ImportError:  # trees before the verified cache took a directory
+    Cache = Path
+from pvverify.gate import canonical_site, obligation_of
+from pvverify.kernel.binary import read_binary
+from pvverify.kernel.closure import Targets, decoder
+from pvverify.kernel.elf import open_image
+from pvverify.obligation import ObligationError
 
-    path, vmlinux, cache = args
-    vm = _VM.get(vmlinux) or _VM.setdefault(vmlinux, open_image(vmlinux))
-    b = read_binary(path, vm, Path(cache))
+vmlinux, cache, *modules = sys.argv[1:]
+vm = open_image(vmlinux)  # opened once, as one `gate --vmlinux` run does
+cache = Cache(cache)
+t = time.monotonic()
+for m in modules:
+    b = read_binary(m, vm, cache)
     targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
     canon, md = canonical_site(b.code), decoder(b.arch)
     for o in b.outcomes:
         with contextlib.suppress(ObligationError):
             obligation_of(b, targets, canon, o, md).key()
-    return len(b.outcomes)
-
-
-_VM: dict = {}
+print(time.monotonic() - t)
+"""
 
 
 def module_baseline(modules: list[Path], vmlinux: Path, cache: str, sample: int,
-                    jobs: int) -> tuple[float, int]:
-    """Seconds per module (today's --vmlinux path), measured on a sample in one process."""
-    from pvverify.kernel.elf import open_image
-
-    _VM[str(vmlinux)] = open_image(vmlinux)  # opened once, as one `gate --vmlinux` run does
+                    tree: Path) -> tuple[float, int]:
+    """Seconds per module on the module-at-a-time path (`read_binary` with
+    `--vmlinux`, then each outcome's obligation) of the source tree `tree`,
+    measured on a random sample in one process."""
     random.seed(13)
     picked = random.sample(modules, min(sample, len(modules)))
-    t = time.monotonic()
-    for m in picked:
-        _one_at_a_time((str(m), str(vmlinux), cache))
-    return (time.monotonic() - t) / len(picked), len(picked)
+    out = subprocess.run([sys.executable, "-c", _BASELINE, str(vmlinux), cache, *map(str, picked)],
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(tree)))
+    if out.returncode:
+        raise SystemExit(f"baseline failed: {out.stderr[-2000:]}")
+    return float(out.stdout.split()[-1]) / len(picked), len(picked)
 
 
 def main() -> None:
@@ -163,6 +180,9 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--sample", type=int, default=100, help="modules timed on the module-at-a-time path")
     p.add_argument("--cluster", help="also gate on Dask (e.g. local:2) and compare every verdict")
+    p.add_argument("--baseline-tree", default=str(ROOT),
+                   help="the pvverify source tree whose module-at-a-time path is the baseline "
+                        "(default: this one; e.g. a checkout of the commit before package runs)")
     a = p.parse_args()
 
     from pvverify.kernel.binary import read_binary
@@ -171,8 +191,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
         pkg = open_package(a.package, tmp)
         cache = str(Path(tmp) / "cache")
-        cold, doc, peak_cold = gate(a.package, cache, a.jobs)
-        warm, doc_w, peak_warm = gate(a.package, cache, a.jobs)
+        cold, doc, peak_cold, cpu_cold = gate(a.package, cache, a.jobs)
+        warm, doc_w, peak_warm, cpu_warm = gate(a.package, cache, a.jobs)
+        shutil.rmtree(Path(cache) / "reads")
+        reread, doc_r, _, cpu_reread = gate(a.package, cache, a.jobs)
         rows = doc["results"]
         pk = doc["packages"][0]
         vm_name = pk["vmlinux"]
@@ -186,9 +208,12 @@ def main() -> None:
         same = [(r["file"], r["address"], r["verdict"]) for r in rows] == \
             [(r["file"], r["address"], r["verdict"]) for r in doc_w["results"]]
         print(f"cold: total {cold:.1f} s (read {doc['read_seconds']} s, prove "
-              f"{doc['seconds'] - doc['read_seconds']:.1f} s), peak RSS {peak_cold} MB, jobs {a.jobs}")
-        print(f"warm: total {warm:.1f} s (read {doc_w['read_seconds']} s), peak RSS {peak_warm} MB; "
-              f"same verdicts as cold: {same}")
+              f"{doc['seconds'] - doc['read_seconds']:.1f} s), CPU {cpu_cold:.1f} s, "
+              f"peak RSS {peak_cold} MB, jobs {a.jobs}")
+        print(f"warm: total {warm:.1f} s (read {doc_w['read_seconds']} s), CPU {cpu_warm:.1f} s, "
+              f"peak RSS {peak_warm} MB; same verdicts as cold: {same}")
+        print(f"reads cold, verdicts cached: total {reread:.1f} s (read {doc_r['read_seconds']} s), "
+              f"CPU {cpu_reread:.1f} s")
 
         view = read_binary(str(pkg.vmlinux), None, Path(cache))
         layout = view.layout
@@ -196,24 +221,36 @@ def main() -> None:
         if pkg.decided:
             print("  (a .deb: the pyelftools and module baselines see only the modules written out)")
         if layout is not None:
-            t_elf, n_elf = pyelftools_baseline(modules, layout.para or 0, layout.alt, a.jobs)
-            print(f"pyelftools baseline (count only, {a.jobs} processes): {t_elf:.1f} s for "
-                  f"{len(modules)} modules, {n_elf} outcomes (gate: {module_outcomes}: "
-                  f"{'equal' if n_elf == module_outcomes else 'DIFFERENT'}); "
-                  f"cold = {cold / t_elf:.2f}x, warm = {warm / t_elf:.2f}x of it")
-        per, n = module_baseline(modules, pkg.vmlinux, cache, a.sample, a.jobs)
-        print(f"module-at-a-time baseline: {per * 1000:.0f} ms per module on {n} sampled, about "
-              f"{per * len(modules) / a.jobs:.0f} s for all {len(modules)} modules on {a.jobs} processes "
-              f"(reading only, warm DWARF caches; extrapolated)")
+            t_elf, n_elf, c_elf = pyelftools_baseline(modules, layout.para or 0, layout.alt, a.jobs)
+            print(f"pyelftools baseline (count only, {a.jobs} processes): {t_elf:.1f} s, CPU {c_elf:.1f} s "
+                  f"for {len(modules)} modules, {n_elf} outcomes (gate: {module_outcomes}: "
+                  f"{'equal' if n_elf == module_outcomes else 'DIFFERENT'}); wall: cold = "
+                  f"{cold / t_elf:.2f}x, warm = {warm / t_elf:.2f}x of it; "
+                  f"CPU: cold = {cpu_cold / c_elf:.2f}x, reads cold = {cpu_reread / c_elf:.2f}x, "
+                  f"warm = {cpu_warm / c_elf:.2f}x")
+        per, n = module_baseline(modules, pkg.vmlinux, str(Path(tmp) / "cache-baseline"), a.sample,
+                                 Path(a.baseline_tree))
+        print(f"module-at-a-time baseline ({a.baseline_tree}): {per * 1000:.0f} ms per module on {n} "
+              f"sampled, about {per * len(modules) / a.jobs:.0f} s for all {len(modules)} modules on "
+              f"{a.jobs} processes (reading only, DWARF caches filled by the sample; extrapolated)")
 
         if a.cluster:
-            dt, doc_c, _ = gate(a.package, cache, a.jobs, a.cluster)
-            local = {(r["file"], r["address"], r["kind"], r["hex"]): r["verdict"] for r in rows}
-            remote = {(r["file"], r["address"], r["kind"], r["hex"]): r["verdict"] for r in doc_c["results"]}
-            diff = sum(1 for k in local.keys() | remote.keys() if local.get(k) != remote.get(k))
-            print(f"--cluster {a.cluster} (warm cache): {dt:.1f} s, {len(remote)} outcomes, "
-                  f"{diff} with a different verdict from the local pool")
+            # a fresh cache: the cluster reads and proves everything itself
+            dt, doc_c, _, _ = gate(a.package, str(Path(tmp) / "cache-cluster"), a.jobs, a.cluster)
 
+            def index(d: dict) -> dict:
+                return {(r["file"], r["address"], r["kind"], r["hex"]): r for r in d["results"]}
+
+            local, remote = index(doc), index(doc_c)
+            keys = sum(1 for k in local.keys() | remote.keys()
+                       if (local.get(k) or {}).get("key") != (remote.get(k) or {}).get("key"))
+            diff = [k for k in local.keys() | remote.keys()
+                    if (local.get(k) or {}).get("verdict") != (remote.get(k) or {}).get("verdict")]
+            bound = sum(1 for k in diff if "time bound" in (local.get(k) or {}).get("reason", "")
+                        + (remote.get(k) or {}).get("reason", ""))
+            print(f"--cluster {a.cluster} (cold, own cache): {dt:.1f} s, {len(remote)} outcomes, "
+                  f"{keys} with another obligation, {len(diff)} with another verdict than the local "
+                  f"pool ({bound} of them a {5.0:.0f} s time bound reached in one run and not the other)")
 
 if __name__ == "__main__":
     main()
