@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import z3
 
 from pvverify import counterexample as cx
+from pvverify import samecallee
 from pvverify.assume import AssumptionError, compile_assumption
 from pvverify.conventions import ConventionError, ReturnSlot, return_slots
 from pvverify.conventions import clobbers as clobber_set
@@ -30,25 +31,36 @@ ASSUMED = [
     "than the stack pointer points into it",
     "memory accesses do not fault and code is not read or written as data",
     "interrupts and other CPUs do not intervene (except the interrupt window recorded for "
-    "hlt/sysret/sysexit)",
+    "hlt/sysret/sysexit; a loop that repeats its state exactly therefore never ends)",
+    "CPL 0: rules that bite only at CPL > 0 (UMIP for sgdt/sidt/sldt/str/smsw, IOPL for "
+    "cli/sti/in/out, the CPL checks of sysret/sysexit/wrmsr) are out of scope",
+    "the entry state is reachable (lift.reachable, SDM Vol. 3A 2.5, 9.8.5): CR0.PE, PG and ET "
+    "set, CR0 reserved bits clear, NW only with CD, WP when CR4.CET; x86_64: long mode "
+    "(EFER.LME and LMA, CR4.PAE), CR0[63:32], CR4[63:33], CR3[63] and CR3[60:52], CR8[63:4] "
+    "clear; i386: EFER.LME/LMA and CR4.PCIDE clear; EFER reserved bits clear; DR6/DR7 fixed "
+    "bits as the SDM fixes them; XCR0 valid (x87 set, only supported bits, AVX with SSE)",
+    "the processor implements the MSRs read and written, and every CR4 bit and CR3 address "
+    "bit written (those faults depend on the CPU model and are not modelled)",
+    "iret's frame is valid: its descriptor and privilege checks pass (the landing is the frame)",
 ]
 
 
 def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
-          replay: bool = True) -> Result:
-    """The verdict for `ob`. Raises ObligationError for input that cannot be built."""
+          replay: bool = True, same_callee: bool = True) -> Result:
+    """The verdict for `ob`. Raises ObligationError for input that cannot be built.
+    `same_callee=False` decides by exploration alone (the agreement tests compare)."""
     t0 = time.monotonic()
     pair = build(ob)
     try:
         limits = limits or Limits(solver_ms=int(timeout * 1000), seconds=timeout)
-        res = _decide(ob, pair, timeout, limits, replay)
+        res = _decide(ob, pair, timeout, limits, replay, same_callee)
     except (ConventionError, AssumptionError) as e:
         raise ObligationError(f"{ob.source or ob.name}: {e}") from None
     except Exception as e:  # a bug must never become a verdict other than unknown
         res = Result("unknown", f"internal error: {type(e).__name__}: {e}")
     res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
     res.seconds = time.monotonic() - t0
-    res.assumptions = list(ASSUMED) + [f"stated: {a}" for a in ob.assume]
+    res.assumptions = list(ASSUMED) + res.assumptions + [f"stated: {a}" for a in ob.assume]
     return res
 
 
@@ -84,7 +96,8 @@ def analyse(ob: Obligation, pair: SitePair, limits: Limits) -> Analysis:
                     return_slots(arch, ob.convention, ob.returns), pair.original.exit)
 
 
-def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool) -> Result:
+def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool,
+            same_callee: bool = True) -> Result:
     if len(pair.replacement_bytes) > ob.site_length:
         return Result(
             "not-equivalent",
@@ -98,6 +111,22 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
                 why="the patch must fit the site: the bytes after it are the next instruction",
             ),
         )
+    if not same_callee:
+        return _explore(ob, pair, timeout, limits, replay)
+    # A direct call to the slot's own target: prove it by noninterference first
+    # (cheap, and covers what exploration cannot run); exploration still decides
+    # when that gives no proof, with a replayed counterexample where one exists.
+    proved, refused = samecallee.decide(pair)
+    if proved is not None:
+        return proved
+    res = _explore(ob, pair, timeout, limits, replay)
+    if res.verdict == "unknown" and samecallee.shape(pair) is not None:
+        # neither method decided: say what stopped each
+        res.reason = f"{res.reason}; same-callee: no proof: {refused}"
+    return res
+
+
+def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool) -> Result:
     try:
         an = analyse(ob, pair, limits)
     except PathBound as e:
@@ -224,7 +253,9 @@ def _replayable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> l
             continue  # the slot, code: where the program itself points
         if bits == 64:
             cs.append(z3.Or(z3.Extract(63, 47, a) == 0, z3.Extract(63, 47, a) == 0x1FFFF))
-        cs.append(z3.ULT(a, arch.mask - 64))
+            cs.append(z3.ULT(a, arch.mask - 64))
+        else:
+            cs.append(z3.ULT(a, 0xFFFFF000 - 64))  # the oracle's GDT page (oracle._GDT_32)
         for base, n in avoid:
             cs.append(z3.Or(z3.ULT(a + size, base - 64), z3.UGT(a, base + n + 64)))
     return cs

@@ -63,6 +63,7 @@ def concrete_inputs(model: z3.ModelRef, inputs: Inputs, pair: SitePair,
     st.msrs[MSR_FS_BASE] = _ev(model, z3.BitVec("FS_OFFSET", arch.bits))
     st.msrs[MSR_GS_BASE] = _ev(model, z3.BitVec("GS_OFFSET", arch.bits))
     st.msrs[MSR_KERNEL_GS_BASE] = _ev(model, inputs.kernel_gs_base)
+    st.xcr0 = _ev(model, inputs.xcr0)
     addrs: set[int] = set()
     for p in paths:
         for a, size in p.accessed:
@@ -272,8 +273,11 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
     d["exit"] = _stop_kind(out)
     if d["exit"] == "exit":
         d["exit address"] = out.exit_pc
+    elif d["exit"].startswith("left-kernel") and out.exit_pc is not None:
+        d["landing RIP"] = out.exit_pc
     d["side effects"] = [(e.kind, *e.args) for e in out.trace]
-    context = not d["exit"].startswith(("fault", "trap"))  # see observe.faulted
+    # see observe.faulted; a run still going at the step bound is the model's spin
+    context = not d["exit"].startswith(("fault", "trap", "limit"))
     for slot in returns if context else ():
         v = s.regs.get(slot.reg, 0)
         d[f"return value in {slot.reg}"] = tuple((v >> (8 * i)) & 0xFF for i in sorted(slot.observed))
@@ -297,6 +301,7 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
     d["FS base"] = s.msrs.get(MSR_FS_BASE)
     d["GS base"] = s.msrs.get(MSR_GS_BASE)
     d["swapped GS base (KERNEL_GS_BASE)"] = s.msrs.get(MSR_KERNEL_GS_BASE)
+    d["XCR0"] = s.xcr0
     d["MSR"] = {k: v for k, v in s.msrs.items()
                 if k not in (MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE)}
 
@@ -355,12 +360,10 @@ def plain(v: object) -> object:
 
 
 def state_json(st: ConcreteState) -> dict:
+    """The full input state as JSON: values are ints; addresses, MSR indices and
+    CPUID leaves, which JSON only allows as object keys, are hex strings."""
     d = asdict(st)
-    d["memory"] = {hex(a): hex(v) for a, v in sorted(st.memory.items())}
-    d["msrs"] = {hex(a): hex(v) for a, v in sorted(st.msrs.items())}
-    d["regs"] = {k: hex(v) for k, v in st.regs.items()}
-    d["cr"] = {k: hex(v) for k, v in st.cr.items()}
-    d["dr"] = {k: hex(v) for k, v in st.dr.items()}
-    d["tables"] = {k: hex(v) for k, v in st.tables.items()}
-    d["cpuid"] = {f"{a:#x},{b:#x}": [hex(x) for x in v] for (a, b), v in st.cpuid.items()}
+    d["memory"] = {hex(a): v for a, v in sorted(st.memory.items())}
+    d["msrs"] = {hex(a): v for a, v in sorted(st.msrs.items())}
+    d["cpuid"] = {f"{a:#x},{b:#x}": list(v) for (a, b), v in st.cpuid.items()}
     return d

@@ -52,6 +52,7 @@ def pin(inputs: Inputs, st: ConcreteState, port_reads: int = 8) -> list[z3.BoolR
     eqs.append(z3.BitVec("FS_OFFSET", arch.bits) == st.msrs.get(MSR_FS_BASE, st.msr_default) & mask)
     eqs.append(z3.BitVec("GS_OFFSET", arch.bits) == st.msrs.get(MSR_GS_BASE, st.msr_default) & mask)
     eqs.append(inputs.kernel_gs_base == st.msrs.get(MSR_KERNEL_GS_BASE, st.msr_default) & mask)
+    eqs.append(inputs.xcr0 == st.xcr0)
     mem = z3.K(z3.BitVecSort(arch.bits), z3.BitVecVal(st.memory_default, 8))
     for a, v in st.memory.items():
         mem = z3.Store(mem, z3.BitVecVal(a & mask, arch.bits), z3.BitVecVal(v, 8))
@@ -96,6 +97,7 @@ def _outcome(m: z3.ModelRef, inputs: Inputs, p: PathState, st: ConcreteState) ->
         return m.eval(e, model_completion=True).as_long()
 
     out = ConcreteState(msr_default=st.msr_default, memory_default=st.memory_default)
+    out.xcr0 = ev(p.xcr0)
     for g in arch.gprs:
         out.regs[g] = ev(p.reg(g))
     for f in FLAG_WIDTH:
@@ -111,6 +113,8 @@ def _outcome(m: z3.ModelRef, inputs: Inputs, p: PathState, st: ConcreteState) ->
     for sel in ("tr", "ldtr"):
         out.tables[sel] = st.tables.get(sel, 0) & 0xFFFF  # nothing modelled writes them
     idx = set(st.msrs) | {ev(e.args[0]) for e in p.trace if e.kind == "wrmsr"}
+    if arch.bits == 64:  # the segment-base MSRs are always state (as the oracle reports them)
+        idx |= {MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE}
     for i in idx:
         out.msrs[i] = ev(read_msr(p, z3.BitVecVal(i, 32)))
     out.memory = dict(st.memory)
@@ -122,7 +126,7 @@ def _outcome(m: z3.ModelRef, inputs: Inputs, p: PathState, st: ConcreteState) ->
         out.memory[a] = ev(p.read_byte(z3.BitVecVal(a, arch.bits), separate=False))
     trace = [Event(e.kind, tuple(ev(x) for x in e.args)) for e in p.trace]
     stop = p.end or "running"
-    exit_pc = ev(p.exit_pc) if p.end == "exit" and p.exit_pc is not None else None
+    exit_pc = ev(p.exit_pc) if p.exit_pc is not None else None
     if p.stuck:
         stop = f"unsupported: {p.stuck}"
     return Outcome(out, exit_pc, trace, written, stop)

@@ -14,11 +14,13 @@ operands (rip-relative data) keeps its real address.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +36,6 @@ from pvverify.exits import ArgumentParser, positive_float, positive_int
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
-from pvverify.kernel.optable import strictest
 from pvverify.kernel.records import (
     LayoutError,
     Outcome,
@@ -63,7 +64,22 @@ class OutcomeResult:
     key: str
     counterexample: dict | None = None
     place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
-    package: str = ""          # the --package the file came from, if any
+    method: str = "exploration"  # what decided it: exploration | same-callee
+    package: str = ""            # the --package the file came from, if any
+
+
+@dataclass
+class SiteIssue:
+    """A record that became no outcome (`skipped`), or an indirect call through an
+    ops table that no record covers (`unpatched`): reported, and failing the gate
+    unless --allow-skipped."""
+
+    file: str
+    address: int
+    status: str          # skipped | unpatched
+    source: str
+    op: str
+    reason: str
 
 
 # -- obligations ---------------------------------------------------------------
@@ -92,17 +108,21 @@ def canonical_site(img: Image) -> int:
 
 def placed(b: Binary, canon: int, o: Outcome, md: capstone.Cs) -> tuple[int, bytes]:
     """Where the obligation puts the site, and the replacement's bytes there: the
-    only way an outcome's own address enters its obligation (so two outcomes that
-    agree on this and on everything else in Outcome have one obligation)."""
-    site = canon if _position_free(b.arch, md, o.replacement, o.site) else o.site
-    repl = retarget(b.arch, o.replacement, o.site, site) if site != o.site else o.replacement
+    only way an outcome's own address enters its obligation (so outcomes equal
+    in everything else and in this have one obligation; reading.KernelView
+    relies on it)."""
+    arch = b.arch
+    free = _position_free(arch, md, o.replacement, o.site) and _position_free(arch, md, o.call, o.site)
+    site = canon if free else o.site
+    repl = retarget(arch, o.replacement, o.site, site) if site != o.site else o.replacement
     return site, repl
 
 
 def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capstone.Cs) -> Obligation:
     arch = b.arch
-    op = b.table.get(o.slot) or strictest(o.slot, arch)
-    slot_addr = b.ops.address + o.slot * b.ops.width
+    op = b.op(o.table, o.slot)
+    table = b.table(o.table)
+    slot_addr = table.address + o.slot * table.width
     target = b.code.read_word(slot_addr) or 0
     fn = targets.function(target)
     if fn is None:
@@ -110,8 +130,11 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
                               "with a size in the symbol table")
     site, repl = placed(b, canon, o, md)
     width = arch.width
+    # the original's own bytes where they are not the default `ff 15` call
+    # (x86_64 `ff 14 25 abs32` before 6.x, indirect jumps)
+    call = None if o.call[:2] == b"\xff\x15" and len(o.call) == 6 else CodeSpec(hex=o.call.hex())
     return Obligation(
-        name=op.name, arch=arch, convention=op.convention,
+        name=op.name, arch=arch, convention=op.convention, clobbers=o.clobbers, call=call,
         returns=parse_ctype(op.returns, width), args=tuple(parse_ctype(a, width) for a in op.args),
         site_length=o.length, target=CodeSpec(hex=fn[1].hex()), replacement=CodeSpec(hex=repl.hex()),
         address=site, target_address=target, slot=slot_addr,
@@ -138,7 +161,9 @@ def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     from pvverify.lift import Limits
 
     # A direct call to the slot's own target runs the same function on both
-    # sides: whatever stops one side stops the other, so stop at the first.
+    # sides: check() proves it by the same-callee method (samecallee.py); when
+    # that gives no proof, exploration may stop at the first unmodelled
+    # instruction, since whatever stops one side stops the other.
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
     limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
@@ -172,13 +197,46 @@ def result_key(obligation_key: str, timeout: float) -> dict:
             "limits": {"seconds": timeout, "replay": True}}
 
 
+def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterator[tuple[str, dict]]:
+    """Results from `jobs` worker processes, as they finish.
+
+    A worker that dies (killed, out of memory, a crash in native code) fails
+    its obligations as internal errors instead of hanging the run, as a
+    multiprocessing.Pool would. On SIGINT/SIGTERM the parent's handler raises
+    out of the wait and the workers are terminated at once (inside z3 or not)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=worker_init)
+    try:
+        futures = {ex.submit(_check_one, item): item[0] for item in todo}
+        for f in as_completed(futures):
+            try:
+                yield f.result()
+            except BrokenProcessPool as e:
+                yield futures[f], Result(
+                    "unknown", f"{exits.INTERNAL_PREFIX} a prover process died ({e})").to_json()
+    finally:
+        procs = list(getattr(ex, "_processes", {}).values())
+        for proc in procs:
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        for proc in procs:  # gone before the run ends, not just signalled
+            with contextlib.suppress(Exception):
+                proc.join(1.0)
+                if proc.is_alive():
+                    proc.kill()
+        ex.shutdown(wait=False, cancel_futures=True)
+
+
 def _check_shared(_shared: object, item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     return _check_one(item)
 
 
 def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeout: float,
               progress: bool, executor: Executor | None = None) -> dict[str, dict]:
-    """executor: where the proofs run (a Dask cluster); default a local pool of `jobs`."""
+    """executor: where the proofs run (a Dask cluster); default `jobs` local processes."""
     results: dict[str, dict] = {}
     todo = []
     for key, ob in obs.items():
@@ -205,14 +263,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
         for key, res in executor.map(_check_shared, todo):
             record(key, res)
     elif jobs > 1 and len(todo) > 1:
-        import multiprocessing as mp
-
-        # On SIGINT/SIGTERM the parent's handler raises out of the loop, and leaving
-        # the `with` terminates the pool: the workers (SIGTERM at default) die at
-        # once, inside z3 or not.
-        with mp.get_context("fork").Pool(jobs, initializer=worker_init) as pool:
-            for key, res in pool.imap_unordered(_check_one, todo):
-                record(key, res)
+        for key, res in _in_workers(todo, jobs):
+            record(key, res)
     else:
         for item in todo:
             record(*_check_one(item))
@@ -262,6 +314,8 @@ def parser() -> argparse.ArgumentParser:
                    help="also write a self-contained HTML page: verdicts by op, every failing or "
                         "unknown site with its counterexample")
     p.add_argument("--allow-unknown", action="store_true", help="unknown outcomes do not fail the gate")
+    p.add_argument("--allow-skipped", action="store_true",
+                   help="skipped records and unpatched indirect calls do not fail the gate")
     p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
                    dest="color", help="colour the text report: auto (default) on a terminal "
                                       "unless NO_COLOR is set")
@@ -271,24 +325,28 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
+    """Read every binary (a bad one is recorded in meta["errors"] and the rest go
+    on), prove every outcome, and return the rows; meta carries the skipped and
+    unpatched sites (meta["issues"]) and per-binary figures."""
     cache = None if a.no_cache else Cache(a.cache)
     vm = open_image(a.vmlinux) if a.vmlinux else None
     rows: list[OutcomeResult] = []
     obs: dict[str, Obligation] = {}
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
     t0 = time.monotonic()
-    meta: dict = {"binaries": []}
+    meta: dict = {"binaries": [], "errors": [], "issues": []}
     canon_of: dict[str, int] = {}
     for path in a.binaries:
-        b = read_binary(path, vm, cache)
-        targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+        try:
+            b = read_binary(path, vm, cache)
+        except (ElfError, LayoutError, OSError) as e:
+            meta["errors"].append({"file": path, "error": str(e)})
+            continue
+        targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
         canon = canonical_site(b.code)
         canon_of[b.path] = canon
         md = decoder(b.arch)
-        sources = Counter(op.source.split(";")[0] for op in b.table.values())
-        meta["binaries"].append({"file": path, "arch": b.arch.name, "version": b.version,
-                                 "outcomes": len(b.outcomes),
-                                 "ops_table": dict(sources) or {"strictest": 0}})
+        _account(meta, b)
         for o in b.outcomes:
             try:
                 ob = obligation_of(b, targets, canon, o, md)
@@ -301,7 +359,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     results = prove_all(obs, max(1, a.jobs), cache, a.timeout, progress)
     for b, o, key, err in pending:
-        op = b.table.get(o.slot) or strictest(o.slot, b.arch)
+        op = b.op(o.table, o.slot)
         res = results.get(key) if key else None
         verdict = res["verdict"] if res else "unknown"
         reason = res["reason"] if res else f"no obligation: {err}"
@@ -309,11 +367,36 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             b.path, o.site, o.source, op.name, op.source, o.kind, o.feature,
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
-            res.get("counterexample") if res else None))
-    _annotate(rows, pending, canon_of)
+            res.get("counterexample") if res else None,
+            method=res.get("method", "exploration") if res else "exploration"))
+    # source lines only where a report shows them: every failing site for JSON,
+    # SARIF and HTML, the first few of each group for the text report
+    every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
+        or bool(getattr(a, "html", None))
+    _annotate(rows, pending, canon_of, every)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
+
+
+def _account(meta: dict, b: Binary) -> None:
+    """Per binary: its figures, and every record without an outcome and every
+    uncovered ops-table call as a SiteIssue."""
+    r = b.records
+    for s in r.skipped:
+        meta["issues"].append(SiteIssue(b.path, s.site, "skipped", s.source, s.op, s.reason))
+    for u in b.unpatched:
+        meta["issues"].append(SiteIssue(
+            b.path, u.address, "unpatched", u.section, b.op(u.table, u.slot).name,
+            f"{_disasm(b.arch, u.code, u.address)[0]}: an indirect call through {u.table} slot "
+            f"{u.slot} that no patch record covers stays an indirect branch at run time"))
+    sources = Counter(op.source.split(";")[0] for ops in b.names.values() for op in ops.values())
+    meta["binaries"].append({
+        "file": b.path, "arch": b.arch.name, "version": b.version, "outcomes": len(r.outcomes),
+        "skipped": len(r.skipped), "unpatched": len(b.unpatched), "not_pv_records": r.not_pv,
+        "ops_tables": {t.name: len(b.names.get(t.name, {})) for t in b.tables},
+        "ops_table": dict(sources) or {"strictest": 0},
+        "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
 
 
 def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
@@ -329,19 +412,20 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     cache = None if a.no_cache else Cache(a.cache)
     t0 = time.monotonic()
     show = prog.wanted(a.progress, a.format == "json")
+    on = None
     with tempfile.TemporaryDirectory(prefix="pvverify-") as tmp:
         packages = [open_package(p, a.workdir or tmp) for p in a.package]
         names = [p.name for p in packages]
         if len(set(names)) != len(names):
             raise OSError(f"two --package with one name: {', '.join(sorted(names))}")
         executor = executor_for(a.cluster, max(1, a.jobs))
+        on = executor if a.cluster else None
         try:
-            build = Builder(obligation_of, canonical_site, placed)
+            build = Builder(obligation_of, canonical_site, placed, _account)
             views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
-            results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show,
-                                executor if a.cluster else None)
+            results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show, on)
             # a file read from the cache brings keys, not obligations: their verdicts
             # come from the cache too, and a file with one that is not there is read
             # afresh and its obligations proved
@@ -357,32 +441,34 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 _, fresh = read_packages(packages, executor, cache, build, prog.Progress(show),
                                          views, again)
                 more = {k: ob for r in fresh for k, ob in r.obligations.items() if k not in results}
-                results |= prove_all(more, max(1, a.jobs), cache, a.timeout, show,
-                                     executor if a.cluster else None)
+                results |= prove_all(more, max(1, a.jobs), cache, a.timeout, show, on)
                 index = {(r.package, r.file): r for r in fresh}
                 reads = [index.get((r.package, r.file), r) for r in reads]
         finally:
             executor.close()
     rows: list[OutcomeResult] = []
-    meta: dict = {"binaries": [], "packages": [], "errors": []}
+    meta: dict = {"binaries": [], "errors": [], "issues": [], "packages": []}
     for r in reads:
+        name = f"{r.package}/{r.file}"
         if r.error:
-            meta["errors"].append({"package": r.package, "file": r.file, "error": r.error})
+            meta["errors"].append({"file": name, "error": f"{name}: {r.error}"})
+        if r.account:
+            meta["binaries"].append({**r.account, "file": name})
+        meta["issues"] += [SiteIssue(name, *i) for i in r.issues]
         if not r.outcomes:
             continue
-        meta["binaries"].append({"file": f"{r.package}/{r.file}", "arch": r.arch, "version": r.version,
-                                 "outcomes": len(r.outcomes), "ops_table": r.table})
         arch = X86_64 if r.arch == X86_64.name else I386
         places = r.places or [None] * len(r.outcomes)
         for o, key, problem, place, (op, op_source) in zip(r.outcomes, r.keys, r.problems, places, r.ops,
                                                              strict=True):
             res = results.get(key) if key else None
             rows.append(OutcomeResult(
-                f"{r.package}/{r.file}", o.site, o.source, op, op_source, o.kind, o.feature,
+                name, o.site, o.source, op, op_source, o.kind, o.feature,
                 (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
                 _disasm(arch, o.replacement, o.site), res["verdict"] if res else "unknown",
                 res["reason"] if res else f"no obligation: {problem}", key or "",
-                res.get("counterexample") if res else None, place=place, package=r.package))
+                res.get("counterexample") if res else None, place=place,
+                method=res.get("method", "exploration") if res else "exploration", package=r.package))
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({
@@ -398,11 +484,15 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     return rows, meta
 
 
-def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]) -> None:
+def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
+              every: bool = True) -> None:
     """Name every site (function+offset; the source line for the ones a report
     shows) and put each counterexample at its real site with symbols."""
     from pvverify.kernel.symbolize import Symbolizer
+    from pvverify.reports.gate_text import SITES_SHOWN
     from pvverify.reports.places import place_counterexample
+
+    seen: Counter = Counter()
 
     syms: dict[int, tuple[Symbolizer, Symbolizer]] = {}
     for row, (b, o, _, _) in zip(rows, pending, strict=True):
@@ -410,10 +500,13 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
             sites = Symbolizer(b.sites)
             syms[id(b)] = (sites, sites if b.code is b.sites else Symbolizer(b.code))
         sites, code = syms[id(b)]
-        row.place = sites.place(o.site, lines=row.verdict != "equivalent").to_json()
+        group = (row.verdict, row.op, row.reason)
+        seen[group] += row.verdict != "equivalent"
+        shown = row.verdict != "equivalent" and (every or seen[group] <= SITES_SHOWN)
+        row.place = sites.place(o.site, lines=shown).to_json()
         if row.counterexample:
             row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
-                                                      o.length, sites, code)
+                                                      o.length, sites, code, b.arch.bits)
     for sites, code in syms.values():
         sites.close()
         code.close()
@@ -427,15 +520,22 @@ def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
     return out or ["(nothing: NOPs only)"]
 
 
-def exit_code(rows: list[OutcomeResult], allow_unknown: bool) -> int:
+def exit_code(rows: list[OutcomeResult], allow_unknown: bool, issues: list[SiteIssue] | None = None,
+              allow_skipped: bool = False, errors: bool = False) -> int:
     """A crash is never a verdict: an outcome whose proof raised is exit 5 even with
-    --allow-unknown (it would otherwise pass as `unknown`)."""
+    --allow-unknown (it would otherwise pass as `unknown`). A file not read is
+    bad input (3) after the others are reported; a skipped record or an
+    unpatched call fails like an unknown (2) unless --allow-skipped."""
     if any(r.reason.startswith(exits.INTERNAL_PREFIX) for r in rows):
         return exits.INTERNAL
+    if errors:
+        return exits.BAD_INPUT
     verdicts = {r.verdict for r in rows}
     if "not-equivalent" in verdicts:
         return exits.NOT_EQUIVALENT
     if "unknown" in verdicts and not allow_unknown:
+        return exits.UNKNOWN
+    if issues and not allow_skipped:
         return exits.UNKNOWN
     return exits.EQUIVALENT
 
@@ -479,28 +579,35 @@ def main(argv: list[str]) -> int:
     except (ElfError, LayoutError, ObligationError, OSError, PackageError, RuntimeError) as e:
         print(f"pvverify gate: {e}", file=sys.stderr)
         return exits.BAD_INPUT
+    issues: list[SiteIssue] = meta.pop("issues")
+    for e in meta["errors"]:
+        print(f"pvverify gate: {e['error']}", file=sys.stderr)
     totals = Counter(r.verdict for r in rows)
+    ic = Counter(i.status for i in issues)
     if a.format == "json":
         print(json.dumps({"results": [row_report.row_json(r) for r in rows],
-                          "totals": {v: totals.get(v, 0) for v in SEVERITY}, **meta}))
+                          "skipped": [row_report.issue_json(i) for i in issues if i.status == "skipped"],
+                          "unpatched": [row_report.issue_json(i) for i in issues
+                                        if i.status == "unpatched"],
+                          "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
+                                     "skipped": ic["skipped"], "unpatched": ic["unpatched"],
+                                     "files_not_read": len(meta["errors"])}, **meta}))
     else:
         for pk in meta.get("packages", ()):
-            bad = f", {pk['errors']} unreadable" if pk["errors"] else ""
+            bad = f", {pk['errors']} not read" if pk["errors"] else ""
             print(f"{pk['package']}: {pk['files']} files, {pk['files_with_sites']} with paravirt sites "
                   f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
-        for e in meta.get("errors", ()):
-            print(f"{e['package']}/{e['file']}: unreadable: {e['error']}")
-        print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color)))
+        print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color), issues=issues))
     try:
         if a.sarif:
-            write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows), indent=1).encode())
+            write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows, issues, meta["errors"]),
+                                                   indent=1).encode())
         if a.junit:
-            write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown).encode())
+            write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown, issues, meta["errors"],
+                                                    a.allow_skipped).encode())
         if a.html:
             write_atomic(Path(a.html), html.render(rows, meta).encode())
     except OSError as e:
         print(f"pvverify gate: cannot write a report: {e}", file=sys.stderr)
         return exits.USAGE
-    code = exit_code(rows, a.allow_unknown)
-    # an unreadable file of a package is bad input, reported with every other file's results
-    return exits.BAD_INPUT if meta.get("errors") and code in (exits.EQUIVALENT, exits.UNKNOWN) else code
+    return exit_code(rows, a.allow_unknown, issues, a.allow_skipped, bool(meta["errors"]))

@@ -68,13 +68,79 @@ def entry_assumptions(inputs: Inputs) -> list[z3.BoolRef]:
     ring-0 code does not run in virtual-8086 mode, and TF is clear (a set TF
     single-steps into #DB after every instruction, and traps are not modelled).
     GDTR/IDTR limits are 16 bits: the wider slots P-code keeps them in start with
-    their upper bits clear."""
+    their upper bits clear. And only states a CPU running the kernel can be in
+    (`reachable`), so that no counterexample rests on an impossible state."""
     out = [z3.BitVec("DF", 1) == 0, z3.BitVec("VM", 1) == 0, z3.BitVec("TF", 1) == 0]
     for table in ("GDTR", "IDTR"):
         _, size = inputs.layout.by_name[f"{table}_Limit"]
         if size > 2:
             whole = inputs.layout.by_name[table][1]
             out.append(z3.Extract(8 * size - 1, 16, z3.BitVec(table, 8 * whole)) == 0)
+    return out + reachable(inputs)
+
+
+MSR_EFER = 0xC0000080
+# SDM Vol. 3A 2.5: CR0 bits 6-15, 17 and 19-28 are reserved (0 from reset, and
+# kernels write back what they read); bits 63:32 are reserved in 64-bit mode.
+CR0_RESERVED = 0x1FFAFFC0
+CR0_PE, CR0_ET, CR0_WP, CR0_NW, CR0_CD, CR0_PG = 1, 1 << 4, 1 << 16, 1 << 29, 1 << 30, 1 << 31
+CR4_PAE, CR4_PCIDE, CR4_CET = 1 << 5, 1 << 17, 1 << 23
+# SDM Vol. 3A 2.2.1 / Vol. 4 IA32_EFER: SCE 0, LME 8, LMA 10, NXE 11; AMD also
+# defines 12-15 (SVME, LMSLE, FFXSR, TCE); 1-7, 9 and 63:16 are reserved.
+EFER_RESERVED = 0xFFFFFFFFFFFF0000 | 0x2FE
+EFER_LME, EFER_LMA = 1 << 8, 1 << 10
+
+
+def reachable(inputs: Inputs) -> list[z3.BoolRef]:
+    """The entry state is one a CPU running this kernel can be in (check.ASSUMED):
+
+    - CR0: PE and PG set (the kernel runs protected, paged), ET set (hard-wired
+      to 1 since the P6: SDM Vol. 3A 2.5), reserved bits clear, NW only with CD
+      (the other combination is #GP to load), WP set when CR4.CET is.
+    - CR4 (x86_64): PAE set (IA-32e mode requires it: SDM Vol. 3A 9.8.5),
+      bits 63:33 clear (bit 32 is FRED on recent CPUs). CR4 (i386): PCIDE clear
+      (settable only in IA-32e mode).
+    - CR3 (x86_64): bit 63 clear (never stored: SDM MOV CR), bits 60:52 clear
+      (above any MAXPHYADDR, below the LAM bits). CR8: bits 63:4 clear.
+    - IA32_EFER: LME and LMA set in x86_64, clear in i386; reserved bits clear.
+    - DR6/DR7: the bits the SDM fixes (DR6 4-10 and 17-31 set, 12 clear, DR7 10
+      set, both 63:32 clear), as control.py writes them.
+    - XCR0: x87 set, the consistency rules of XSETBV, only supported bits.
+    - RFLAGS: reserved bits are not state here (PUSHF stores bit 1 set and the
+      others clear, SDM Vol. 1 3.4.3); VM clear (above).
+    """
+    from pvverify.semantics.control import DR6_ONES, DR6_ZEROS, DR7_ONES
+    from pvverify.semantics.xsave import valid_xcr0
+
+    arch = inputs.arch
+    long = arch.bits == 64
+    w = arch.bits
+    cr0, cr3, cr4 = (z3.BitVec(n, w) for n in ("CR0", "CR3", "CR4"))
+    efer = z3.Select(inputs.msr, z3.BitVecVal(MSR_EFER, 32))
+
+    def on(x: z3.BitVecRef, bits: int) -> z3.BoolRef:
+        return x & bits == bits
+
+    def off(x: z3.BitVecRef, bits: int) -> z3.BoolRef:
+        return x & bits == 0
+
+    out = [on(cr0, CR0_PE | CR0_PG | CR0_ET), off(cr0, CR0_RESERVED),
+           z3.Implies(on(cr0, CR0_NW), on(cr0, CR0_CD)),
+           z3.Implies(on(cr4, CR4_CET), on(cr0, CR0_WP)),
+           off(efer, EFER_RESERVED)]
+    if long:
+        out += [z3.Extract(63, 32, cr0) == 0, on(cr4, CR4_PAE), z3.Extract(63, 33, cr4) == 0,
+                z3.Extract(63, 63, cr3) == 0, z3.Extract(60, 52, cr3) == 0,
+                z3.Extract(63, 4, z3.BitVec("CR8", 64)) == 0, on(efer, EFER_LME | EFER_LMA)]
+    else:
+        out += [off(cr4, CR4_PCIDE), off(efer, EFER_LME | EFER_LMA)]
+    dr6, dr7 = z3.BitVec("DR6", w), z3.BitVec("DR7", w)
+    out += [on(dr6, DR6_ONES), off(dr6, DR6_ZEROS), on(dr7, DR7_ONES)]
+    if long:
+        out += [z3.Extract(63, 32, dr6) == 0, z3.Extract(63, 32, dr7) == 0]
+    leaf, sub = z3.BitVecVal(0xD, 32), z3.BitVecVal(0, 32)
+    eax, _, _, edx = (f(leaf, sub) for f in inputs.cpuid)
+    out.append(valid_xcr0(inputs.xcr0, z3.Concat(edx, eax)))
     return out
 
 
@@ -91,9 +157,40 @@ def initial_memory(inputs: Inputs, preset: tuple[tuple[int, bytes], ...]) -> z3.
 def initial_state(inputs: Inputs, program: Program, preset: tuple[tuple[int, bytes], ...]) -> PathState:
     mem = initial_memory(inputs, preset)
     st = PathState(inputs=inputs, pc=program.entry, mem=mem, msr=inputs.msr,
-                   kernel_gs_base=inputs.kernel_gs_base)
+                   kernel_gs_base=inputs.kernel_gs_base, xcr0=inputs.xcr0)
     st.window = st.flag("if") == 1
     return st
+
+
+def _snapshot(st: PathState) -> tuple:
+    """Everything the rest of a path depends on, but the path condition: a path
+    that reaches a pc again in the same state runs the same instructions on the
+    same values, and every branch it took is already in its condition, so it
+    loops forever (no interrupts or other CPUs: check.ASSUMED). Memory and the
+    trace are append-only lists, so equal lengths mean nothing was added."""
+    return (dict(st.regs), len(st.mem_writes), len(st.trace), st.port_reads,
+            st.kernel_gs_base, st.xcr0, st.msr, st.window)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    ra, rb = a[0], b[0]
+    if a[1:4] != b[1:4] or ra.keys() != rb.keys():
+        return False
+    pairs = [(ra[k], rb[k]) for k in ra] + list(zip(a[4:], b[4:], strict=True))
+    for x, y in pairs:
+        if x is None or y is None:
+            if x is not y:
+                return False
+        elif not x.eq(y):
+            return False
+    return True
+
+
+def _repeats(st: PathState) -> bool:
+    snap = _snapshot(st)
+    before = st.seen.get(st.pc)
+    st.seen[st.pc] = snap
+    return before is not None and _same(before, snap)
 
 
 class Explorer:
@@ -168,6 +265,9 @@ class Explorer:
         reg = dict(prog.indirect_thunks).get(st.pc)
         if reg is not None:
             return self._through_retpoline(st, reg)
+        if _repeats(st):
+            st.end = "spin"  # the same state at the same pc: it never leaves
+            return [st]
         if st.steps >= self.limits.max_steps:
             st.end = "limit"
             st.stuck = f"path bound: more than {self.limits.max_steps} instructions (a loop?)"

@@ -38,6 +38,7 @@ class ConcreteState:
     port_input_default: int = 0
     cpuid: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
     cpuid_default: tuple[int, int, int, int] = (0, 0, 0, 0)
+    xcr0: int = 1  # XCR0 (bit 0, x87, is always set: SDM Vol. 1 13.3)
 
     def debug_register(self, name: str) -> int:
         """DRn, with the processor's reset value where the state does not say."""

@@ -118,8 +118,11 @@ def faulted(o: PathState, r: PathState) -> bool:
     frame) then differs by construction between a called and an inlined
     sequence: the call pushed a return address and faults inside the callee.
     What the two runs did to the machine (memory, system state, side effects,
-    flags) is still compared; the context is not."""
-    return o.end == r.end and o.end is not None and o.end.startswith(("fault", "trap"))
+    flags) is still compared; the context is not. Two paths that both spin forever
+    (lift._repeats) are compared the same way: neither reaches its caller again,
+    and an interrupt taken while they spin sees memory and system state, and an
+    interrupted context that differs by construction."""
+    return o.end == r.end and o.end is not None and o.end.startswith(("fault", "trap", "spin"))
 
 
 def leaves_elsewhere(o: PathState, r: PathState, site_exit: int | None) -> z3.BoolRef | None:
@@ -148,6 +151,8 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
         obs.append(Observable("exit", z3.BoolVal(True), _exit_desc(o), _exit_desc(r), "exit"))
     elif o.end == "exit":
         obs.append(Observable("exit address", o.exit_pc != r.exit_pc, o.exit_pc, r.exit_pc, "exit"))
+    elif o.exit_pc is not None and r.exit_pc is not None:  # sysret/sysexit: where user mode resumes
+        value("landing RIP", o.exit_pc, r.exit_pc)
 
     # side effects, in order
     if [e.kind for e in o.trace] != [e.kind for e in r.trace] or any(
@@ -201,6 +206,7 @@ def collect(arch: Arch, o: PathState, r: PathState, clobbers: frozenset[str],
     value("FS base", o.reg("FS_OFFSET"), r.reg("FS_OFFSET"))
     value("GS base", o.reg("GS_OFFSET"), r.reg("GS_OFFSET"))
     value("swapped GS base (KERNEL_GS_BASE)", o.kernel_gs_base, r.kernel_gs_base)
+    value("XCR0", o.xcr0, r.xcr0)
 
     # any other register either path wrote (segment selectors, vector registers)
     layout = o.inputs.layout

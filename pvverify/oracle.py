@@ -22,7 +22,15 @@ the SDM and listed so they can be audited:
 - FS/GS bases in 32-bit mode come from a GDT built here, as on hardware.
 - hlt, sysret, sysexit, iret, int3, ud2 are recorded (and hlt skipped, the
   others stop the run) before unicorn executes them, since they would stop or
-  leave the emulated ring 0.
+  leave the emulated ring 0. sysret and sysexit land as the SDM says (RIP,
+  RSP, RFLAGS, CS and SS selectors; unicorn agrees on all but RFLAGS, where it
+  keeps RF and VM from R11: measured), with their #UD/#GP conditions.
+- The SDM's fault conditions on moves to CR0/CR3/CR4 (control.write_fault),
+  the TLB-invalidation events of such moves, and the CR3 no-flush bit under
+  CR4.PCIDE: unicorn's CR0/CR4 are shadows, so it cannot apply them.
+- rd/wrfsbase, rd/wrgsbase are #UD without CR4.FSGSBASE, xgetbv/xsetbv without
+  CR4.OSXSAVE: unicorn executes them whatever CR4 holds (measured). XCR0 is a
+  shadow (unicorn answers 3 whatever was set).
 """
 
 from __future__ import annotations
@@ -38,6 +46,13 @@ PAGE = 0x1000
 # hook addresses are turned back into canonical linear ones.
 _PHYS52 = (1 << 52) - 1
 _GDT_32 = 0xFFFFF000  # where the 32-bit GDT lives (top page, rarely in a counterexample)
+_CR0_WP, _CR0_NW, _CR0_CD, _CR0_PG = 1 << 16, 1 << 29, 1 << 30, 1 << 31
+_CR4_PAE, _CR4_LA57, _CR4_FSGSBASE, _CR4_PCIDE, _CR4_OSXSAVE, _CR4_CET = (
+    1 << 5, 1 << 12, 1 << 16, 1 << 17, 1 << 18, 1 << 23)
+# TLB-relevant bits (semantics.control.TLB_BITS, kept apart: the oracle shares
+# nothing with the model but machine.py)
+_TLB_BITS = {"cr0": 1 | _CR0_WP | _CR0_NW | _CR0_CD | _CR0_PG,
+             "cr4": (1 << 4) | _CR4_PAE | (1 << 7) | _CR4_PCIDE | (1 << 20) | _CR4_LA57}
 
 
 def _eflags(flags: dict[str, int]) -> int:
@@ -84,6 +99,7 @@ class _Run:
         self.crs = {"cr0": st.cr.get("cr0", 0), "cr4": st.cr.get("cr4", 0), "cr8": st.cr.get("cr8", 0)}
         self.drs = {d: st.debug_register(d) & self.mask for d in DEBUG_REGS}
         self.msrs = dict(st.msrs)
+        self.xcr0 = st.xcr0
         self.stop = "exit"
         self.exit_pc: int | None = None
         self.window = 0
@@ -250,7 +266,9 @@ class _Run:
             handler = self._mov_dr
         elif mn == "mov" and ins.operands and ins.operands[0].type == 1 \
                 and ins.reg_name(ins.operands[0].reg) == "cr3":
-            self.trace.append(Event("cr3", (self.read_reg(ins.reg_name(ins.operands[1].reg)),)))
+            handler = self._mov_cr3
+        elif mn in ("rdfsbase", "rdgsbase", "wrfsbase", "wrgsbase"):
+            handler = self._fsgsbase
         if handler is not None:
             handler(ins)
 
@@ -270,20 +288,111 @@ class _Run:
     def write_reg(self, name: str, value: int) -> None:
         self.uc.reg_write(getattr(self.U, "UC_X86_REG_" + name.upper()), value)
 
+    def _gp(self) -> None:
+        self.fault = "fault:#GP"
+        self.uc.emu_stop()
+
+    def _ud(self) -> None:
+        self.fault = "fault:#UD"
+        self.uc.emu_stop()
+
+    def _canonical(self, v: int) -> bool:
+        top = 56 if self.crs["cr4"] & _CR4_LA57 else 47
+        hi = v >> top
+        return hi == 0 or hi == (1 << (64 - top)) - 1
+
+    def _cr_fault(self, dst: str, v: int) -> bool:
+        """SDM MOV CR exceptions fixed on every processor (as control.write_fault)."""
+        long = self.arch.bits == 64
+        cr0, cr4, old = self.crs["cr0"], self.crs["cr4"], self.crs.get(dst, 0)
+        if dst == "cr0":
+            return bool((long and (v >> 32 or not v & _CR0_PG)) or (v & _CR0_PG and not v & 1)
+                        or (v & _CR0_NW and not v & _CR0_CD) or (not v & _CR0_WP and cr4 & _CR4_CET))
+        if dst == "cr4":
+            cr3 = self.read_reg("cr3")
+            return bool((long and (not v & _CR4_PAE or (v ^ old) & _CR4_LA57))
+                        or (not long and v & _CR4_PCIDE)
+                        or (v & _CR4_PCIDE and not old & _CR4_PCIDE and cr3 & 0xFFF)
+                        or (v & _CR4_CET and not cr0 & _CR0_WP))
+        if dst == "cr8":
+            return bool(long and v >> 4)
+        return False
+
     def _mov_cr04(self, ins) -> None:
         # CR0, CR4 and CR8 live in shadows: unicorn would act on their bits
         # (paging, PAE) or, for CR8, has no local APIC to hold the TPR.
         dst, src = (ins.reg_name(o.reg) for o in ins.operands)
         if dst in self.crs:
             v = self.read_reg(src) & self.mask
-            reserved = {"cr0": ~0xFFFFFFFF, "cr8": ~0xF}.get(dst, 0) if self.arch.bits == 64 else 0
-            if v & reserved:
-                self.fault = "fault:#GP"
-                self.uc.emu_stop()
+            if self._cr_fault(dst, v):
+                self._gp()
                 return
+            tlb = _TLB_BITS.get(dst, 0)
+            if (self.crs[dst] ^ v) & tlb:
+                self.trace.append(Event(f"tlb:{dst}", (self.crs[dst] & tlb, v & tlb)))
             self.crs[dst] = v
         else:
             self.write_reg(dst, self.crs[src])
+        self.skip(ins)
+
+    def _mov_cr3(self, ins) -> None:
+        # SDM MOV CR, 4.10.4.1: under CR4.PCIDE bit 63 asks for no flush and is not stored
+        v = self.read_reg(ins.reg_name(ins.operands[1].reg)) & self.mask
+        pcide = int(bool(self.crs["cr4"] & _CR4_PCIDE))
+        noflush = 0
+        if self.arch.bits == 64:
+            if (v >> 63 and not pcide) or (v >> 52) & 0x1FF:
+                self._gp()
+                return
+            noflush = (v >> 63) & pcide
+            v &= ~(1 << 63)
+        self.trace.append(Event("cr3", (v, pcide, noflush)))
+        self.write_reg("cr3", v)
+        self.skip(ins)
+
+    def _fsgsbase(self, ins) -> None:
+        if self.arch.bits != 64 or not self.crs["cr4"] & _CR4_FSGSBASE:
+            self._ud()
+            return
+        op = ins.operands[0]
+        if ins.mnemonic.startswith("wr") and op.size == 8 \
+                and not self._canonical(self.read_reg(ins.reg_name(op.reg))):
+            self._gp()
+
+    def _xcr_gate(self) -> bool:
+        if not self.crs["cr4"] & _CR4_OSXSAVE:
+            self._ud()
+            return False
+        return True
+
+    def _i_xgetbv(self, ins) -> None:
+        if not self._xcr_gate():
+            return
+        ecx = self.read_reg("ecx") & 0xFFFFFFFF
+        if ecx > 1:
+            self._gp()
+            return
+        if ecx == 1:
+            self.fault = "unsupported: xgetbv with ECX = 1"
+            self.uc.emu_stop()
+            return
+        self._set_edx_eax(self.xcr0)
+        self.skip(ins)
+
+    def _i_xsetbv(self, ins) -> None:
+        if not self._xcr_gate():
+            return
+        v = self._edx_eax()
+        eax, _, _, edx = self.st.cpuid.get((0xD, 0), self.st.cpuid_default)
+        sup = (edx << 32) | eax
+        avx512 = (v >> 5) & 7
+        bad = (self.read_reg("ecx") & 0xFFFFFFFF) != 0 or v & ~sup or not v & 1 \
+            or (v & 4 and not v & 2) or (avx512 not in (0, 7)) or (avx512 and not v & 4) \
+            or ((v >> 17) & 1) != ((v >> 18) & 1)
+        if bad:
+            self._gp()
+            return
+        self.xcr0 = v
         self.skip(ins)
 
     def _mov_dr(self, ins) -> None:
@@ -381,7 +490,7 @@ class _Run:
         self.skip(ins)
 
     def _i_hlt(self, ins) -> None:
-        self.trace.append(Event("hlt", (self.window,)))
+        self.trace.append(Event("hlt", (self.if_flag(), self.window)))
         self.skip(ins)
 
     def _i_wbinvd(self, ins) -> None:
@@ -407,18 +516,60 @@ class _Run:
                          else self.msrs.get(msr, self.st.msr_default))
         self.trace.append(Event("invlpg", (addr & self.mask,)))
 
-    def _leave_kernel(self, kind: str, windowed: bool):
-        def h(ins) -> None:
-            self.trace.append(Event(kind, (self.window,) if windowed else ()))
-            self.leave(f"left-kernel:{kind}", None)
-        return h
+    def _msr(self, index: int) -> int:
+        return self.msrs.get(index, self.st.msr_default)
+
+    def _i_sysret(self, ins) -> None:
+        # SDM SYSRET: #UD outside 64-bit mode or without EFER.SCE; #GP for a
+        # non-canonical RCX (64-bit form); RIP := RCX / ECX, RFLAGS from R11.
+        q = ins.mnemonic == "sysretq"
+        if self.arch.bits != 64 or not self._msr(0xC0000080) & 1:
+            self._ud()
+            return
+        rcx = self.read_reg("rcx")
+        if q and not self._canonical(rcx):
+            self._gp()
+            return
+        star = (self._msr(0xC0000081) >> 48) & 0xFFFF
+        cs = ((star + (16 if q else 0)) | 3) & 0xFFFF
+        ss = ((star + 8) | 3) & 0xFFFF
+        kind = "sysretq" if q else "sysretl"
+        self.trace.append(Event(kind, (self.window, cs, ss)))
+        self.uc.reg_write(self.U.UC_X86_REG_EFLAGS, (self.read_reg("r11") & 0x3C7FD7) | 2)
+        self.leave(f"left-kernel:{kind}", rcx if q else rcx & 0xFFFFFFFF)
+
+    _i_sysretq = _i_sysret
+
+    def _i_sysexit(self, ins) -> None:
+        # SDM SYSEXIT: #GP if SYSENTER_CS[15:2] = 0 or (64-bit form) RCX/RDX
+        # non-canonical; RSP := RCX, RIP := RDX (ECX/EDX for the 32-bit form).
+        q = ins.mnemonic == "sysexitq"
+        base = self._msr(0x174) & 0xFFFF
+        big = "r" if self.arch.bits == 64 else "e"
+        rcx, rdx = self.read_reg(big + "cx"), self.read_reg(big + "dx")
+        if not base >> 2 or (q and not (self._canonical(rcx) and self._canonical(rdx))):
+            self._gp()
+            return
+        if not q:
+            rcx, rdx = rcx & 0xFFFFFFFF, rdx & 0xFFFFFFFF
+        cs = ((base + (32 if q else 16)) | 3) & 0xFFFF
+        ss = ((base + (40 if q else 24)) | 3) & 0xFFFF
+        kind = "sysexitq" if q else "sysexitl"
+        self.trace.append(Event(kind, (self.window, cs, ss)))
+        self.write_reg(big + "sp", rcx)
+        self.leave(f"left-kernel:{kind}", rdx)
+
+    _i_sysexitq = _i_sysexit
 
     def __getattr__(self, name: str):
-        kinds = {"_i_sysret": ("sysret", True), "_i_sysretq": ("sysret", True),
-                 "_i_sysexit": ("sysexit", True), "_i_sysexitq": ("sysexit", True),
-                 "_i_iret": ("iret", False), "_i_iretd": ("iret", False), "_i_iretq": ("iret", False)}
+        kinds = {"_i_iret": "iretw", "_i_iretd": "iretl", "_i_iretq": "iretq"}
         if name in kinds:
-            return self._leave_kernel(*kinds[name])
+            kind = kinds[name]
+
+            def h(ins) -> None:
+                self.trace.append(Event(kind))
+                self.leave(f"left-kernel:{kind}", None)
+            return h
         if name in ("_i_int3", "_i_ud2"):
             return lambda ins: self.leave(f"trap:{name[3:]}", None)
         raise AttributeError(name)
@@ -475,6 +626,7 @@ class _Run:
         else:
             out.cr["cr8"] = st.cr.get("cr8", 0)
         out.msrs = dict(self.msrs)
+        out.xcr0 = self.xcr0
         out.dr = dict(self.drs)
         for reg, name in ((self.U.UC_X86_REG_GDTR, "gdtr"), (self.U.UC_X86_REG_IDTR, "idtr")):
             _, base, limit, _ = uc.reg_read(reg)

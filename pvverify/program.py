@@ -95,10 +95,20 @@ def _code(spec: CodeSpec, arch: Arch, address: int, where: str) -> tuple[int, by
             return address, assemble(arch, spec.asm, address, _thunk_symbols(arch))
         except AssemblyError as e:
             raise ObligationError(f"{where}: {e}") from None
-    from pvverify.kernel.elf import ElfError, symbol_code
+    view = _booted(spec, arch, where)
+    return view.address, view.code
+
+
+def _booted(spec: CodeSpec, arch: Arch, where: str):
+    """An `{ elf, symbol }` target as the booted kernel runs it (kernel/closure.py):
+    `__fentry__` NOPed, callees and `.altinstr_aux` fragments loaded, the
+    return thunk a return, retpolines indirect jumps, nested pv calls through
+    their slots' initial targets."""
+    from pvverify.kernel.closure import booted_function
+    from pvverify.kernel.elf import ElfError
 
     try:
-        return symbol_code(spec.elf, spec.symbol, arch.bits)
+        return booted_function(str(spec.elf), spec.symbol, arch.bits)
     except ElfError as e:
         raise ObligationError(f"{where}: {e}") from None
 
@@ -135,23 +145,25 @@ def build(ob: Obligation) -> SitePair:
         raise ObligationError(f"{src}: field 'original.call': {len(call)} bytes exceed site_length")
     _, rbytes = _code(ob.replacement, arch, site, f"{src}: field 'replacement'")
 
+    view = _booted(ob.target, arch, f"{src}: field 'original.target'") if ob.target.elf else None
+    regions = tuple(ob.regions) + (view.regions if view else ())
+    ind = tuple(ob.indirect_thunks) + (view.retpolines if view else ())
     thunk = Region(arch.thunk_address, RETURN_THUNK, "__x86_return_thunk")
     shared = [Region(target, tbytes, "target"), thunk]
-    shared += [Region(a, b, f"region@{a:#x}") for a, b in ob.regions]
+    shared += [Region(a, b, f"region@{a:#x}") for a, b in regions]
     # what a retpoline thunk does, as code the concrete CPU can run too
-    shared += [Region(a, jmp_reg(reg), f"__x86_indirect_thunk_{reg}") for a, reg in ob.indirect_thunks]
+    shared += [Region(a, jmp_reg(reg), f"__x86_indirect_thunk_{reg}") for a, reg in ind]
     pad = ob.site_length
     orig_site = Region(site, call + bytes([NOP]) * (pad - len(call)), "site")
     repl_site = Region(site, rbytes + bytes([NOP]) * max(0, pad - len(rbytes)), "site")
     for r in shared:
         if r.address < site + pad and site < r.address + len(r.data):
             raise ObligationError(f"{src}: code region {r.name} at {r.address:#x} overlaps the site")
-    thunks = frozenset(ob.return_thunks)
+    thunks = frozenset(ob.return_thunks) | frozenset(view.return_thunks if view else ())
     exit_pc = (site + pad) & arch.mask
-    ind = tuple(ob.indirect_thunks)
-    un = tuple(ob.unloaded)
+    un = tuple(ob.unloaded) + (view.unloaded if view else ())
     original = Program(arch, site, exit_pc, (orig_site, *shared), thunks, ind, un)
     replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks, ind, un)
     preset = ((slot, target.to_bytes(arch.width, "little")),
-              *((a, b) for a, b in ob.slots if a != slot))
+              *((a, b) for a, b in ob.slots + (view.slots if view else ()) if a != slot))
     return SitePair(arch, site, pad, original, replacement, call, rbytes, slot, target, preset)

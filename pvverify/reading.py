@@ -34,7 +34,6 @@ from pvverify.executor import Executor
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import ElfError, Image
-from pvverify.kernel.optable import strictest
 from pvverify.kernel.peek import identity_of, peek_file
 from pvverify.kernel.records import LayoutError, Outcome
 from pvverify.kernel.symbolize import Symbolizer
@@ -53,6 +52,7 @@ class Builder:
     obligation_of: Callable[..., Obligation]
     canonical_site: Callable[[Image], int]
     placed: Callable[..., tuple[int, bytes]]   # (site, replacement) an obligation uses
+    account: Callable[[dict, Binary], None]    # a binary's figures and issues, into a report's meta
 
 
 @dataclass
@@ -72,7 +72,8 @@ class FileRead:
     problems: list[str] = field(default_factory=list)
     places: list[dict] = field(default_factory=list)   # per outcome: function+offset (no line)
     ops: list[list[str]] = field(default_factory=list)  # per outcome: [op name, where its type is from]
-    table: dict[str, int] = field(default_factory=dict)  # ops table: source -> slots
+    account: dict = field(default_factory=dict)          # the file's figures, as the gate reports them
+    issues: list[list] = field(default_factory=list)     # skipped / unpatched: SiteIssue fields but file
     obligations: dict[str, Obligation] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -98,7 +99,7 @@ class KernelView:
     def binary(self) -> Binary:
         if self._binary is None:
             b = self._binary = read_binary(str(self.path), None, self.cache)
-            self.targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+            self.targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
             self.canon = self.build.canonical_site(b.code)
             self.md = decoder(b.arch)
         return self._binary
@@ -124,19 +125,18 @@ class KernelView:
             read.places = [sym.place(o.site, lines=False).to_json() for o in b.outcomes]
         finally:
             sym.close()
-        sources: dict[str, int] = {}
-        for op in b.table.values():
-            src = op.source.split(";")[0]
-            sources[src] = sources.get(src, 0) + 1
-        read.table = sources or {"strictest": 0}
-        # the memo holds for files read against this view's own code and table (a
-        # module of another release brings its own table: no memo for it)
-        shared = b.code is self.binary.code and b.table is self.binary.table
+        meta: dict = {"binaries": [], "issues": []}
+        self.build.account(meta, b)
+        read.account = {k: v for k, v in meta["binaries"][0].items() if k != "file"}
+        read.issues = [[i.address, i.status, i.source, i.op, i.reason] for i in meta["issues"]]
+        # the memo holds for files read against this view's own code and tables (a
+        # module of another release brings its own: no memo for it)
+        base = self.binary
+        shared = b.code is base.code and b.names is base.names and b.tables is base.tables
         for o in b.outcomes:
-            op = b.table.get(o.slot) or strictest(o.slot, b.arch)
+            op = b.op(o.table, o.slot)
             read.ops.append([op.name, op.source])
-            memo = (o.slot, o.length, o.kind, o.source, o.feature,
-                    *self.build.placed(b, self.canon, o, self.md)) if shared else None
+            memo = _memo_key(o, self.build.placed(b, self.canon, o, self.md)) if shared else None
             got = self._memo.get(memo) if memo is not None else None
             if got is None:
                 try:
@@ -153,6 +153,16 @@ class KernelView:
                 read.obligations.setdefault(*got)
                 read.keys.append(got[0])
                 read.problems.append("")
+
+
+def _memo_key(o: Outcome, placed: tuple[int, bytes]) -> tuple:
+    """Everything of an outcome but where it sits (its address, and its bytes that
+    encode the address, which `placed` says again for the obligation's site)."""
+    d = asdict(o)
+    del d["site"], d["replacement"]
+    if o.call[:2] == b"\xff\x15" and len(o.call) == 6:
+        del d["call"]  # the default indirect call: the obligation makes its own
+    return (tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in d.items())), placed)
 
 
 def read_vmlinux(view: KernelView, name: str) -> FileRead:
@@ -213,7 +223,8 @@ _BYTES = {f.name for f in fields(Outcome) if f.type in ("bytes", bytes)}
 def _valid_read(d: object) -> bool:
     return (isinstance(d, dict) and isinstance(d.get("outcomes"), list)
             and len(d["outcomes"]) == len(d.get("keys", ())) == len(d.get("problems", ()))
-            == len(d.get("places", ())) == len(d.get("ops", ())) and isinstance(d.get("table"), dict)
+            == len(d.get("places", ())) == len(d.get("ops", ())) and isinstance(d.get("account"), dict)
+            and isinstance(d.get("issues"), list)
             and all(isinstance(o, dict) for o in d["outcomes"]))
 
 
@@ -224,13 +235,14 @@ def _cached(view: KernelView, key: dict | None, name: str) -> FileRead | None:
     if d is None:
         return None
     try:
-        outcomes = [Outcome(**{k: bytes.fromhex(v) if k in _BYTES else v for k, v in o.items()})
-                    for o in d["outcomes"]]  # type: ignore[index]
+        outcomes = [Outcome(**{k: bytes.fromhex(v) if k in _BYTES else tuple(v) if isinstance(v, list)
+                               else v for k, v in o.items()}) for o in d["outcomes"]]  # type: ignore[index]
     except (TypeError, ValueError):
         return None
     return FileRead(view.package, name, whole=True, arch=d["arch"], version=d["version"],  # type: ignore[index]
                     outcomes=outcomes, keys=d["keys"], problems=d["problems"],  # type: ignore[index]
-                    places=d["places"], ops=d["ops"], table=d["table"])  # type: ignore[index]
+                    places=d["places"], ops=d["ops"], account=d["account"],  # type: ignore[index]
+                    issues=d["issues"])  # type: ignore[index]
 
 
 def _store(view: KernelView, key: dict | None, read: FileRead) -> None:
@@ -238,7 +250,7 @@ def _store(view: KernelView, key: dict | None, read: FileRead) -> None:
         return
     view.cache.put("reads", key, {
         "arch": read.arch, "version": read.version, "keys": read.keys, "problems": read.problems,
-        "places": read.places, "ops": read.ops, "table": read.table,
+        "places": read.places, "ops": read.ops, "account": read.account, "issues": read.issues,
         "outcomes": [{k: v.hex() if k in _BYTES else v for k, v in asdict(o).items()}
                      for o in read.outcomes]})
 

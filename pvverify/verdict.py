@@ -43,6 +43,7 @@ class Result:
     assumptions: list[str] = field(default_factory=list)  # what the proof took as given
     paths: tuple[int, int] = (0, 0)
     seconds: float = 0.0
+    method: str = "exploration"    # what decided it: exploration | same-callee
 
     @property
     def exit_code(self) -> int:

@@ -24,7 +24,9 @@ from pvverify.proofs import SOLVERS, load_manifest, recheck  # noqa: E402
 
 # file-name words -> op, first match wins
 OPS = [
-    ("save_fl", "save_fl"), ("restore_fl", "restore_fl"), ("popf", "restore_fl"),
+    ("hlt", "halt"), ("tlb", "flush_tlb"), ("gsbase", "fs/gs base"), ("xgetbv", "xgetbv/xsetbv"),
+    ("cmpxchg", "cmpxchg"), ("spin-", "spin loops"), ("mov-ss", "segment loads"),
+    ("sysret", "usergs_sysret"), ("save_fl", "save_fl"), ("restore_fl", "restore_fl"), ("popf", "restore_fl"),
     ("pushf", "save_fl"), ("irq_disable", "irq_disable"), ("cli", "irq_disable"),
     ("irq_enable_sysexit", "irq_enable_sysexit"), ("sysexit", "irq_enable_sysexit"),
     ("irq_enable", "irq_enable"), ("sti", "irq_enable"), ("safe_halt", "safe_halt"),

@@ -24,11 +24,17 @@ class Alt:
     site: str          # label of the site
     replacement: str   # AT&T text
     flags: int = 1     # 6.12 ALT_FLAG_* / 6.1: 1 = inverted feature
+    length: int = 8    # the record's instrlen (a nested group's inner entry is shorter)
 
 
 def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlinux",
-          para: bool = True, debug: bool = False) -> Path:
-    """debug: assemble with DWARF 5 line tables (a source line per instruction of the .s)."""
+          para: bool = True, extra_objects: list[Path] = (), lock: bool = False, extra: str = "",
+          cover: bool = False, debug: bool = False) -> Path:
+    """`series`: "5.10" (absolute `call *pv_ops+off` sites, 12-byte records aligned to 8),
+    "6.1", "6.12" or "7.2" (records for .altinstructions only); `lock`: a 7.x
+    `pv_ops_lock` with a queued_spin_unlock site; `extra`: more .text; `cover`: a
+    direct-call alternative for every site no other record covers; debug: assemble
+    with DWARF 5 line tables (a source line per instruction of the .s)."""
     q = ".quad" if bits == 64 else ".long"
     ax, cx = ("%rax", "%rcx") if bits == 64 else ("%eax", "%ecx")
     pushf, pop = ("pushfq", "popq") if bits == 64 else ("pushfl", "popl")
@@ -42,7 +48,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
                       " push %eax\n mov $real_irq_enable, %eax\n call __x86_indirect_thunk_eax\n pop %eax")
 
     def slot(n: int) -> str:
-        return f"pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 else "")
+        return f"pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 and series != "5.10" else "")
 
     def fn(label: str, body: str) -> str:
         return (f".globl {label}\n.type {label},@function\n{label}:\n call __fentry__\n{body}\n"
@@ -53,8 +59,12 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     sites = [("s_save", SAVE_FL), ("s_cli", IRQ_DISABLE), ("s_sti", IRQ_ENABLE), ("s_cr2", READ_CR2),
              ("s_nop", FLUSH_LAZY)]
     text = [".text", ".globl _start", "_start:"]
+    pad = " .byte 0x90" if series == "5.10" and bits == 64 else " .byte 0x90, 0x90"
     for label, n in sites:
-        text.append(f"{label}: call *{slot(n)}\n .byte 0x90, 0x90")
+        text.append(f"{label}: call *{slot(n)}\n{pad}")
+    if lock:
+        text.append("s_unlock: call *pv_ops_lock+8(%rip)\n .byte 0x90, 0x90")
+    text.append(extra)
     text.append(" hlt")
     # native_save_fl tests a feature bit the way static_cpu_has() does before
     # alternatives run: a jump into .altinstr_aux, code outside any function symbol
@@ -62,7 +72,8 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
              fn("native_irq_disable", " jmp irq_disable_tail"),
              fn("irq_disable_tail", " cli"),
              fn("native_irq_enable", retpoline_call),
-             fn("real_irq_enable", " sti"), fn("native_read_cr2", f" call *{slot(SAVE_FL)}\n mov %cr2, {ax}"),
+             fn("real_irq_enable", " sti"),
+             fn("native_read_cr2", f"n_cr2: call *{slot(SAVE_FL)}\n mov %cr2, {ax}"),
              ".globl _paravirt_nop\n.type _paravirt_nop,@function\n_paravirt_nop:\n "
              f"{ret}\n.size _paravirt_nop, .-_paravirt_nop",
              ".globl __fentry__\n.type __fentry__,@function\n__fentry__: ret\n.size __fentry__, 1",
@@ -72,24 +83,42 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
              f"1: mov {ax}, ({sp})\n ret\n.size {rp}, .-{rp}"]
     data = [".data", ".globl pv_ops", ".type pv_ops,@object", ".align 8", "pv_ops:"]
     data += [f" {q} {ops.get(i, 0)}" for i in range(84)]
-    data += [".size pv_ops, .-pv_ops", ".section .rodata", ".globl linux_banner", "linux_banner:",
+    data += [".size pv_ops, .-pv_ops"]
+    if lock:
+        text.append(fn("native_queued_spin_unlock", " movb $0, (%rdi)"))
+        data += [".globl pv_ops_lock", ".type pv_ops_lock,@object", "pv_ops_lock:",
+                 " .quad 0, native_queued_spin_unlock, 0, 0, 0", ".size pv_ops_lock, .-pv_ops_lock"]
+    data += [".section .rodata", ".globl linux_banner", "linux_banner:",
              f' .asciz "Linux version {series}.0-test (fixture)"']
     if para and series == "6.1":
         data.append(".section .parainstructions,\"a\"")
         for label, n in sites:
             data.append(f" {q} {label}\n .byte {n}, 8" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
+        # the nested paravirt call in native_read_cr2 has its record too, as PVOP calls do
+        data.append(f" {q} n_cr2\n .byte {SAVE_FL}, 6" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
+    elif para and series == "5.10":
+        # 5.10's _paravirt_alt: .align 8; ptr site; .byte type, len; .short clobbers
+        data.append(".section .parainstructions,\"a\"")
+        for label, n in [*sites, ("n_cr2", SAVE_FL)]:
+            ln = (8 if label != "n_cr2" else 7) if bits == 64 else (8 if label != "n_cr2" else 6)
+            data.append(f" .balign 8\n {q} {label}\n .byte {n}, {ln}\n .short 0")
+    if series not in ("6.1", "5.10"):
+        alts = [*alts, Alt("n_cr2", "nop", flags=2, length=6)]
+        if cover:
+            have = {a.site for a in alts}
+            alts += [Alt(label, "nop", flags=2) for label, _ in sites if label not in have]
     repl = [".section .altinstr_aux,\"ax\"", "save_fl_aux: testb $1, linux_banner\n jnz save_fl_back\n"
             " jmp save_fl_back", ".section .altinstr_replacement,\"ax\""]
     data.append(".section .altinstructions,\"a\"")
     for i, a in enumerate(alts):
         repl.append(f"r{i}: {a.replacement}\nr{i}_end:")
-        if series == "6.1":
+        if series in ("6.1", "5.10"):
             cpuid = (0x8000 if a.flags & 1 else 0) | (8 * 32 + 16)
             data.append(f" .long {a.site} - .\n .long r{i} - .\n .word {cpuid}\n"
-                        f" .byte 8, r{i}_end - r{i}")
+                        f" .byte {a.length}, r{i}_end - r{i}")
         else:
             data.append(f" .long {a.site} - .\n .long r{i} - .\n .long {(a.flags << 16) | (8 * 32 + 16)}\n"
-                        f" .byte 8, r{i}_end - r{i}")
+                        f" .byte {a.length}, r{i}_end - r{i}")
     src = tmp / f"{name}.s"
     src.write_text("\n".join(text + data + repl) + "\n")
     obj = tmp / f"{name}.o"
@@ -98,7 +127,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
                     "-o", obj, src], check=True)
     base = "0xffffffff81000000" if bits == 64 else "0xc1000000"
     subprocess.run(["ld", "-m", "elf_x86_64" if bits == 64 else "elf_i386", "-static", "-nostdlib",
-                    f"-Ttext={base}", "-o", out, obj], check=True)
+                    f"-Ttext={base}", "-o", out, obj, *extra_objects], check=True)
     return out
 
 

@@ -68,8 +68,14 @@ def test_unknown_layouts_are_refused() -> None:
         layout_for("6.9", moved, "k")
     clobbers = {**SHAPE_61, "paravirt_patch_site": (16, {"instr": 0, "type": 8, "len": 9,
                                                          "clobbers": 10})}
-    with pytest.raises(LayoutError, match="clobber masks"):
-        layout_for("4.19", clobbers, "k")
-    with pytest.raises(LayoutError, match="templates"):
-        layout_for("5.10", SHAPE_61, "k")  # before 5.13 the patcher wrote per-op templates
+    # every paravirt_patch_site form there has been is read at DWARF's offsets
+    assert dict(layout_for("4.19", clobbers, "k").para_fields)["clobbers"] == 10
+    packed = {**SHAPE_61, "paravirt_patch_site": (6, {"instr_offset": 0, "type": 4, "len": 5})}
+    assert layout_for("6.6", packed, "k").para == 6
+    odd = {**SHAPE_61, "paravirt_patch_site": (16, {"instr": 0, "type": 8, "len": 9, "extra": 10})}
+    with pytest.raises(LayoutError, match="paravirt_patch_site"):
+        layout_for("5.4", odd, "k")
+    past = {**SHAPE_61, "paravirt_patch_site": (8, {"instr": 0, "type": 8, "len": 9})}
+    with pytest.raises(LayoutError, match="past its end"):
+        layout_for("5.4", past, "k")
     assert layout_for("5.15", SHAPE_61, "k").para == 16

@@ -1,31 +1,43 @@
 """One kernel binary as the booted kernel sees it: image, version, record layout,
-ops table and every outcome its patch records allow.
+ops tables and every outcome (or skip) its patch records allow.
 
-A module is read against its vmlinux: the vmlinux supplies `pv_ops`, the
-slots' initial targets and their code; a relocatable module is laid out so
-its rel32 calls reach them.
+A module is read against its vmlinux: the vmlinux supplies the `pv_ops*`
+arrays, the slots' initial targets and their code, the ops tables' DWARF,
+and the record layout when the module has no DWARF of its own for it; a
+relocatable module is laid out so its rel32 calls reach them.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.cache import Cache, tool_id
-from pvverify.kernel import dwarf
+from pvverify.kernel import dwarf, templates
 from pvverify.kernel.elf import ElfError, Image, open_image
-from pvverify.kernel.optable import Op, builtin, from_dwarf, from_gdb
+from pvverify.kernel.era_alt import alt_outcomes
+from pvverify.kernel.era_para import para_outcomes
+from pvverify.kernel.optable import Op, builtin, from_gdb, strictest, tables_from_dwarf
 from pvverify.kernel.records import (
     Layout,
+    LayoutError,
     OpsTable,
     Outcome,
+    Records,
     RecordShape,
-    alt_outcomes,
     kernel_version,
     layout_for,
-    para_outcomes,
+    ops_tables,
     series_of,
+    series_tuple,
 )
+from pvverify.kernel.unpatched import Unpatched, scan
+
+# functions whose compilation units define the ops arrays and apply the records
+_OPS_UNITS = ("paravirt_patch", "paravirt_patch_default", "native_patch", "paravirt_set_cap",
+              "_paravirt_ident_64", "__native_queued_spin_unlock", "pv_is_native_spin_unlock")
+_RECORD_UNITS = ("apply_alternatives", "apply_paravirt", "alternative_instructions")
+TEMPLATES_UNTIL = (5, 13)  # before: native_patch copies per-op templates
 
 
 @dataclass
@@ -37,33 +49,65 @@ class Binary:
     version: str | None
     sites: Image
     code: Image              # vmlinux: itself; a module: --vmlinux
-    ops: OpsTable
-    table: dict[int, Op]
-    outcomes: list[Outcome]
-    layout: Layout | None = None
+    tables: list[OpsTable]   # pv_ops first
+    names: dict[str, dict[int, Op]]  # table -> slot -> op
+    records: Records
+    unpatched: list[Unpatched] = field(default_factory=list)
+    templates: str = ""      # where the pre-5.13 templates were read, if used
+    layout: Layout | None = None  # the record layout read (a package run reuses the vmlinux's)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self.records.outcomes
+
+    def table(self, name: str) -> OpsTable:
+        return next(t for t in self.tables if t.name == name)
+
+    def op(self, table: str, slot: int) -> Op:
+        return self.names.get(table, {}).get(slot) or strictest(slot, self.arch)
 
 
-def _dwarf(path: str, img: Image, arch: Arch, cache: Cache | None,
-           sites: list[int]) -> dict[int, Op] | None:
-    if img.section(".debug_info") is None:
-        return None
-    key = {"tool": tool_id(), "image": img.identity(), "arch": arch.name}
-    hit = cache.get("optables", key, _valid_table) if cache else None
+def _cached(cache: Cache | None, kind: str, img: Image, extra: str, compute, load, dump):
+    """What DWARF says, computed once per image (build-id) and tool version: an
+    entry that does not load is recomputed."""
+    key = {"tool": tool_id(), "image": img.identity(), "extra": extra}
+
+    def valid(payload: object) -> bool:
+        try:
+            load(payload)
+            return True
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return False
+
+    hit = cache.get(kind, key, valid) if cache else None
     if hit is not None:
-        return {int(k): Op(**v) for k, v in hit.items()}  # type: ignore[union-attr]
-    table = from_dwarf(path, arch, sites) or from_gdb(path, arch)
-    if table is not None and cache is not None:
-        cache.put("optables", key, {str(k): asdict(v) for k, v in table.items()})
-    return table
+        return load(hit)
+    value = compute()
+    if value is not None and cache is not None:
+        cache.put(kind, key, dump(value))
+    return value
 
 
-def _valid_table(payload: object) -> bool:
-    if not isinstance(payload, dict):
-        return False
-    for k, v in payload.items():
-        int(k)
-        Op(**v)
-    return True
+def _op_names(img: Image, arch: Arch, tables: list[OpsTable], cache: Cache | None,
+              sites: list[int]) -> dict[str, dict[int, Op]]:
+    """Each table's slots from DWARF (cached per build id), else the built-in capture."""
+    if img.section(".debug_info") is None:
+        return {}
+    where = [s.value for n in _OPS_UNITS if (s := img.symbol(n)) is not None] + sites[:16]
+    sizes = {t.name: t.size for t in tables}
+
+    def compute():
+        found = tables_from_dwarf(img.path, arch, where, sizes)
+        if not found or "pv_ops" not in found:
+            gdb = from_gdb(img.path, arch)
+            if gdb is not None:
+                found = {**(found or {}), "pv_ops": gdb}
+        return found
+
+    return _cached(cache, "optables2", img, arch.name, compute,
+                   lambda d: {t: {int(k): Op(**{**v, "args": tuple(v["args"])}) for k, v in ops.items()}
+                              for t, ops in d.items()},
+                   lambda v: {t: {str(k): asdict(o) for k, o in ops.items()} for t, ops in v.items()}) or {}
 
 
 def _record_shapes(img: Image, cache: Cache | None) -> dict[str, RecordShape] | None:
@@ -71,30 +115,39 @@ def _record_shapes(img: Image, cache: Cache | None) -> dict[str, RecordShape] | 
     from the unit of the code that applies them (cached like the ops table)."""
     if img.section(".debug_info") is None:
         return None
-    key = {"tool": tool_id(), "image": img.identity()}
-    hit = cache.get("records", key, _valid_shapes) if cache else None
-    if hit is not None:
-        return {k: (v[0], v[1]) for k, v in hit.items()}  # type: ignore[union-attr]
-    where = [s.value for n in ("apply_alternatives", "apply_paravirt", "alternative_instructions")
-             if (s := img.symbol(n)) is not None]
-    shapes = dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
-                                lambda d: (dwarf.byte_size(d), dwarf.members(d))) if where else None
-    if shapes is not None and cache is not None:
-        cache.put("records", key, shapes)
-    return shapes
+    where = [s.value for n in _RECORD_UNITS if (s := img.symbol(n)) is not None]
+    if not where:
+        return None
+    return _cached(cache, "records2", img, "",
+                   lambda: dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
+                                              lambda d: (dwarf.byte_size(d), dwarf.members(d))),
+                   _load_shapes, lambda v: v)
 
 
-def _valid_shapes(payload: object) -> bool:
-    return isinstance(payload, dict) and all(
-        isinstance(v, list) and len(v) == 2 and (v[0] is None or isinstance(v[0], int))
-        and isinstance(v[1], dict) and all(isinstance(o, int) for o in v[1].values())
-        for v in payload.values())
+def _load_shapes(d: dict) -> dict[str, RecordShape]:
+    out = {}
+    for k, (size, members) in d.items():
+        if not isinstance(size, int) or not all(isinstance(o, int) for o in members.values()):
+            raise ValueError(f"cached shape of {k} is not sizes and offsets")
+        out[k] = (size, dict(members))
+    return out
+
+
+def _templates(code: Image, names: dict[int, Op], cache: Cache | None) -> templates.Templates | None:
+    op_names = {o.name for o in names.values()}
+    native = code.symbol("native_patch")
+    where = [native.value] if native is not None else []
+    shapes = _cached(cache, "patchdata", code, "",
+                     lambda: templates.patch_data_shapes(code.path, where) if where else None,
+                     lambda d: {k: {m: tuple(x) for m, x in v.items()} for k, v in d.items()},
+                     lambda v: v) if code.section(".debug_info") is not None else None
+    return templates.from_patch_data(code, shapes, op_names) or templates.from_symbols(code, op_names)
 
 
 def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
                 kernel: Binary | None = None) -> Binary:
     """`kernel`: the vmlinux already read (a package run reads it once): a module
-    of that same kernel release takes its layout, ops table and slot types from
+    of that same kernel release takes its layout, ops tables and slot types from
     it instead of reading them again."""
     if kernel is not None:
         module = _module_of(path, kernel)
@@ -104,38 +157,71 @@ def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
     img = open_image(path)
     arch = X86_64 if img.bits == 64 else I386
     code = img
-    pv = img.symbol("pv_ops")
-    if pv is None and vmlinux is not None:
-        code, pv = vmlinux, vmlinux.symbol("pv_ops")
+    tables = ops_tables(img, arch.width)
+    if not tables and vmlinux is not None:
+        if vmlinux.bits != img.bits:
+            raise ElfError(f"{path}: ELF{img.bits}, but --vmlinux {vmlinux.path} is ELF{vmlinux.bits}")
+        code, tables = vmlinux, ops_tables(vmlinux, arch.width)
         if img.relocatable:
             img = open_image(path, externs=vmlinux)
-    if pv is None:
+    if not tables:
         raise ElfError(f"{path}: no pv_ops symbol" +
                        ("" if vmlinux else " (for a module, give --vmlinux)"))
     version = kernel_version(img) or kernel_version(code)
+    if code is not img:
+        kv = kernel_version(code)
+        if version and kv and version.split()[0] != kv:
+            raise ElfError(f"{path}: built for Linux {version.split()[0]}, but --vmlinux "
+                           f"{code.path} is Linux {kv}")
     series = series_of(version)
-    layout = layout_for(series, _record_shapes(img, cache), path, arch.bits)
-    ops = OpsTable(pv.value, pv.size or 0x1000, arch.width)
-    outcomes = para_outcomes(img, arch, layout, ops, code) + alt_outcomes(img, arch, layout, ops, code)
-    # the DWARF units to read the table from are those of the code's own sites
-    sites = [o.site for o in outcomes] if code is img else \
-        [o.site for o in para_outcomes(code, arch, layout, ops) + alt_outcomes(code, arch, layout, ops)]
-    table = _dwarf(code.path, code, arch, cache, sites) or builtin(series or "", arch) or {}
-    return Binary(path, arch, version, img, code, ops, table, outcomes, layout)
+    shapes = _record_shapes(img, cache)
+    if (not shapes or "alt_instr" not in shapes) and code is not img:
+        shapes = _record_shapes(code, cache)  # the module's records are the kernel's structs
+    layout = layout_for(series, shapes, path, arch.bits)
+    own = [] if code is not img else [
+        s.value for n in _RECORD_UNITS if (s := img.symbol(n)) is not None]
+    names = _op_names(code, arch, tables, cache, own)
+    if "pv_ops" not in names:
+        table = builtin(series or "", arch)
+        if table:
+            names["pv_ops"] = table
+    tmpl = None
+    if img.section(".parainstructions") is not None and series_tuple(series) < TEMPLATES_UNTIL:
+        if "pv_ops" not in names:
+            raise LayoutError(f"{path}: Linux {series or '?'} patches with per-op templates, which are "
+                              "matched to ops by name, but the ops table has no DWARF here")
+        tmpl = _templates(code, names["pv_ops"], cache)
+        if tmpl is None:
+            raise LayoutError(f"{path}: Linux {series or '?'} patches .parainstructions with per-op "
+                              "templates, but neither patch_data_xxl/patch_data_lock nor "
+                              f"start_/end_ template symbols are in {code.path}")
+    records = para_outcomes(img, arch, layout, tables, code, names.get("pv_ops", {}), tmpl)
+    records.extend(alt_outcomes(img, arch, layout, tables, code, series))
+    if tmpl is not None and tmpl.lock_ops and any(o.feature == templates.LOCK_ASSUMPTION
+                                                  for o in records.outcomes):
+        records.assumptions.append(templates.LOCK_ASSUMPTION)
+    unpatched = scan(img, arch, tables, records.covered)
+    return Binary(path, arch, version, img, code, tables, names, records, unpatched,
+                  tmpl.source if tmpl else "", layout)
 
 
 def _module_of(path: str, kernel: Binary) -> Binary | None:
-    """A relocatable module read against a vmlinux read before; None when the module
-    is not of the vmlinux's release (its own DWARF and version then decide)."""
-    if kernel.layout is None:
+    """A relocatable module read against a vmlinux read before: one open, no DWARF,
+    the kernel's layout and tables. None (read it the long way, with its own
+    checks and messages) unless it is a module of that very release, in a
+    series whose `.parainstructions` need no per-op templates."""
+    if kernel.layout is None or kernel.templates:
         return None
     img = open_image(path, externs=kernel.code)
     version = kernel_version(img)
-    if not img.relocatable or img.symbol("pv_ops") is not None or version != kernel.version:
+    if not img.relocatable or img.bits != kernel.code.bits or ops_tables(img, kernel.arch.width) \
+            or version is None or version.split()[0] != kernel.version:
         return None
-    ops, code, arch = kernel.ops, kernel.code, kernel.arch
-    if (X86_64 if img.bits == 64 else I386) != arch:
+    arch, layout, code = kernel.arch, kernel.layout, kernel.code
+    if img.section(".parainstructions") is not None and series_tuple(series_of(version)) < TEMPLATES_UNTIL:
         return None
-    outcomes = para_outcomes(img, arch, kernel.layout, ops, code) + \
-        alt_outcomes(img, arch, kernel.layout, ops, code)
-    return Binary(path, arch, version, img, code, ops, kernel.table, outcomes, kernel.layout)
+    records = para_outcomes(img, arch, layout, kernel.tables, code, kernel.names.get("pv_ops", {}), None)
+    records.extend(alt_outcomes(img, arch, layout, kernel.tables, code, series_of(version)))
+    unpatched = scan(img, arch, kernel.tables, records.covered)
+    return Binary(path, arch, version, img, code, kernel.tables, kernel.names, records, unpatched, "",
+                  layout)

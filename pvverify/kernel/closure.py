@@ -9,6 +9,7 @@ collects that closure (bounded) so the prover lifts what really runs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import capstone
@@ -32,9 +33,10 @@ def decoder(arch: Arch) -> capstone.Cs:
 class Targets:
     """Function bytes as the booted kernel runs them, and the functions they reach."""
 
-    def __init__(self, img: Image, arch: Arch, table: tuple[int, int] = (0, 0)) -> None:
+    def __init__(self, img: Image, arch: Arch, tables: tuple[tuple[int, int], ...] = ()) -> None:
         self.img, self.arch, self.md = img, arch, decoder(arch)
-        self.table = table  # pv_ops [start, end): calls through it reach its initial targets
+        # pv_ops* [start, end): calls through them reach their initial targets
+        self.tables = tables
         self.slots: dict[int, tuple[tuple[int, bytes], ...]] = {}
         fentry = img.symbol("__fentry__")
         self.fentry = fentry.value if fentry else None
@@ -162,9 +164,46 @@ class Targets:
             where = m.disp & self.arch.mask
         else:
             return None
-        lo, hi = self.table
         w = self.arch.width
-        if not (lo <= where and where + w <= hi and (where - lo) % w == 0):
+        if not any(lo <= where and where + w <= hi and (where - lo) % w == 0 for lo, hi in self.tables):
             return None
         data = self.img.read(where, w)
         return (where, data) if data is not None else None
+
+
+@dataclass(frozen=True)
+class BootedFunction:
+    """A function of a kernel ELF as boot leaves it, with what it reaches: what an
+    obligation's `{ elf, symbol }` target runs (the same view the gate uses)."""
+
+    address: int
+    code: bytes
+    regions: tuple[tuple[int, bytes], ...]   # callees, `.altinstr_aux` fragments
+    slots: tuple[tuple[int, bytes], ...]     # ops-table slots its nested pv calls read
+    return_thunks: tuple[int, ...]
+    retpolines: tuple[tuple[int, str], ...]
+    unloaded: tuple[tuple[int, int], ...]
+
+
+@cache
+def booted_function(path: str, name: str, bits: int) -> BootedFunction:
+    from pvverify.arch import I386, X86_64
+    from pvverify.kernel.elf import ElfError, open_image
+    from pvverify.kernel.records import ops_tables
+
+    img = open_image(path)
+    if img.bits != bits:
+        raise ElfError(f"{path}: ELF{img.bits}, but the obligation's arch is {bits}-bit")
+    sym = img.symbol(name)
+    if sym is None:
+        raise ElfError(f"{path}: no symbol {name!r}")
+    if sym.size == 0:
+        raise ElfError(f"{path}: symbol {name!r} has no size")
+    arch = X86_64 if bits == 64 else I386
+    t = Targets(img, arch, tuple((o.address, o.address + o.size) for o in ops_tables(img, arch.width)))
+    fn = t.function(sym.value)
+    if fn is None:
+        raise ElfError(f"{path}: symbol {name!r} is not in an allocated section")
+    regions = t.callees(sym.value)
+    return BootedFunction(sym.value, fn[1], regions, t.slots.get(sym.value, ()), t.thunks,
+                          t.retpolines, t.code_ranges)

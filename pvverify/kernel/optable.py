@@ -128,6 +128,27 @@ def from_dwarf(path: str, arch: Arch, sites: list[int]) -> dict[int, Op] | None:
     return (found or {}).get("paravirt_patch_template") or None
 
 
+# The struct each ops array is, and the prefix its op names carry: from 7.0
+# the spinlock ops are a second array, `pv_ops_lock` (struct pv_lock_ops).
+TABLE_STRUCTS = {"pv_ops": ("paravirt_patch_template", ()), "pv_ops_lock": ("pv_lock_ops", ("lock",))}
+
+
+def tables_from_dwarf(path: str, arch: Arch, where: list[int],
+                      sizes: dict[str, int]) -> dict[str, dict[int, Op]] | None:
+    """Every ops array's slots from DWARF (`sizes`: table name -> its symbol's size,
+    which the struct must match: a struct of another size is not that table)."""
+    wanted = {TABLE_STRUCTS[t][0]: t for t in sizes if t in TABLE_STRUCTS}
+    if not wanted:
+        return None
+    found = dwarf.find_structs(
+        path, where, set(wanted),
+        lambda d: (dwarf.byte_size(d), _ops_of(d, arch, list(TABLE_STRUCTS[wanted[dwarf.name(d)]][1]))))
+    if not found:
+        return None
+    out = {wanted[sname]: ops for sname, (size, ops) in found.items() if size == sizes[wanted[sname]]}
+    return out or None
+
+
 def _type_word(t, arch: Arch) -> str | None:
     """A DWARF type as a pvverify type word; None when its layout is not a word we
     model (a struct returned in registers is described by its fields)."""
@@ -144,7 +165,7 @@ def _type_word(t, arch: Arch) -> str | None:
     return None
 
 
-def _ops_of(struct, arch: Arch) -> dict[int, Op]:
+def _ops_of(struct, arch: Arch, prefix: list[str] | None = None) -> dict[int, Op]:
     width = arch.width
     base = "sysv" if arch.bits == 64 else "regparm3"
     ulong = f"u{arch.bits}"
@@ -181,7 +202,7 @@ def _ops_of(struct, arch: Arch) -> dict[int, Op]:
                 ops[off // width] = Op(off // width, ".".join(name), base, ret or "u64", args,
                                        "dwarf" if ret else "dwarf; return type unknown, strictest")
 
-    walk(struct, 0, [])
+    walk(struct, 0, list(prefix or []))
     return ops
 
 

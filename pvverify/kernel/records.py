@@ -1,34 +1,37 @@
-"""Patch sites of a kernel binary and every replacement its patcher may write there.
+"""Patch records, whatever the kernel era: the shared vocabulary and the layouts.
 
-A *site* is an indirect call through the ops table (`call *pv_ops+off`); an
-*outcome* is one replacement the boot-time patcher can write at it. The two
-sources (DOMAIN.md 1):
+A *site* is an indirect call (or jump) through an ops-table slot
+(`call *pv_ops+off`, `call *pv_ops_lock+off`); an *outcome* is one
+replacement the boot-time patcher can write at it. Where each era's records
+are read:
 
-- `.parainstructions` (up to 6.7): the record's type is the slot index; the
-  patcher (6.1 `paravirt_patch`) writes a direct `call` to the slot's
-  target, nothing at all when the target is `_paravirt_nop`, or `ud2` when
-  the slot is empty.
-- `.altinstructions`: each record whose original is such an indirect call.
-  The replacement is copied with a relative `call`/`jmp` re-targeted to keep
-  its destination; an inverted feature only changes *when* it is chosen, so
-  it is an outcome either way; a 6.8+ `ALT_FLAG_DIRECT_CALL` record becomes a
-  direct call to the target read from the original's slot.
+| era | records | read by |
+|---|---|---|
+| 2.6.20 - 5.12 | `.parainstructions` + per-op templates | `era_para._native_patch`; `templates.py` |
+| 5.13 - 6.7 | `.parainstructions`, direct call or nothing | `era_para._default_61` |
+| 5.x - 7.x | `.altinstructions` groups | `era_alt.alt_outcomes` (patch rule per series) |
+| all | indirect calls no record covers | `unpatched.scan` |
+| all | which of these a binary gets, layouts | `binary.read_binary` |
+
+Nothing is dropped without a word: every record read becomes an outcome, is
+counted as "not a paravirt site" (an alternative whose original is no call
+through an ops table), or is `Skipped` with its reason.
 
 Record layouts are per kernel series (LAYOUTS) and checked against the
-binary's DWARF when it has some; an unknown series without DWARF is refused.
+binary's DWARF when it has some; a series without a built-in layout is read
+from DWARF; anything else is refused, never guessed.
 """
 
 from __future__ import annotations
 
 import re
-import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import capstone
 
 from pvverify.arch import Arch
-from pvverify.kernel.elf import ElfError, Image
+from pvverify.kernel.elf import Image
 
 
 class LayoutError(ValueError):
@@ -42,6 +45,9 @@ class Layout:
     para_i386: int | None
     alt: int             # alt_instr size
     flags: str           # "cpuid-bit15" | "ft_flags"
+    # paravirt_patch_site member -> offset: instr/type/len[/clobbers], or the
+    # packed relative form instr_offset/type/len (6.5-6.7); () = the fixed 6.x one
+    para_fields: tuple[tuple[str, int], ...] = ()
 
 
 LAYOUTS = {
@@ -50,6 +56,7 @@ LAYOUTS = {
 }
 ALT_FLAG_NOT, ALT_FLAG_DIRECT_CALL = 1, 2
 NOP_TARGETS = ("_paravirt_nop", "paravirt_nop", "nop_func")
+OPS_TABLE = re.compile(r"^pv_ops(_\w+)?$")
 
 
 @dataclass(frozen=True)
@@ -59,11 +66,104 @@ class Outcome:
     site: int
     length: int          # bytes at the site
     source: str          # section the record came from
-    slot: int            # pv_ops index the original calls through
+    slot: int            # index in `table` the original calls through
     call: bytes          # the original indirect call's bytes
     replacement: bytes   # what the patcher writes (unpadded)
-    kind: str            # call | nop | ud2 | inline | direct-call
-    feature: str = ""    # the alternative's feature condition, for reports
+    kind: str            # call | jmp | nop | ud2 | inline | direct-call | template | ident | unchanged
+    feature: str = ""    # the alternative's feature condition / assumption, for reports
+    table: str = "pv_ops"
+    clobbers: tuple[str, ...] | None = None  # the record's clobber mask, where it has one
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record read but turned into no outcome: always reported, never silent."""
+
+    site: int
+    source: str          # section (and record index)
+    reason: str
+    op: str = ""
+
+
+@dataclass
+class Records:
+    """Everything the patch sections of one binary said."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    not_pv: int = 0      # alternatives whose original is no call through an ops table
+    covered: list[tuple[int, int]] = field(default_factory=list)  # [site, site+len) of every record
+    rule: str = ""       # the alternatives patch rule replayed
+    assumptions: list[str] = field(default_factory=list)
+
+    def extend(self, other: Records) -> None:
+        self.outcomes += other.outcomes
+        self.skipped += other.skipped
+        self.not_pv += other.not_pv
+        self.covered += other.covered
+        self.rule = self.rule or other.rule
+        self.assumptions += [a for a in other.assumptions if a not in self.assumptions]
+
+
+@dataclass(frozen=True)
+class OpsTable:
+    name: str
+    address: int
+    size: int
+    width: int
+
+    def slot_of(self, slot_addr: int) -> int | None:
+        off = slot_addr - self.address
+        if 0 <= off < self.size and off % self.width == 0:
+            return off // self.width
+        return None
+
+
+def ops_tables(img: Image, width: int) -> list[OpsTable]:
+    """Every `pv_ops*` array (pv_ops; pv_ops_lock from 7.0): objtool treats each as a table."""
+    out = []
+    for s in img.symbols:
+        if OPS_TABLE.match(s.name) and s.shndx != 0 and s.size and s.type in (0, 1) \
+                and not any(t.name == s.name for t in out):
+            out.append(OpsTable(s.name, s.value, s.size, width))
+    return sorted(out, key=lambda t: (t.name != "pv_ops", t.name))
+
+
+@dataclass(frozen=True)
+class IndirectRef:
+    """`call *mem` / `jmp *mem` with an absolute or rip-relative address."""
+
+    address: int
+    length: int
+    jump: bool
+
+
+def indirect_ref(arch: Arch, site: int, code: bytes) -> IndirectRef | None:
+    """The memory operand of an indirect call/jmp at the start of code: `ff 15`/`ff 25`
+    (rip-relative on x86_64, absolute on i386) or x86_64's absolute `ff 14 25`/`ff 24 25`."""
+    if len(code) < 6 or code[0] != 0xFF:
+        return None
+    modrm = code[1]
+    reg = (modrm >> 3) & 7
+    if reg not in (2, 4) or modrm >> 6 != 0:
+        return None
+    jump = reg == 4
+    if modrm & 7 == 5:
+        if arch.bits == 64:
+            disp = int.from_bytes(code[2:6], "little", signed=True)
+            return IndirectRef((site + 6 + disp) & arch.mask, 6, jump)
+        return IndirectRef(int.from_bytes(code[2:6], "little"), 6, jump)
+    if modrm & 7 == 4 and arch.bits == 64 and len(code) >= 7 and code[2] == 0x25:
+        return IndirectRef(int.from_bytes(code[3:7], "little", signed=True) & arch.mask, 7, jump)
+    return None
+
+
+def table_slot(tables: list[OpsTable], addr: int) -> tuple[OpsTable, int] | None:
+    for t in tables:
+        slot = t.slot_of(addr)
+        if slot is not None:
+            return t, slot
+    return None
 
 
 def kernel_version(img: Image) -> str | None:
@@ -89,16 +189,21 @@ def series_of(version: str | None) -> str | None:
     return f"{m.group(1)}.{m.group(2)}" if m else None
 
 
-# Where the parsers below read each field; a layout read from DWARF must agree.
+def series_tuple(series: str | None) -> tuple[int, int]:
+    m = re.match(r"(\d+)\.(\d+)", series or "")
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+# Where the parsers read each alt_instr field; a layout read from DWARF must agree.
 _ALT_FIELDS = {"cpuid-bit15": {"instr_offset": 0, "repl_offset": 4, "cpuid": 8, "instrlen": 10,
                                "replacementlen": 11},
                "ft_flags": {"instr_offset": 0, "repl_offset": 4, "ft_flags": 8, "instrlen": 12,
                             "replacementlen": 13}}
 _PARA_FIELDS = {64: {"instr": 0, "type": 8, "len": 9}, 32: {"instr": 0, "type": 4, "len": 5}}
-# .parainstructions records mean "direct call or nop" from 5.13 (templates moved
-# to ALT_NOT alternatives) until the section went away; before, native_patch
-# wrote per-op templates this tool has no table of.
-_PARA_FROM = (5, 13)
+# the paravirt_patch_site forms there have been: absolute pointer, with or
+# without a clobber mask (u16), or the packed relative form of 6.5-6.7
+_PARA_FORMS = ({"instr", "type", "len"}, {"instr", "type", "len", "clobbers"},
+               {"instr_offset", "type", "len"})
 
 RecordShape = tuple[int, dict[str, int]]  # (byte size, member -> offset), from DWARF
 
@@ -123,7 +228,7 @@ def layout_for(series: str | None, shapes: dict[str, RecordShape] | None, path: 
         return derived
     raise LayoutError(f"{path}: kernel series {series or '(unknown: no linux_banner/vermagic)'} has "
                       f"no known patch-record layout (known: {', '.join(LAYOUTS)}) and no DWARF "
-                      "to read it from")
+                      "to read it from (for a module, give --vmlinux with its debug info)")
 
 
 def _from_dwarf(series: str | None, shapes: dict[str, RecordShape], path: str, bits: int) -> Layout | None:
@@ -135,48 +240,28 @@ def _from_dwarf(series: str | None, shapes: dict[str, RecordShape], path: str, b
     if any(fields.get(k) != v for k, v in _ALT_FIELDS[kind].items()):
         raise LayoutError(f"{path}: DWARF's struct alt_instr ({size} bytes: {fields}) is not a layout "
                           "this tool can read")
-    para = None
+    para, pfields = None, ()
     pps = shapes.get("paravirt_patch_site")
     if pps is not None:
-        psize, pfields = pps
-        if "clobbers" in pfields:
-            raise LayoutError(f"{path}: paravirt_patch_site records carry clobber masks (kernels "
-                              "before 5.x): their patch templates are not modelled")
-        if any(pfields.get(k) != v for k, v in _PARA_FIELDS[bits].items()):
-            raise LayoutError(f"{path}: DWARF's struct paravirt_patch_site ({psize} bytes: {pfields}) "
-                              "is not a layout this tool can read")
-        version = tuple(int(x) for x in (series or "0.0").split(".")[:2])
-        if version < _PARA_FROM:
-            raise LayoutError(f"{path}: Linux {series or '?'} patches .parainstructions sites with "
-                              "per-op templates (before 5.13), which this tool has no table of")
-        para = psize
-    return Layout(f"{series or '?'} (DWARF)", para, para, size, kind)
+        psize, pf = pps
+        if set(pf) not in _PARA_FORMS:
+            raise LayoutError(f"{path}: DWARF's struct paravirt_patch_site ({psize} bytes: {pf}) "
+                              "is not a layout this tool can read (field 'paravirt_patch_site')")
+        widths = {"instr": bits // 8, "instr_offset": 4, "type": 1, "len": 1, "clobbers": 2}
+        if any(off + widths[k] > psize for k, off in pf.items()):
+            raise LayoutError(f"{path}: DWARF's struct paravirt_patch_site ({psize} bytes: {pf}) "
+                              "has a member past its end")
+        para, pfields = psize, tuple(sorted(pf.items()))
+    return Layout(f"{series or '?'} (DWARF)", para, para, size, kind, pfields)
 
 
-@dataclass(frozen=True)
-class OpsTable:
-    address: int
-    size: int
-    width: int
-
-    def slot_of(self, slot_addr: int) -> int | None:
-        off = slot_addr - self.address
-        if 0 <= off < self.size and off % self.width == 0:
-            return off // self.width
-        return None
+def para_fields(layout: Layout, bits: int) -> dict[str, int]:
+    return dict(layout.para_fields) if layout.para_fields else _PARA_FIELDS[bits]
 
 
-def indirect_slot(arch: Arch, site: int, code: bytes) -> int | None:
-    """The slot address of `call *slot(%rip)` / `call *slot` at the start of code."""
-    if len(code) < 6 or code[0] != 0xFF or code[1] != 0x15:
-        return None
-    disp = int.from_bytes(code[2:6], "little", signed=arch.bits == 64)
-    return (site + 6 + disp) & arch.mask if arch.bits == 64 else disp
-
-
-def direct_call(arch: Arch, site: int, target: int) -> bytes:
+def direct_call(arch: Arch, site: int, target: int, opcode: int = 0xE8) -> bytes:
     rel = (target - (site + 5)) & 0xFFFFFFFF
-    return b"\xe8" + rel.to_bytes(4, "little")
+    return bytes([opcode]) + rel.to_bytes(4, "little")
 
 
 @cache
@@ -200,91 +285,3 @@ def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
                 rel = (dest - (new + at + 5)) & 0xFFFFFFFF
                 out[at + 1:at + 5] = rel.to_bytes(4, "little")
     return bytes(out)
-
-
-def para_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable,
-                  kernel: Image | None = None) -> list[Outcome]:
-    """`kernel`: the image holding pv_ops and its targets (the vmlinux, for a module)."""
-    kernel = kernel or img
-    sec = img.section(".parainstructions")
-    size = layout.para if arch.bits == 64 else layout.para_i386
-    if sec is None:
-        return []
-    if size is None:
-        raise LayoutError(f"{img.path}: Linux {layout.series} has no .parainstructions, but the "
-                          "binary holds one: refusing to guess its layout")
-    data = img.section_data(sec)
-    if len(data) % size:
-        raise LayoutError(f"{img.path}: .parainstructions is {len(data)} bytes, not a multiple of "
-                          f"the {size}-byte records of Linux {layout.series}")
-    fmt = "<QBB" if arch.bits == 64 else "<IBB"
-    nop_addrs = {s.value for n in NOP_TARGETS if (s := kernel.symbol(n)) is not None}
-    out = []
-    for i in range(0, len(data), size):
-        instr, typ, ln = struct.unpack_from(fmt, data, i)
-        code = img.read(instr, ln)
-        if code is None:
-            raise ElfError(f"{img.path}: .parainstructions record {i // size} points at {instr:#x}, "
-                           "outside the image")
-        slot_addr = indirect_slot(arch, instr, code)
-        if slot_addr is None or ops.slot_of(slot_addr) != typ:
-            continue  # not a call through pv_ops slot `typ`: nothing the gate proves
-        target = kernel.read_word(ops.address + typ * ops.width)
-        call = code[:6]
-        if target is None:
-            raise ElfError(f"{img.path}: pv_ops slot {typ} at {ops.address + typ * ops.width:#x} "
-                           f"is outside {kernel.path}")
-        if target == 0:
-            out.append(Outcome(instr, ln, ".parainstructions", typ, call, b"\x0f\x0b", "ud2"))
-        elif target in nop_addrs:
-            out.append(Outcome(instr, ln, ".parainstructions", typ, call, b"", "nop"))
-        elif ln >= 5:
-            out.append(Outcome(instr, ln, ".parainstructions", typ, call,
-                               direct_call(arch, instr, target), "call"))
-    return out
-
-
-def alt_outcomes(img: Image, arch: Arch, layout: Layout, ops: OpsTable,
-                 kernel: Image | None = None) -> list[Outcome]:
-    """`kernel`: the image holding pv_ops and its targets (the vmlinux, for a module)."""
-    kernel = kernel or img
-    sec = img.section(".altinstructions")
-    if sec is None:
-        return []
-    data = img.section_data(sec)
-    size = layout.alt
-    if len(data) % size:
-        raise LayoutError(f"{img.path}: .altinstructions is {len(data)} bytes, not a multiple of "
-                          f"the {size}-byte alt_instr of Linux {layout.series}")
-    out = []
-    for i in range(0, len(data), size):
-        rec = sec.addr + i
-        if layout.flags == "cpuid-bit15":
-            io, ro, cpuid, ilen, rlen = struct.unpack_from("<iiHBB", data, i)
-            feature, flags = cpuid & 0x7FFF, ALT_FLAG_NOT if cpuid & 0x8000 else 0
-        else:
-            io, ro, ft, ilen, rlen = struct.unpack_from("<iiIBB", data, i)
-            feature, flags = ft & 0xFFFF, ft >> 16
-        instr = (rec + io) & arch.mask
-        repl = (rec + 4 + ro) & arch.mask
-        code = img.read(instr, ilen)
-        if code is None:
-            raise ElfError(f"{img.path}: .altinstructions record {i // size} points at {instr:#x}, "
-                           "outside the image")
-        slot_addr = indirect_slot(arch, instr, code)
-        slot = ops.slot_of(slot_addr) if slot_addr is not None else None
-        if slot is None:
-            continue
-        cond = f"{'!' if flags & ALT_FLAG_NOT else ''}feature {feature >> 5}*32+{feature & 31}"
-        if flags & ALT_FLAG_DIRECT_CALL:
-            target = kernel.read_word(slot_addr) or 0
-            out.append(Outcome(instr, ilen, ".altinstructions", slot, code[:6],
-                               direct_call(arch, instr, target), "direct-call", cond))
-            continue
-        rbytes = img.read(repl, rlen)
-        if rbytes is None:
-            raise ElfError(f"{img.path}: .altinstructions record {i // size}: replacement at "
-                           f"{repl:#x} is outside the image")
-        out.append(Outcome(instr, ilen, ".altinstructions", slot, code[:6],
-                           retarget(arch, rbytes, repl, instr), "inline", cond))
-    return out

@@ -68,7 +68,23 @@ OTHER = Category("pvverify/unknown/other", "paravirt patch not proved",
                  "pvverify could neither prove nor refute the site; the message says why.",
                  "warning")
 
-ALL = [UNSAFE, *(c for _, c in _UNKNOWN), OTHER]
+SKIPPED = Category(
+    "pvverify/skipped", "patch record with no outcome",
+    "A patch record of the binary was read but no replacement could be derived from it (its "
+    "reason says why: a site that is not a call through an ops table, a template that does not "
+    "fit, a layout field out of range). Nothing about that site was checked; --allow-skipped "
+    "accepts it after review.", "error")
+UNPATCHED = Category(
+    "pvverify/unpatched", "indirect call through an ops table that no record covers",
+    "The code calls through a pv_ops* slot at a place no .parainstructions/.altinstructions "
+    "record names, so the patcher leaves an indirect branch there at run time (the "
+    "CVE-2018-15594 class). Wrap the call in the PVOP macros, or accept with --allow-skipped.",
+    "error")
+BAD_INPUT = Category(
+    "pvverify/bad-input", "binary not read",
+    "The file could not be read as a kernel binary (its message names the file and the field); "
+    "the other files of the run are still reported.", "error")
+ALL = [UNSAFE, *(c for _, c in _UNKNOWN), OTHER, SKIPPED, UNPATCHED, BAD_INPUT]
 
 
 def category(verdict: str, reason: str) -> Category:

@@ -17,7 +17,7 @@ def to_text(res: Result, verbose: bool = False) -> str:
     head = f"{res.file or res.name}: {res.verdict}"
     if res.expect and res.expect != res.verdict:
         head += f" (expected {res.expect})"
-    lines = [head, f"  {res.reason}"]
+    lines = [head, f"  {res.reason}", f"  decided by: {res.method}"]
     if res.counterexample is not None:
         lines += counterexample.lines(asdict(res.counterexample), reason=res.reason)
     if verbose:

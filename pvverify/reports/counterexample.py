@@ -36,9 +36,33 @@ def replay_words(ce: dict) -> str:
                 "between the two paths")
     same = obs == ce.get("observable")
     tail = "the same difference the solver found" if same else f"a difference in {obs}"
+    a, b = ce.get("replay_original"), ce.get("replay_replacement")
+    if obs.startswith("return value in ") and _bytes(a) and _bytes(b):
+        a, b = _little(a), _little(b)  # the observed bytes of the register, as one number
+    if obs == "side effects" and isinstance(a, list) and isinstance(b, list):
+        return (f"replayed on unicorn from this state: the original does {_effects(a)}, "
+                f"the replacement {_effects(b)}: {tail}")
     return (f"replayed on unicorn from this state: the original leaves {obs} = "
-            f"{value(ce.get('replay_original'))}, the replacement {obs} = "
-            f"{value(ce.get('replay_replacement'))}: {tail}")
+            f"{value(a)}, the replacement {obs} = {value(b)}: {tail}")
+
+
+def _effects(trace: list) -> str:
+    """[[kind, arg, ...], ...] as `out(0x80, 0x1, 0x0); hlt(0x0)`, or `nothing`."""
+    out = []
+    for e in trace:
+        if isinstance(e, list) and e:
+            out.append(f"{e[0]}({', '.join(value(x) for x in e[1:])})")
+        else:
+            out.append(value(e))
+    return "; ".join(out) or "nothing"
+
+
+def _bytes(v: object) -> bool:
+    return isinstance(v, list) and all(isinstance(x, int) and 0 <= x < 256 for x in v)
+
+
+def _little(v: list[int]) -> int:
+    return int.from_bytes(bytes(v), "little")
 
 
 def input_lines(ce: dict) -> list[str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from pvverify.reports import counterexample
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult
+    from pvverify.gate import OutcomeResult, SiteIssue
 
 SITES_SHOWN = 3
 ORDER = ("not-equivalent", "unknown", "equivalent")
@@ -39,15 +39,25 @@ def site(r: OutcomeResult) -> str:
 
 
 def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
-           counterexamples: int = 3) -> str:
+           counterexamples: int = 3, issues: list[SiteIssue] = ()) -> str:
     def paint(verdict: str, text: str) -> str:
         return f"\033[{_COLOURS[verdict]}m{text}\033[0m" if colour else text
 
     lines = []
     for b in meta["binaries"]:
         src = ", ".join(f"{k} ({v} ops)" for k, v in b["ops_table"].items())
-        lines.append(f"{b['file']}: {b['arch']} Linux {b['version'] or '?'}, {b['outcomes']} outcomes; "
+        lines.append(f"{b['file']}: {b['arch']} Linux {b['version'] or '?'}, {b['outcomes']} outcomes, "
+                     f"{b.get('skipped', 0)} skipped, {b.get('unpatched', 0)} unpatched, "
+                     f"{b.get('not_pv_records', 0)} other alternatives (not a pv site); "
                      f"ops table from {src}")
+        for k in ("patch_rule", "templates"):
+            if b.get(k):
+                lines.append(f"  {k.replace('_', ' ')}: {b[k]}")
+        lines += [f"  assumption: {x}" for x in b.get("assumptions", [])]
+    for e in meta.get("errors", []):
+        lines.append(f"{e['file']}: NOT READ: {e['error']}")
+    for i in issues:
+        lines.append(f"  {i.status} {i.file} {i.address:#x} {i.source} {i.op}: {i.reason}")
     groups: dict[tuple[str, str, str], list[OutcomeResult]] = defaultdict(list)
     for r in rows:
         if r.verdict != "equivalent":
@@ -55,23 +65,26 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
     ordered = sorted(groups.items(), key=lambda kv: (ORDER.index(kv[0][0]), -len(kv[1]), kv[0][1]))
     shown = 0
     for (verdict, op, reason), rs in ordered:
-        lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)}: {reason}")
+        lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)} (by {rs[0].method}): {reason}")
         sites = ", ".join(f"{site(r)} [{r.address:#x}]" for r in rs[:SITES_SHOWN])
         more = f" and {len(rs) - SITES_SHOWN} more" if len(rs) > SITES_SHOWN else ""
         lines.append(f"      at {sites}{more}")
         first = rs[0]
-        if first.verdict == "not-equivalent" and first.counterexample and shown < counterexamples:
+        if first.counterexample and shown < counterexamples:  # unsafe groups come first
             shown += 1
             lines.append(f"      {first.source} {first.kind}: {'; '.join(first.disassembly)}")
             lines += counterexample.lines(first.counterexample, indent="      ",
                                           reason=first.reason)
     eq = Counter(r.op for r in rows if r.verdict == "equivalent")
     if eq:
+        by = Counter(r.method for r in rows if r.verdict == "equivalent")
         lines.append(f"  {paint('equivalent', 'equivalent')}: {sum(eq.values())} outcomes of "
-                     f"{len(eq)} ops")
+                     f"{len(eq)} ops (" + ", ".join(f"{n} by {m}" for m, n in sorted(by.items())) + ")")
     c = Counter(r.verdict for r in rows)
     verdicts = ", ".join(paint(v, f"{c[v]} {v}") for v in ("equivalent", "not-equivalent", "unknown"))
-    lines.append(f"{len(rows)} outcomes, {meta['obligations']} distinct obligations: {verdicts} "
-                 f"({meta['seconds']} s)")
+    ic = Counter(i.status for i in issues)
+    lines.append(f"{len(rows)} outcomes, {meta['obligations']} distinct obligations: {verdicts}; "
+                 f"{ic['skipped']} skipped, {ic['unpatched']} unpatched, "
+                 f"{len(meta.get('errors', []))} files not read ({meta['seconds']} s)")
     return "\n".join(lines)
 

@@ -50,7 +50,7 @@ def render(rows: list[OutcomeResult], meta: dict) -> str:
         out.append(f"<p><code>{escape(b['file'])}</code>: {escape(b['arch'])} Linux "
                    f"{escape(b['version'] or '?')}, {b['outcomes']} outcomes</p>")
     out.append('<p id="totals">' + ", ".join(
-        f'<span class="{v}" data-verdict="{v}">{c[v]} {v}</span>' for v in VERDICTS)
+        f'<span class="{v if c[v] else ""}" data-verdict="{v}">{c[v]} {v}</span>' for v in VERDICTS)
         + f"; {len(rows)} outcomes, {meta.get('obligations', 0)} distinct obligations "
           f"({meta.get('seconds', 0)} s), pvverify {escape(__version__)}</p>")
     out.append('<h2>Verdicts by op</h2><table id="by-op"><tr><th>op</th>'

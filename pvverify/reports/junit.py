@@ -13,12 +13,27 @@ from xml.sax.saxutils import escape, quoteattr
 from pvverify.reports.gate_text import site
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult
+    from pvverify.gate import OutcomeResult, SiteIssue
 
 
-def junit(rows: list[OutcomeResult], allow_unknown: bool = False) -> str:
+def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[SiteIssue] = (),
+          errors: list[dict] = (), allow_skipped: bool = False) -> str:
+    """Skipped records and unpatched calls fail like unknowns (unless --allow-skipped);
+    a file not read is an <error>."""
     cases = []
     failures = skipped = 0
+    for i in issues:
+        name = quoteattr(f"{i.op or 'record'} @ {i.address:#x} ({i.source})")
+        if allow_skipped:
+            skipped += 1
+            body = f"\n    <skipped message={quoteattr(i.status + ' (allowed): ' + i.reason)}/>\n  "
+        else:
+            failures += 1
+            body = f"\n    <failure type={quoteattr(i.status)} message={quoteattr(i.reason)}/>\n  "
+        cases.append(f"  <testcase classname={quoteattr(i.file)} name={name}>{body}</testcase>")
+    for e in errors:
+        cases.append(f"  <testcase classname={quoteattr(e['file'])} name=\"read\">\n"
+                     f"    <error message={quoteattr(e['error'])}/>\n  </testcase>")
     for r in rows:
         name = quoteattr(f"{r.op} @ {site(r)} [{r.address:#x}] ({r.source})")
         body = ""
@@ -31,6 +46,6 @@ def junit(rows: list[OutcomeResult], allow_unknown: bool = False) -> str:
             skipped += 1
             body = f"\n    <skipped message={quoteattr('unknown (allowed): ' + r.reason)}/>\n  "
         cases.append(f"  <testcase classname={quoteattr(r.file)} name={name}>{body}</testcase>")
-    head = (f'<testsuite name="pvverify gate" tests="{len(rows)}" failures="{failures}" '
-            f'errors="0" skipped="{skipped}">')
+    head = (f'<testsuite name="pvverify gate" tests="{len(cases)}" failures="{failures}" '
+            f'errors="{len(errors)}" skipped="{skipped}">')
     return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', head, *cases, "</testsuite>"]) + "\n"

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 from pvverify.reports.gate_text import site
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult
+    from pvverify.gate import OutcomeResult, SiteIssue
+
+
+def issue_json(i: SiteIssue) -> dict:
+    d = asdict(i)
+    d["address"] = f"{i.address:#x}"
+    return d
 
 
 def row_json(r: OutcomeResult) -> dict:

@@ -21,7 +21,7 @@ from pvverify.reports import categories
 from pvverify.reports.counterexample import difference
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult
+    from pvverify.gate import OutcomeResult, SiteIssue
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -31,7 +31,9 @@ def file_uri(path: str) -> str:
 
 
 def source_uri(path: str) -> str:
-    return quote(path, safe="/")
+    """A source file from DWARF: relative to the source tree (resolved against
+    %SRCROOT%), or an absolute path as a file: URI."""
+    return Path(path).as_uri() if path.startswith("/") else quote(path, safe="/")
 
 
 def fingerprint(r: OutcomeResult, rule: str) -> str:
@@ -55,10 +57,26 @@ def _message(r: OutcomeResult) -> str:
     return text
 
 
-def sarif(rows: list[OutcomeResult]) -> dict:
+def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[dict] = ()) -> dict:
     rules = categories.ALL
     index = {c.id: i for i, c in enumerate(rules)}
     results = []
+    for i in issues:
+        cat = categories.SKIPPED if i.status == "skipped" else categories.UNPATCHED
+        results.append({
+            "ruleId": cat.id, "ruleIndex": index[cat.id], "level": cat.level,
+            "message": {"text": f"{i.op or 'record'} at {i.address:#x} ({i.source}): {i.reason}"},
+            "locations": [{"id": 0, "physicalLocation": {
+                "artifactLocation": {"uri": file_uri(i.file)},
+                "address": {"absoluteAddress": i.address, "kind": "instruction"}}}],
+            "properties": {"status": i.status, "op": i.op, "recordSource": i.source},
+        })
+    for e in errors:
+        cat = categories.BAD_INPUT
+        results.append({"ruleId": cat.id, "ruleIndex": index[cat.id], "level": cat.level,
+                        "message": {"text": e["error"]},
+                        "locations": [{"id": 0, "physicalLocation": {
+                            "artifactLocation": {"uri": file_uri(e["file"])}}}]})
     for r in rows:
         if r.verdict == "equivalent":
             continue
@@ -90,7 +108,7 @@ def sarif(rows: list[OutcomeResult]) -> dict:
             "message": {"text": _message(r)},
             "locations": locations,
             "partialFingerprints": {"pvverifySite/v1": fingerprint(r, cat.id)},
-            "properties": {"verdict": r.verdict, "op": r.op, "replacement": r.hex,
+            "properties": {"verdict": r.verdict, "method": r.method, "op": r.op, "replacement": r.hex,
                            "obligation": r.key, "recordSource": r.source, "kind": r.kind},
         })
     return {

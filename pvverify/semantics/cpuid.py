@@ -7,6 +7,7 @@ the same query gives the same answer on both paths.
 from __future__ import annotations
 
 from pvverify.semantics.operands import Insn, set_reg_zx
+from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
 
 
@@ -18,3 +19,11 @@ def cpuid(st: PathState, ins: Insn) -> None:
 
 
 HANDLERS = {"cpuid": cpuid}
+
+RULES: tuple[Rule, ...] = (
+    Rule("cpuid", ("cpuid",), ("x86_64", "i386"), "EAX, ECX, the processor",
+         "EAX EBX ECX EDX (upper halves cleared): one answer per (leaf, subleaf), the same on both "
+         "paths", (), "-", "Vol. 2A CPUID",
+         (Case("x86_64", "cpuid", (("rax", 0xD), ("rcx", 0), ("cpuid:0xd,0", 0x7)),
+               after=(("rax", 7), ("rdx", 0)), cpu=True),)),
+)

@@ -16,6 +16,7 @@ import z3
 
 from pvverify.semantics import (
     arith,
+    atomic,
     cache,
     control,
     cpuid,
@@ -26,6 +27,7 @@ from pvverify.semantics import (
     ports,
     segments,
     tables,
+    xsave,
 )
 from pvverify.semantics.operands import Insn, reg_operand_name
 from pvverify.semantics.state import PathState, Unmodelled
@@ -35,7 +37,13 @@ Handler = Callable[[PathState, Insn], None]
 SYSTEM: dict[str, Handler] = {
     **flags.HANDLERS, **control.HANDLERS, **segments.HANDLERS, **msr.HANDLERS,
     **ports.HANDLERS, **cache.HANDLERS, **cpuid.HANDLERS, **exits.HANDLERS, **tables.HANDLERS,
+    **xsave.HANDLERS, **atomic.HANDLERS,
 }
+# Exceptions a system instruction raises before it executes (SDM: the
+# "Exceptions" sections), as (condition, end) pairs in the CPU's checking order.
+FAULTS = {**exits.FAULTS, **segments.FAULTS, **xsave.FAULTS}
+# Prefixed forms that are system instructions in their own right.
+PREFIXED = frozenset(atomic.HANDLERS)
 
 _CC = ("o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g")
 
@@ -49,7 +57,7 @@ PCODE_CHECKED: frozenset[str] = frozenset(
         "cbw", "cwde", "cdqe", "cwd", "cdq", "cqo", "leave", "movbe",
         # arithmetic and logic
         "add", "adc", "sub", "sbb", "cmp", "inc", "dec", "neg", "not", "and", "or", "xor",
-        "test", "imul", "mul", "div", "idiv", "xadd", "cmpxchg",
+        "test", "imul", "mul", "div", "idiv", "xadd",
         "shl", "sal", "shr", "sar", "rol", "ror", "shld", "shrd",
         "bt", "bts", "btr", "btc", "bsf", "bsr", "popcnt", "lzcnt", "tzcnt",
         # flags the program may set itself
@@ -80,15 +88,34 @@ def step(
             st = _fork_fault(st, fault, end, fallthrough, feasible, results)
             if st is None:
                 return results
+        change = control.tlb_change(st, ins)
+        if change is not None:
+            # the write invalidates TLB entries on the paths where it changes a
+            # TLB-relevant bit (a trace event), and is plain state elsewhere
+            flush = st.fork()
+            flush.cond.append(change)
+            st.cond.append(z3.Not(change))
+            if feasible(flush):
+                control.tlb_event(flush, ins)
+                control.mov_cr(flush, ins)
+                results.append((flush, fallthrough))
+            if not feasible(st):
+                return results
         control.mov_cr(st, ins)
         return results + [(st, fallthrough)]
     handler = SYSTEM.get(mn)
     if handler is not None:
-        _no_prefix_surprises(ins)
+        if mn not in PREFIXED:
+            _no_prefix_surprises(ins)
+        results = []
+        for fault, end in FAULTS.get(mn, lambda s, i: [])(st, ins):
+            st = _fork_fault(st, fault, end, fallthrough, feasible, results)
+            if st is None:
+                return results
         handler(st, ins)
         if mn in flags.POPF:
             _assume_no_single_step(st, feasible)
-        return [(st, fallthrough)]
+        return results + [(st, fallthrough)]
     base = mn.split()[-1]  # "rep stosb" -> "stosb"
     if base not in PCODE_CHECKED:
         raise Unmodelled(f"`{ins.text}` has no modelled semantics")
@@ -133,7 +160,10 @@ def _fork_fault(
     faulting = st.fork()
     faulting.cond.append(fault)
     if feasible(faulting):
-        faulting.end = end
+        if end.startswith("stuck:"):  # the condition leads somewhere not modelled
+            faulting.end, faulting.stuck = "stuck", f"{end[6:]} (at {st.pc:#x})"
+        else:
+            faulting.end = end
         results.append((faulting, fallthrough))
     st.cond.append(z3.Not(fault))
     return st if feasible(st) else None

@@ -11,6 +11,7 @@ import z3
 
 from pvverify.arch import FLAG_BITS, FLAG_WIDTH
 from pvverify.semantics.operands import Insn
+from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
 
 # Flags POPF may change at CPL 0 (SDM POPF: "all non-reserved flags except RF,
@@ -35,6 +36,12 @@ def load_eflags(st: PathState, image: z3.BitVecRef) -> None:
         pos = FLAG_BITS[name]
         st.set_flag(name, z3.Extract(pos + FLAG_WIDTH[name] - 1, pos, image))
     st.set_flag("rf", 0)
+
+
+def load_rflags(st: PathState, image: z3.BitVecRef) -> None:
+    """Every flag from an RFLAGS image (SYSRET loads RFLAGS from R11 this way)."""
+    for name, pos in FLAG_BITS.items():
+        st.set_flag(name, z3.Extract(pos + FLAG_WIDTH[name] - 1, pos, image))
 
 
 def cli(st: PathState, ins: Insn) -> None:
@@ -78,3 +85,33 @@ HANDLERS = {
     "cli": cli, "sti": sti, "pushf": pushf, "pushfd": pushf, "pushfq": pushf,
     "popf": popf, "popfd": popf, "popfq": popf, "stac": stac, "clac": clac,
 }
+
+RULES: tuple[Rule, ...] = (
+    Rule("cli", ("cli",), ("x86_64", "i386"), "-", "RFLAGS.IF := 0", (), "-",
+         "Vol. 2A CLI", (Case("x86_64", "cli", (("if", 1),), after=(("if", 0),), cpu=True),),
+         out_of_scope="#GP when CPL > IOPL (CPL 0 assumed)"),
+    Rule("sti", ("sti",), ("x86_64", "i386"), "RFLAGS.IF",
+         "RFLAGS.IF := 1; if IF was 0, interrupts stay inhibited until after the next instruction "
+         "(the shadow: tracked by lift.Explorer as the interrupt window)", (), "-",
+         "Vol. 2B STI; Vol. 3A 6.8.3",
+         (Case("x86_64", "sti\nhlt", (("if", 0),), events=(("hlt", 1, 0),), cpu=True),
+          Case("x86_64", "sti\nsti\nhlt", (("if", 0),), events=(("hlt", 1, 1),), cpu=True),
+          Case("i386", "sti\nhlt", (("if", 1),), events=(("hlt", 1, 1),), cpu=True)),
+         out_of_scope="#GP when CPL > IOPL (CPL 0 assumed)"),
+    Rule("pushf / pushfd / pushfq", ("pushf", "pushfd", "pushfq"), ("x86_64", "i386"), "RFLAGS",
+         "2, 4 or 8 bytes below RSP: the flags image with bit 1 set, RF and VM stored as 0", (), "-",
+         "Vol. 2B PUSHF/PUSHFD/PUSHFQ",
+         (Case("x86_64", "pushfq\npopq %rax", (("if", 1), ("ac", 1)), after=(("rax", 0x40202),),
+               cpu=True),)),
+    Rule("popf / popfd / popfq", ("popf", "popfd", "popfq"), ("x86_64", "i386"), "the stack",
+         "at CPL 0 every flag but RF (cleared), VM, VIF, VIP; the 16-bit form only FLAGS[15:0]",
+         (), "-", "Vol. 2B POPF/POPFD/POPFQ",
+         (Case("x86_64", "pushq $0x200\npopfq", (("if", 0),), after=(("if", 1),), cpu=True),),
+         out_of_scope="IOPL-sensitive behaviour at CPL > 0; a popf loading TF is unknown"),
+    Rule("stac / clac", ("stac", "clac"), ("x86_64", "i386"), "-", "RFLAGS.AC := 1 / 0",
+         (("CPUID.SMAP = 0", "#UD (the CPU's feature: assumed present)"),), "-",
+         "Vol. 2B STAC, CLAC",
+         (Case("x86_64", "stac", (("ac", 0),), after=(("ac", 1),), cpu=True),
+          Case("i386", "clac", (("ac", 1),), after=(("ac", 0),), cpu=True)),
+         out_of_scope="#UD at CPL > 0"),
+)

@@ -13,6 +13,7 @@ import z3
 
 from pvverify.arch import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 from pvverify.semantics.operands import Insn, set_reg_zx
+from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
 
 
@@ -50,3 +51,17 @@ def wrmsr(st: PathState, ins: Insn) -> None:
 
 
 HANDLERS = {"rdmsr": rdmsr, "wrmsr": wrmsr}
+
+RULES: tuple[Rule, ...] = (
+    Rule("rdmsr", ("rdmsr",), ("x86_64", "i386"), "ECX, the MSR (FS/GS/KERNEL_GS base aliased)",
+         "EDX:EAX", (("MSR not implemented", "#GP(0) (model-specific: assumed implemented)"),),
+         "-", "Vol. 2B RDMSR; Vol. 4 2-2",
+         (Case("x86_64", "rdmsr", (("rcx", 0xC0000101), ("msr:0xc0000101", 0x1122334455667788)),
+               after=(("rax", 0x55667788), ("rdx", 0x11223344)), cpu=True),)),
+    Rule("wrmsr", ("wrmsr",), ("x86_64", "i386"), "ECX, EDX:EAX", "the MSR",
+         (("MSR not implemented or reserved bits", "#GP(0) (model-specific: assumed not)"),),
+         "wrmsr(index, value): serialising, effects beyond the value", "Vol. 2D WRMSR",
+         (Case("i386", "wrmsr", (("ecx", 0x10), ("edx", 1), ("eax", 2)),
+               events=(("wrmsr", 0x10, 0x100000002),), after=(("msr:0x10", 0x100000002),),
+               cpu=True),)),
+)

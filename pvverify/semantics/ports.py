@@ -13,6 +13,7 @@ import z3
 from capstone import x86_const as X
 
 from pvverify.semantics.operands import Insn, read, set_reg_zx
+from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
 
 
@@ -39,3 +40,15 @@ def port_out(st: PathState, ins: Insn) -> None:
 
 
 HANDLERS = {"in": port_in, "out": port_out}
+
+RULES: tuple[Rule, ...] = (
+    Rule("in al/ax/eax, imm8/dx", ("in",), ("x86_64", "i386"), "the port, the outside world",
+         "AL/AX/EAX (EAX zero-extends)", (), "in(port, size)", "Vol. 2A IN",
+         (Case("x86_64", "inb $0x60, %al", events=(("in", 0x60, 1),), cpu=True),),
+         out_of_scope="IOPL / I/O-bitmap checks at CPL > IOPL"),
+    Rule("out imm8/dx, al/ax/eax", ("out",), ("x86_64", "i386"), "the port, AL/AX/EAX", "-", (),
+         "out(port, size, value)", "Vol. 2B OUT",
+         (Case("i386", "outw %ax, %dx", (("eax", 0x1234), ("edx", 0x3F8)),
+               events=(("out", 0x3F8, 2, 0x1234),), cpu=True),),
+         out_of_scope="IOPL / I/O-bitmap checks at CPL > IOPL"),
+)

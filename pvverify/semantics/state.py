@@ -79,6 +79,7 @@ class Inputs:
         self.mem = z3.Array("mem", z3.BitVecSort(bits), z3.BitVecSort(8))
         self.msr = z3.Array("msr", z3.BitVecSort(32), z3.BitVecSort(64))
         self.kernel_gs_base = z3.BitVec("KERNEL_GS_BASE", bits)
+        self.xcr0 = z3.BitVec("XCR0", 64)  # XCR0, read by xgetbv, written by xsetbv
         self.cpuid = tuple(
             z3.Function(f"cpuid_{r}", z3.BitVecSort(32), z3.BitVecSort(32), z3.BitVecSort(32))
             for r in ("eax", "ebx", "ecx", "edx")
@@ -181,6 +182,7 @@ class PathState:
     mem: z3.ArrayRef
     msr: z3.ArrayRef
     kernel_gs_base: z3.BitVecRef
+    xcr0: z3.BitVecRef
     regs: dict[int, z3.BitVecRef] = field(default_factory=dict)
     mem_writes: list[tuple[z3.BitVecRef, z3.BitVecRef]] = field(default_factory=list)
     written: list[tuple[z3.BitVecRef, int]] = field(default_factory=list)
@@ -195,6 +197,7 @@ class PathState:
     end: str | None = None               # None while running; see lift.run_paths
     exit_pc: z3.BitVecRef | None = None
     stuck: str | None = None             # reason, when the path hit something unmodelled
+    seen: dict = field(default_factory=dict, repr=False)  # pc -> state snapshot (lift._repeats)
     # read_byte results, keyed by address, `separate` and the number of writes
     # so far (a finished path is read once per path pair it is compared in)
     _reads: dict = field(default_factory=dict, repr=False)
@@ -202,12 +205,13 @@ class PathState:
     def fork(self) -> PathState:
         return PathState(
             inputs=self.inputs, pc=self.pc, mem=self.mem, msr=self.msr,
-            kernel_gs_base=self.kernel_gs_base, regs=dict(self.regs),
+            kernel_gs_base=self.kernel_gs_base, xcr0=self.xcr0, regs=dict(self.regs),
             mem_writes=list(self.mem_writes), written=list(self.written),
             accessed=list(self.accessed), trace=list(self.trace), cond=list(self.cond),
             window=self.window, port_reads=self.port_reads, queries=list(self.queries),
             steps=self.steps,
             listing=list(self.listing), end=self.end, exit_pc=self.exit_pc, stuck=self.stuck,
+            seen=dict(self.seen),
         )
 
     # -- registers --------------------------------------------------------

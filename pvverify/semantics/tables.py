@@ -20,6 +20,7 @@ from collections.abc import Callable
 import z3
 
 from pvverify.semantics.operands import Insn, effective_address, write
+from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState, Unmodelled
 
 Handler = Callable[[PathState, Insn], None]
@@ -77,3 +78,19 @@ HANDLERS: dict[str, Handler] = {
     "lgdt": _load("GDTR"), "lidt": _load("IDTR"), "sgdt": _store("GDTR"), "sidt": _store("IDTR"),
     "str": _selector("TR_SELECTOR"), "sldt": _selector("LDTR_SELECTOR"),
 }
+
+RULES: tuple[Rule, ...] = (
+    Rule("lgdt / lidt m16&64 (m16&32 on i386)", ("lgdt", "lidt"), ("x86_64", "i386"),
+         "a 16-bit limit and an 8- (4-) byte base", "GDTR / IDTR", (), "-", "Vol. 2A LGDT/LIDT",
+         (Case("x86_64", "lgdt (%rdi)\nsgdt 16(%rdi)", (("rdi", 0xFFFF888000100000),),
+               after=(("written", 10),), cpu=True),),
+         out_of_scope="the 16-bit operand size on i386 (24-bit base): unknown"),
+    Rule("sgdt / sidt m", ("sgdt", "sidt"), ("x86_64", "i386"), "GDTR / IDTR",
+         "10 (6) bytes at the operand", (), "-", "Vol. 2B SGDT, SIDT",
+         (Case("i386", "sidt (%eax)", (("eax", 0xC8100000),), after=(("written", 6),), cpu=True),),
+         out_of_scope="UMIP (#GP at CPL > 0 with CR4.UMIP)"),
+    Rule("str / sldt r/m", ("str", "sldt"), ("x86_64", "i386"), "TR / LDTR selector",
+         "16 bits to memory; zero-extended to a register", (), "-", "Vol. 2B STR, SLDT",
+         (Case("x86_64", "str %eax", (("rax", (1 << 64) - 1),), after=(("rax", 0),), cpu=True),),
+         out_of_scope="UMIP (#GP at CPL > 0 with CR4.UMIP); smsw is not modelled (unknown)"),
+)

@@ -1,0 +1,854 @@
+"""Does a function's behaviour depend on its own return-address slot?
+
+An abstract interpretation over the function's control flow (and that of the
+callees it reaches, each analysed in the context of its call), run to a
+fixpoint rather than unrolled, so loops are covered. It tracks:
+
+- the stack pointer, as an exact offset from its value at the function's entry
+  (the return-address slot is [0, width));
+- for every register and every stack slot at a known offset, what kind of
+  value it holds: a constant, a value not derived from the stack pointer, a
+  stack pointer at a known offset, or a stack-derived value of unknown offset;
+- whether a stack-derived value was stored where other code could load it
+  (global memory, the caller's frame).
+
+The property proved is noninterference: no instruction reads, writes, copies or
+compares the bytes of the return-address slot, except the final `ret` (or
+`jmp __x86_return_thunk`) at entry depth that consumes it. Two runs that start
+from states differing only in that slot then execute the same instructions
+with the same values and differ, at the end, only in that (dead) slot and in
+where the `ret` went. Anything the analysis cannot bound is a refusal naming
+the instruction; it never guesses.
+
+Soundness rests on the separation assumption every proof already makes (no
+pointer but the stack pointer points below the entry stack pointer; see
+check.ASSUMED), plus, only where used, the stated assumptions about callees
+whose code is not available (`Proof.assumptions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import capstone
+from capstone import x86
+
+from pvverify.arch import Arch
+from pvverify.kernel.closure import decoder
+from pvverify.program import Program
+
+# -- abstract values -------------------------------------------------------------
+# ("c", v): the constant v (not a stack address); N: any value not derived from
+# the stack pointer; ("s", k): entry stack pointer + k; A: possibly stack-derived,
+# offset unknown (top).
+Val = tuple
+N: Val = ("n",)
+A: Val = ("a",)
+
+
+def const(v: int) -> Val:
+    return ("c", v)
+
+
+# P: an address the analysed code did not compute, that code it cannot see gave
+# back (UNKNOWN_CALLEE): it may be a stack address, but not the return address's.
+# Q: arithmetic on a P (OBJECT_ARITHMETIC says why it is not the slot's either).
+P: Val = ("p",)
+Q: Val = ("q",)
+# H: the low 32 bits of a stack-derived value, zero-extended (x86_64 only): never a
+# kernel address itself, but two of them could be put together again.
+H: Val = ("h",)
+
+
+def stacky(v: Val) -> bool:
+    return v[0] in ("s", "a", "p", "q", "h")
+
+
+def join(a: Val, b: Val) -> Val:
+    if a == b:
+        return a
+    if not stacky(a) and not stacky(b):
+        return N
+    if A in (a, b):
+        return A
+    s = a if a[0] == "s" else b if b[0] == "s" else None
+    if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
+        return A  # two stack addresses, or one that may be the slot's: offset unknown
+    if H in (a, b) and not stacky(b if a == H else a):
+        return H
+    return Q if Q in (a, b) or H in (a, b) else P
+
+
+def arith(v: Val) -> Val:
+    """What an arbitrary computation from v may give."""
+    return A if v[0] in ("s", "a", "h") else Q if v[0] in ("p", "q") else v
+
+
+def join_all(vals) -> Val:
+    out: Val | None = None
+    for v in vals:
+        out = v if out is None else join(out, v)
+    return out if out is not None else N
+
+
+# -- refusals --------------------------------------------------------------------
+
+
+class NoProof(Exception):
+    """The analysis cannot bound something: the message names the instruction."""
+
+
+class NeedPhase(Exception):
+    """`and $-align, %rsp`: the offset after it depends on the entry stack pointer
+    modulo `align`; the analysis reruns once per residue."""
+
+    def __init__(self, align: int) -> None:
+        super().__init__(align)
+        self.align = align
+
+
+@dataclass
+class Proof:
+    """The function never touches its return-address slot but to return through it."""
+
+    functions: int                     # distinct function entries analysed
+    instructions: int                  # distinct instruction addresses analysed
+    assumptions: list[str] = field(default_factory=list)
+
+
+UNKNOWN_CALLEE = (
+    "an unknown callee (an indirect call whose target is not fixed, or code past the callee "
+    "bound) behaves as a C function: it reads its arguments, memory reachable from them and "
+    "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
+    "through a pointer it was given (no unwinding above its own frame), and a stack address "
+    "it was given comes back (from memory) only whole, never as narrower pieces; it preserves the "
+    "callee-saved registers and the stack pointer, and returns to its return address")
+TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
+             "the return address) is a tail call to a function (the kernel builds with "
+             "-fno-jump-tables where it uses retpolines), which returns to that return address")
+UNKNOWN_TAIL = ("code reached by a tail call that the analysis cannot see receives the site's "
+                "return address as its own and uses it only to return (it is no tracing or "
+                "lockdep hook reading __builtin_return_address(0))")
+RECURSION = ("a recursive call (to a function already being analysed further up the call chain) "
+             "is taken as a call to an unknown callee")
+NORETURN = ("an unknown callee with no code after its call (the end of a function, as gcc "
+            "leaves it after a noreturn call such as __stack_chk_fail) does not return")
+OBJECT_ARITHMETIC = (
+    "once a stack address was handed to an unknown callee, an address loaded from memory it "
+    "could write (or computed from one) points into an object: not at the return address, "
+    "nor at a return address of a call in progress (C semantics: no access outside an object)")
+TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
+        "exploration: its handler's view of the interrupted stack (which holds the return "
+        "address, e.g. in a backtrace) is not compared")
+
+# -- instruction classes -----------------------------------------------------------
+
+_NO_EFFECT = {"nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "hlt",
+              "clflush", "clflushopt", "clwb", "invlpg", "prefetch", "prefetchw", "prefetcht0",
+              "prefetcht1", "prefetcht2", "prefetchnta", "serialize"}
+_TRAPS = {"ud2", "int3", "ud1", "ud0"}
+_REFUSE = {  # leave the kernel, far transfers, stack-segment games: no proof from this method
+    "syscall", "sysenter", "sysret", "sysretq", "sysexit", "sysexitq", "iret", "iretd", "iretq",
+    "int", "int1", "into", "lcall", "ljmp", "retf", "retfq", "lret", "lretq", "enter", "lss",
+    "vmrun", "vmload", "vmsave", "vmlaunch", "vmresume", "rsm", "vmcall", "vmmcall",
+    "clzero", "maskmovq", "maskmovdqu", "vmaskmovdqu", "xlatb", "xlat", "movdir64b", "enqcmd",
+    "enqcmds", "pushal", "popal", "pushaw", "popaw", "pusha", "popa", "bound",
+}
+# memory operands whose size capstone under-reports: any stack-addressed use is refused
+_BIG = {"xsave", "xsave64", "xsaveopt", "xsaveopt64", "xsaves", "xsaves64", "xsavec", "xsavec64",
+        "xrstor", "xrstor64", "xrstors", "xrstors64"}
+# ... or whose size it reports differently from the SDM's (Vol. 2 of each instruction)
+_SIZE = {"fxsave": 512, "fxsave64": 512, "fxrstor": 512, "fxrstor64": 512, "fnsave": 108,
+         "fsave": 108, "frstor": 108, "fnstenv": 28, "fstenv": 28, "fldenv": 28,
+         "cmpxchg16b": 16, "cmpxchg8b": 8, "invpcid": 16, "invept": 16, "invvpid": 16,
+         "vmptrld": 8, "vmptrst": 8, "vmclear": 8, "vmxon": 8}
+_READS_ONLY = {"cmp", "test", "bt", "ptest", "vptest", "comiss", "comisd", "ucomiss", "ucomisd",
+               "lgdt", "lidt", "lldt", "ltr", "verr", "verw", "prefetcht0", "clflush"}
+_STORES = {"mov", "movabs", "movq", "movd", "movl", "movnti", "movaps", "movups", "movapd", "movupd",
+           "movdqa", "movdqu", "vmovdqa", "vmovdqu", "vmovaps", "vmovups", "sgdt", "sidt", "str",
+           "sldt", "smsw", "fnstcw", "fnstsw", "stmxcsr", "vstmxcsr", "fxsave", "fxsave64", "fnstenv",
+           "movbe"} | {p + s for p in ("movs", "stos") for s in "bwdq"}
+
+
+_MOVES = {"mov", "movd", "movl", "movnti"}
+
+
+def addrs_read_value(ins) -> bool:
+    """The instruction's source is memory (not a register)."""
+    return ins.operands[1].type == x86.X86_OP_MEM
+
+
+def _pure_write(mn: str) -> bool:
+    """The first operand is only written (its old value does not flow anywhere)."""
+    return mn in _STORES or mn.startswith("set") and mn != "setssbsy"
+
+
+_TABLES = {"lgdt", "lidt", "sgdt", "sidt"}  # 10 bytes in 64-bit mode, 6 in 32-bit
+_STRING = {p + s for p in ("movs", "stos", "lods", "cmps", "scas") for s in "bwdq"} | \
+    {"insb", "insw", "insd", "outsb", "outsw", "outsd"}
+_CALLEE_SAVED = {64: {"rbx", "rbp", "rsp", "r12", "r13", "r14", "r15"},
+                 32: {"ebx", "esi", "edi", "ebp", "esp"}}
+_ARGS = {64: ("rdi", "rsi", "rdx", "rcx", "r8", "r9"), 32: ("eax", "edx", "ecx")}
+_JCC = ("jo", "jno", "jb", "jae", "je", "jne", "jbe", "ja", "js", "jns", "jp", "jnp", "jl", "jge",
+        "jle", "jg", "jrcxz", "jecxz", "jcxz", "loop", "loope", "loopne")
+
+
+def _full(name: str, bits: int) -> str:
+    """A register's full-width name (al, ax, eax -> rax); others as they are."""
+    n = name.lower()
+    legacy = {"al": "ax", "ah": "ax", "bl": "bx", "bh": "bx", "cl": "cx", "ch": "cx", "dl": "dx",
+              "dh": "dx", "sil": "si", "dil": "di", "bpl": "bp", "spl": "sp"}
+    if n in legacy:
+        n = legacy[n]
+    if n in ("ax", "bx", "cx", "dx", "si", "di", "bp", "sp"):
+        return ("r" if bits == 64 else "e") + n
+    if n[0] == "e" and n[1:] in ("ax", "bx", "cx", "dx", "si", "di", "bp", "sp"):
+        return ("r" if bits == 64 else "e") + n[1:]
+    if n[0] == "r" and n[1:] in ("ax", "bx", "cx", "dx", "si", "di", "bp", "sp"):
+        return n
+    if n.startswith("r") and n[1:].rstrip("bwd").isdigit():
+        return n.rstrip("bwd")
+    if n[:3] in ("xmm", "ymm", "zmm"):
+        return "vec" + n[3:]
+    return n
+
+
+def _partial(name: str) -> bool:
+    """A write to this register keeps the rest of the full register."""
+    n = name.lower()
+    return n in ("al", "ah", "bl", "bh", "cl", "ch", "dl", "dh", "sil", "dil", "bpl", "spl",
+                 "ax", "bx", "cx", "dx", "si", "di", "bp", "sp") or (n.startswith("r") and n[-1] in "bw"
+                                                                         and n[1:-1].isdigit())
+
+
+# -- abstract state ------------------------------------------------------------------
+
+
+@dataclass
+class State:
+    sp: int                                    # stack pointer - entry stack pointer
+    regs: dict[str, Val]                       # missing: N
+    stack: dict[int, tuple[int, Val]]          # offset -> (size, value)
+    leaked: bool = False                       # a stack-derived value is in reachable memory
+    df: bool = False                           # DF may be set (clear at entry: check.ASSUMED)
+    wild: bool = False                         # ... and it may be the return address's
+
+    def copy(self) -> State:
+        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild)
+
+    def key(self) -> tuple:
+        return (self.sp, tuple(sorted(self.regs.items())), tuple(sorted(self.stack.items())),
+                self.leaked, self.df, self.wild)
+
+
+def _join_states(a: State, b: State) -> State:
+    regs = {r: join(a.regs.get(r, N), b.regs.get(r, N)) for r in set(a.regs) | set(b.regs)}
+    stack: dict[int, tuple[int, Val]] = {}
+    for k in set(a.stack) | set(b.stack):
+        ea, eb = a.stack.get(k), b.stack.get(k)
+        if ea is not None and eb is not None and ea[0] == eb[0]:
+            stack[k] = (ea[0], join(ea[1], eb[1]))
+        else:  # missing on one side (an input value there: N), or of another width
+            e = ea or eb
+            assert e is not None
+            size = max(ea[0] if ea else 0, eb[0] if eb else 0)
+            stack[k] = (size, join(e[1], N) if not (ea and eb) else join(ea[1], eb[1]))
+    return State(a.sp, {r: v for r, v in regs.items() if v != N},
+                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild)
+
+
+# -- the analysis ------------------------------------------------------------------
+
+
+Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
+
+
+class Analysis:
+    """One run of the analysis over `entry` as `program` lays out the code."""
+
+    MAX_VISITS = 200_000
+    MAX_DEPTH = 24
+
+    def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
+                 forbidden: tuple[int, int], phase: int | None = None, modulus: int = 1) -> None:
+        self.phase, self.modulus = phase, modulus  # entry stack pointer = phase mod modulus
+        self.p, self.entry = program, entry
+        self.arch: Arch = program.arch
+        self.w = self.arch.width
+        self.bits = self.arch.bits
+        self.sp = self.arch.sp
+        self.preset = preset
+        self.forbidden = forbidden  # code F must never reach (the site)
+        self.md = decoder(self.arch)
+        self._insns: dict[int, capstone.CsInsn | None] = {}
+        self.retpolines = dict(program.indirect_thunks)
+        self.assumptions: dict[str, None] = {}
+        self.functions: set[int] = {entry}
+        self._ctx: Ctx = ()
+
+    # -- driver
+    def run(self) -> Proof:
+        states: dict[tuple[int, Ctx], State] = {}
+        start = State(0, {self.sp: ("s", 0)}, {})
+        work = [(self.entry, (), start)]
+        visits = 0
+        while work:
+            pc, ctx, st = work.pop()
+            node = (pc, ctx)
+            old = states.get(node)
+            if old is not None:
+                if old.sp != st.sp:
+                    raise NoProof(f"the stack pointer at {pc:#x} is not fixed "
+                                  f"({old.sp:+d} and {st.sp:+d} from entry)")
+                new = _join_states(old, st)
+                if new.key() == old.key():
+                    continue
+                st = new
+            states[node] = st
+            visits += 1
+            if visits > self.MAX_VISITS:
+                raise NoProof(f"analysis bound: more than {self.MAX_VISITS} instruction visits")
+            for succ in self.step(pc, ctx, st.copy()):
+                work.append(succ)
+        return Proof(len(self.functions), len({pc for pc, _ in states}), list(self.assumptions))
+
+    def insn(self, pc: int) -> capstone.CsInsn:
+        if pc not in self._insns:
+            code = self.p.fetch(pc, 15)
+            self._insns[pc] = next(self.md.disasm(code, pc, count=1), None) if code else None
+        i = self._insns[pc]
+        if i is None:
+            if self.forbidden[0] <= pc < self.forbidden[1]:
+                raise NoProof(f"reaches the patch site's own code at {pc:#x}")
+            if self.p.region_of(pc) is None:
+                past = any(lo <= pc < hi for lo, hi in self.p.unloaded)
+                raise NoProof(f"continues into code at {pc:#x} that "
+                              + ("was not loaded (callee bound)" if past else "is not available"))
+            raise NoProof(f"cannot decode the bytes at {pc:#x}")
+        if self.forbidden[0] <= pc < self.forbidden[1]:
+            raise NoProof(f"reaches the patch site's own code at {pc:#x}")
+        if len(self.p.fetch(pc, i.size)) < i.size:
+            raise NoProof(f"`{i.mnemonic} {i.op_str}` at {pc:#x} runs past its code region")
+        return i
+
+    # -- values
+    def reg(self, st: State, name: str) -> Val:
+        return st.regs.get(_full(name, self.bits), N)
+
+    def set_reg(self, st: State, name: str, v: Val, ins) -> None:
+        full = _full(name, self.bits)
+        if _partial(name):
+            v = join(st.regs.get(full, N), v) if v[0] != "c" else join(st.regs.get(full, N), N)
+        elif full != name.lower() and self.bits == 64:  # a 32-bit write zero-extends
+            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else (H if stacky(v) else N)
+        if full == self.sp:
+            if v[0] != "s":
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer unknown")
+            if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
+                for o in [o for o in st.stack if o < v[1]]:
+                    del st.stack[o]
+            st.sp = v[1]
+            st.regs[full] = ("s", st.sp)
+        elif v == N:
+            st.regs.pop(full, None)
+        else:
+            st.regs[full] = v
+
+    def address(self, st: State, ins, m) -> Val:
+        """The abstract address of a memory operand."""
+        base = self.md.reg_name(m.base) if m.base else None
+        index = self.md.reg_name(m.index) if m.index else None
+        if base in ("rip", "eip"):
+            return const((ins.address + ins.size + m.disp) & self.arch.mask)
+        b = self.reg(st, base) if base else const(0)
+        i = self.reg(st, index) if index else None
+        if m.segment not in (0, x86.X86_REG_DS, x86.X86_REG_SS, x86.X86_REG_ES, x86.X86_REG_CS):
+            # %fs/%gs: per-cpu data, never the stack, unless the offset is stack-derived
+            return A if stacky(b) or (i is not None and stacky(i)) else N
+        if i is None:
+            if b[0] == "s":
+                return ("s", b[1] + m.disp)
+            if b[0] == "c":
+                return const((b[1] + m.disp) & self.arch.mask)
+            if b[0] == "h":  # below 4 GiB (plus the displacement): no kernel stack address
+                return H if -(1 << 31) <= m.disp < (1 << 31) else A
+            return Q if b[0] in ("p", "q") and m.disp else b
+        if b[0] in ("s", "a") or i[0] in ("s", "a"):
+            return A
+        if stacky(b) or stacky(i):
+            return Q
+        if b[0] == "c" and i[0] == "c":
+            return const((b[1] + i[1] * m.scale + m.disp) & self.arch.mask)
+        return N
+
+    def load(self, st: State, ins, addr: Val, size: int) -> Val:
+        if addr[0] in ("p", "q"):
+            # an object that code not analysed handed back: anywhere but the slot and
+            # the return addresses of the calls in progress (OBJECT_ARITHMETIC)
+            self.assumptions[OBJECT_ARITHMETIC] = None
+            marks = {off for _, off, _ in self._ctx}
+            vals = [e[1] for o, e in st.stack.items() if o not in marks] + [self._heap(st)]
+            if size < self.w:
+                return N if not any(self._may_be_slot(v) for v in vals) else A
+            return A if any(self._may_be_slot(v) for v in vals) else P
+        if addr[0] in ("a", "h"):
+            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses memory through a "
+                          "stack-derived pointer of unknown offset (it may be the return address)")
+        if addr[0] != "s":
+            # a stack address given to unknown code comes back whole (UNKNOWN_CALLEE)
+            return self._heap(st) if size >= self.w else N
+        k = addr[1]
+        self._check_slot(ins, k, size, "reads")
+        if k < st.sp:
+            return A  # below the stack pointer: whatever a callee left there
+        over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
+        if len(over) == 1 and over[0][0] == k and over[0][1][0] == size:
+            v = over[0][1][1]
+        elif not over:
+            v = N
+        else:
+            v = A if any(stacky(e[1]) for _, e in over) else N
+        if k >= self.w and size >= self.w:
+            v = join(v, self._heap(st))  # the caller's frame is reachable by other pointers
+        return v
+
+    def store(self, st: State, ins, addr: Val, size: int, v: Val) -> None:
+        if addr[0] in ("p", "q"):
+            self.assumptions[OBJECT_ARITHMETIC] = None
+            marks = {off for _, off, _ in self._ctx}
+            for o, (osize, ov) in list(st.stack.items()):
+                if o not in marks:
+                    st.stack[o] = (osize, join(ov, v) if osize == size else join(arith(ov), arith(v)))
+            if stacky(v):
+                st.leaked = True
+                st.wild = st.wild or self._may_be_slot(v)
+            return
+        if addr[0] in ("a", "h"):
+            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} writes through a stack-derived "
+                          "pointer of unknown offset (it may be the return address)")
+        if addr[0] != "s":
+            if stacky(v):
+                st.leaked = True
+                st.wild = st.wild or self._may_be_slot(v)
+            return
+        k = addr[1]
+        self._check_slot(ins, k, size, "writes")
+        over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
+        for o, (osize, ov) in over:
+            del st.stack[o]
+            # bytes of an older value that survive beside the new one: a piece of a
+            # stack address is no longer one at a known offset
+            rest = A if stacky(ov) else N
+            if o < k:
+                st.stack[o] = (k - o, rest)
+            if o + osize > k + size:
+                st.stack[k + size] = (o + osize - k - size, rest)
+        st.stack[k] = (size, v)
+        if k >= self.w and stacky(v):
+            st.leaked = True
+            st.wild = st.wild or self._may_be_slot(v)
+
+    def _heap(self, st: State) -> Val:
+        """What a pointer-wide load from memory others can write may return."""
+        return A if st.wild else P if st.leaked else N
+
+    def _may_be_slot(self, v: Val) -> bool:
+        """A stack address that may point into the return-address slot."""
+        if v[0] == "q":
+            self.assumptions[OBJECT_ARITHMETIC] = None
+        return v[0] == "a" or v[0] == "s" and -self.w < v[1] < self.w
+
+    def _check_slot(self, ins, k: int, size: int, what: str) -> None:
+        if k < self.w and k + size > 0:
+            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} {what} its return address "
+                          f"(stack offset {k:+d}, {size} bytes)")
+
+    # -- one instruction
+    def step(self, pc: int, ctx: Ctx, st: State) -> list[tuple[int, Ctx, State]]:
+        self._ctx = ctx
+        if pc in self.p.return_thunks:
+            return self._ret(ctx, st, None, 0, pc)
+        if pc in self.retpolines:
+            # the `jmp *%reg` a retpoline is: a call through it was resolved at the call
+            r = self.retpolines[pc]
+            v = self.reg(st, r)
+            if v[0] != "c":
+                return self._tail_unknown(ctx, st, f"a jump through the %{r} retpoline at {pc:#x}",
+                                          "a target that is not fixed")
+            return [(v[1], ctx, st)]
+        ins = self.insn(pc)
+        nxt = pc + ins.size
+        mn = ins.mnemonic.split()[-1]
+        if mn in _NO_EFFECT or mn.startswith("nop"):
+            return [(nxt, ctx, st)]
+        if mn in ("std", "cld"):
+            st.df = mn == "std"
+            return [(nxt, ctx, st)]
+        if mn in _TRAPS:
+            self.assumptions[TRAP] = None
+            return []
+        if mn in _REFUSE:
+            raise NoProof(f"`{_text(ins)}` at {pc:#x} is not analysed by this method")
+        ops = ins.operands
+        if mn == "jmp" or mn in _JCC or mn.startswith("j") and mn not in ("jmp",) and len(ops) == 1 \
+                and ops[0].type == x86.X86_OP_IMM:
+            return self._jump(pc, ctx, st, ins, mn, nxt)
+        if mn == "call":
+            return self._call(ctx, st, ins, nxt)
+        if mn == "ret":
+            return self._ret(ctx, st, ins, ops[0].imm if ops else 0, pc)
+        if mn in ("push", "pushfq", "pushfd", "pushf", "pushw"):
+            v = N if not ops else self._value(st, ins, ops[0])
+            size = self.w if not ops or ops[0].type == x86.X86_OP_IMM else ops[0].size
+            self.set_reg(st, self.sp, ("s", st.sp - size), ins)
+            self.store(st, ins, ("s", st.sp), size, v)
+            return [(nxt, ctx, st)]
+        if mn in ("pop", "popfq", "popfd", "popf", "popw"):
+            size = ops[0].size if ops else self.w
+            st.df = st.df or not ops  # popf may load DF = 1
+            v = self.load(st, ins, ("s", st.sp), size)
+            self.set_reg(st, self.sp, ("s", st.sp + size), ins)
+            if ops:
+                self._write(st, ins, ops[0], v)
+            return [(nxt, ctx, st)]
+        if mn == "leave":
+            self.set_reg(st, self.sp, self.reg(st, "ebp" if self.bits == 32 else "rbp"), ins)
+            v = self.load(st, ins, ("s", st.sp), self.w)
+            self.set_reg(st, self.sp, ("s", st.sp + self.w), ins)
+            self.set_reg(st, "ebp" if self.bits == 32 else "rbp", v, ins)
+            return [(nxt, ctx, st)]
+        if mn in _STRING and not any(o.type == x86.X86_OP_REG and "mm" in self.md.reg_name(o.reg)
+                                     for o in ops):
+            return self._generic(st, ins, ctx, nxt, string=True)
+        if mn in ("mov", "movabs", "movq", "movl") and len(ops) == 2 \
+                and ops[0].size == ops[1].size == self.w \
+                and ops[0].type in (x86.X86_OP_REG, x86.X86_OP_MEM) and not _segment(self.md, ops):
+            self._write(st, ins, ops[0], self._value(st, ins, ops[1]))
+            return [(nxt, ctx, st)]
+        if mn == "mov" and len(ops) == 2 and ops[1].type == x86.X86_OP_IMM:
+            self._write(st, ins, ops[0], const(ops[1].imm & self.arch.mask) if ops[0].type == x86.X86_OP_REG
+                        else N)
+            return [(nxt, ctx, st)]
+        if mn == "lea":
+            a = self.address(st, ins, ops[1].mem)
+            if ops[0].size != self.w:
+                a = A if stacky(a) else N
+            self.set_reg(st, self.md.reg_name(ops[0].reg), a, ins)
+            return [(nxt, ctx, st)]
+        if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
+                and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
+            name = self.md.reg_name(ops[0].reg)
+            v = self.reg(st, name)
+            d = ops[1].imm if mn == "add" else -ops[1].imm
+            if v[0] == "s":
+                v = ("s", v[1] + d)
+            elif v[0] in ("p", "q"):
+                v = Q
+            elif v[0] == "c":
+                v = const((v[1] + d) & self.arch.mask)
+            self.set_reg(st, name, v, ins)
+            return [(nxt, ctx, st)]
+        if mn == "and" and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
+                and _full(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
+                and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
+            align = (~ops[1].imm & self.arch.mask) + 1
+            if align & (align - 1) or align > MAX_ALIGN:
+                raise NoProof(f"`{_text(ins)}` at {pc:#x} aligns the stack pointer to {align:#x}")
+            if self.phase is None or self.modulus % align:
+                raise NeedPhase(align)
+            self.set_reg(st, self.sp, ("s", ((self.phase + st.sp) & -align) - self.phase), ins)
+            return [(nxt, ctx, st)]
+        if mn in ("xor", "sub") and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
+                and ops[0].reg == ops[1].reg:
+            self.set_reg(st, self.md.reg_name(ops[0].reg), const(0), ins)
+            return [(nxt, ctx, st)]
+        return self._generic(st, ins, ctx, nxt)
+
+    def _value(self, st: State, ins, op) -> Val:
+        if op.type == x86.X86_OP_REG:
+            return self.reg(st, self.md.reg_name(op.reg))
+        if op.type == x86.X86_OP_IMM:
+            return const(op.imm & self.arch.mask)
+        return self.load(st, ins, self.address(st, ins, op.mem), op.size)
+
+    def _write(self, st: State, ins, op, v: Val) -> None:
+        if op.type == x86.X86_OP_REG:
+            self.set_reg(st, self.md.reg_name(op.reg), v, ins)
+        else:
+            self.store(st, ins, self.address(st, ins, op.mem), op.size, v)
+
+    def _generic(self, st: State, ins, ctx: Ctx, nxt: int, string: bool = False):
+        """Any other instruction, with or without modelled semantics: its outputs are
+        some function of its inputs. Every memory operand may be read and written."""
+        mn = ins.mnemonic.split()[-1]
+        count = self.reg(st, "ecx" if self.bits == 32 else "rcx")
+        reads, writes = ins.regs_access()
+        rnames = {self.md.reg_name(r) for r in reads}
+        wnames = [self.md.reg_name(r) for r in writes]
+        mem_ops = [o for o in ins.operands if o.type == x86.X86_OP_MEM]
+        if mn in ("clflush", "invlpg"):
+            mem_ops = []
+        bases = {self.md.reg_name(o.mem.base) for o in mem_ops if o.mem.base} | \
+                {self.md.reg_name(o.mem.index) for o in mem_ops if o.mem.index}
+        writes_sp = any(_full(r, self.bits) == self.sp for r in wnames)
+        sp_as_data = any(o.type == x86.X86_OP_REG and _full(self.md.reg_name(o.reg), self.bits) == self.sp
+                         for o in ins.operands)
+        implicit_sp = any(_full(r, self.bits) == self.sp for r in rnames - bases) and not sp_as_data
+        if writes_sp or implicit_sp:
+            # an implicit stack access, or a stack pointer change not modelled here
+            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} uses the stack in a way "
+                          "this method does not model")
+        explicit = {self.md.reg_name(o.reg) for o in ins.operands if o.type == x86.X86_OP_REG}
+        data = explicit | (rnames - bases)  # a register used only to address memory is not data
+        inputs = [self.reg(st, r) for r in data]
+        inputs = [arith(v) for v in inputs]
+        addrs = []
+        for o in mem_ops:
+            a = self.address(st, ins, o.mem)
+            size = 1 << 20 if mn in _BIG else _SIZE.get(mn, max(o.size, 1))
+            if mn in _TABLES:
+                size = 10 if self.bits == 64 else 6
+            if string and a[0] == "s" and ins.prefix[0] in (0xF2, 0xF3):
+                # a repeated string instruction over the stack: bounded when the count
+                # is a constant; either direction (DF may have been set)
+                n = self.reg(st, "ecx" if self.bits == 32 else "rcx")
+                if n[0] != "c" or n[1] > 1 << 16:
+                    raise NoProof(f"`{_text(ins)}` at {ins.address:#x} repeats a string "
+                                  "instruction over the stack a number of times not fixed")
+                if st.df:
+                    a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
+                else:
+                    size = max(n[1], 1) * size
+            elif string and a[0] == "a":
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} is a string instruction "
+                              "over the stack at an offset not fixed")
+            if a[0] == "s" and size >= (1 << 16):
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses a stack area "
+                              "of a size this method does not bound")
+            # written: the destination (Intel order puts it first), or what capstone
+            # marks written, or both operands of an exchange
+            if (o is ins.operands[0] and mn not in _READS_ONLY) or o.access & capstone.CS_AC_WRITE \
+                    or mn == "xchg":
+                addrs.append((a, size))
+            v = self.load(st, ins, a, size)  # refuses the slot, whether read or written
+            if not (o is ins.operands[0] and _pure_write(mn)):
+                inputs.append(arith(v))
+        out = join_all(inputs) if inputs else N
+        if mn in _MOVES and len(data) == 1 and len(ins.operands) == 2 and not addrs_read_value(ins):
+            # a narrow copy of a register: a piece of a stack address is no address
+            v = self.reg(st, next(iter(data)))
+            out = H if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
+        if out[0] == "c":
+            out = N
+        for a, size in addrs:  # written with the old value or something from the inputs
+            self.store(st, ins, a, size, out)
+        for r in wnames:
+            if r in ("rflags", "eflags", "flags", "rip", "eip"):
+                continue
+            if r in ("ss",):
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} loads the stack segment")
+            full = _full(r, self.bits)
+            if string and full[1:] == "cx" and ins.prefix[0] in (0xF2, 0xF3):
+                v = const(0) if mn[:4] in ("movs", "stos", "lods") else N  # the count runs out
+            elif string and full[1:] in ("di", "si"):
+                # the pointer moves on by the count of elements
+                v = self.reg(st, full)
+                rep = ins.prefix[0] in (0xF2, 0xF3)
+                step = ins.operands[0].size
+                if v[0] == "s" and not st.df and (not rep or count[0] == "c") \
+                        and not mn.startswith(("cmps", "scas")):
+                    v = ("s", v[1] + step * (count[1] if rep else 1))
+                else:
+                    v = arith(v)
+            else:
+                v = out
+            self.set_reg(st, r, v, ins)
+        return [(nxt, ctx, st)]
+
+    # -- control flow
+    def _target(self, st: State, ins, op) -> int | None:
+        """A branch's destination, when the analysis knows it."""
+        if op.type == x86.X86_OP_IMM:
+            return op.imm & self.arch.mask
+        if op.type == x86.X86_OP_REG:
+            v = self.reg(st, self.md.reg_name(op.reg))
+            return v[1] if v[0] == "c" else None
+        a = self.address(st, ins, op.mem)
+        self.load(st, ins, a, op.size)  # refuses a read of the slot
+        if a[0] == "c" and a[1] in self.preset and len(self.preset[a[1]]) >= self.w:
+            return int.from_bytes(self.preset[a[1]][:self.w], "little")
+        return None
+
+    def _jump(self, pc, ctx, st, ins, mn, nxt):
+        op = ins.operands[0]
+        if mn != "jmp":
+            if mn.startswith("loop") or mn.endswith("cxz"):
+                c = "ecx" if self.bits == 32 else "rcx"
+                if stacky(self.reg(st, c)):
+                    self.set_reg(st, c, A, ins)
+            t = self._target(st, ins, op)
+            assert t is not None
+            return [(nxt, ctx, st.copy()), *self._goto(pc, ctx, st, ins, t)]
+        t = self._target(st, ins, op)
+        if t is None:
+            raise NoProof(f"`{_text(ins)}` at {pc:#x} jumps to a target that is not fixed")
+        return self._goto(pc, ctx, st, ins, t)
+
+    def _goto(self, pc, ctx, st, ins, t):
+        if t in self.p.return_thunks or t in self.retpolines:
+            return [(t, ctx, st)]
+        if self.forbidden[0] <= t < self.forbidden[1]:
+            raise NoProof(f"`{_text(ins)}` at {pc:#x} jumps into the patch site's own code")
+        if self.p.region_of(t) is None:
+            return self._tail_unknown(ctx, st, f"`{_text(ins)}` at {pc:#x}",
+                                      f"{t:#x}, code that is not analysed")
+        return [(t, ctx, st)]
+
+    def _tail_unknown(self, ctx, st, what: str, where: str):
+        """A jump out of the analysed code with the frame torn down (the stack pointer
+        at the current return address): a tail call, which returns for the current
+        function. Anything else leaving the analysed code has no proof."""
+        top = ctx[-1][1] if ctx else 0
+        if st.sp != top:
+            raise NoProof(f"{what} jumps to {where} with the stack pointer {st.sp:+d} from entry "
+                          "(not a tail call)")
+        self._unknown_effect(ctx, st, what, where, tail=True)
+        self.assumptions[TAIL_CALL] = None
+        if not ctx:
+            # the unknown code returns for F: its return address is F's own
+            self.assumptions[UNKNOWN_TAIL] = None
+            return []
+        retpc, off, _ = ctx[-1]
+        if st.stack.get(off) != (self.w, const(retpc)):
+            raise NoProof(f"{what} tail-calls {where} with a return address other than the one "
+                          "the call pushed")
+        del st.stack[off]
+        self.set_reg(st, self.sp, ("s", off + self.w), None)
+        return [(retpc, ctx[:-1], st)]
+
+    def _call(self, ctx, st, ins, nxt):
+        op = ins.operands[0]
+        t = self._target(st, ins, op)
+        via = None
+        if t is not None and t in self.retpolines:
+            via = self.retpolines[t]
+            v = self.reg(st, via)
+            t = v[1] if v[0] == "c" else None
+        if t is not None and t in self.p.return_thunks:
+            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} calls the return thunk")
+        known = t is not None and self.p.region_of(t) is not None \
+            and not self.forbidden[0] <= t < self.forbidden[1]
+        if not known:
+            return self._unknown_call(ctx, st, ins, nxt, t)
+        if any(f == t for _, _, f in ctx):
+            # recursion: the instance below is analysed; a deeper one is taken as
+            # code not analysed, under the same assumption
+            self.assumptions[RECURSION] = None
+            return self._unknown_call(ctx, st, ins, nxt, t)
+        if len(ctx) >= self.MAX_DEPTH:
+            raise NoProof(f"`{_text(ins)}` at {ins.address:#x}: calls nested deeper than "
+                          f"{self.MAX_DEPTH} (recursion?)")
+        self.set_reg(st, self.sp, ("s", st.sp - self.w), ins)
+        self.store(st, ins, ("s", st.sp), self.w, const(nxt))
+        self.functions.add(t)
+        return [(t, ctx + ((nxt, st.sp, t),), st)]
+
+    def _unknown_call(self, ctx, st, ins, nxt, t):
+        where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"
+        self._unknown_effect(ctx, st, f"`{_text(ins)}` at {ins.address:#x}", where)
+        if self.p.region_of(nxt) is None:
+            # nothing follows the call in its function: the callee does not return
+            self.assumptions[NORETURN] = None
+            return []
+        return [(nxt, ctx, st)]
+
+    def _unknown_effect(self, ctx, st, what: str, where: str, tail: bool = False) -> None:
+        """What code the analysis cannot see may do, under UNKNOWN_CALLEE; refuses
+        when it could reach the return-address slot."""
+        args = set(_ARGS[self.bits])
+        for r, v in st.regs.items():
+            if r == self.sp or not stacky(v):
+                continue
+            if self._may_be_slot(v) and (r in args or v[0] == "s"):
+                raise NoProof(f"{what} passes {where} a pointer in %{r} that may reach the "
+                              "return address")
+        if st.wild:
+            raise NoProof(f"{what} calls {where} after storing a stack address that may "
+                          "reach the return address where it could read it")
+        given = [v for r, v in st.regs.items() if r in args and v[0] == "s"]
+        self.assumptions[UNKNOWN_CALLEE] = None
+        marks = sorted({off for _, off, _ in ctx} | {0})
+        for _, k in given:
+            # the object it points at lies in the frame that holds it: from the stack
+            # pointer up to that frame's return address (a C object never spans one)
+            top = next(m for m in marks if m > k) if k < 0 else None
+            for o, (size, v) in list(st.stack.items()):
+                if o in marks:
+                    continue
+                if (top is None and o >= self.w) or (top is not None and st.sp <= o < top):
+                    if self._may_be_slot(v):
+                        raise NoProof(f"{what} passes {where} a pointer to memory holding a "
+                                      f"stack address that may reach the return address (at {o:+d})")
+                    st.stack[o] = (size, join(v, P) if size >= self.w else join(v, N))
+            st.leaked = True
+        for k, (size, v) in list(st.stack.items()):
+            if k >= self.w:
+                st.stack[k] = (size, join(v, N))
+        keep = _CALLEE_SAVED[self.bits]
+        for r in list(st.regs):
+            if r not in keep:
+                del st.regs[r]
+        if st.leaked:  # it may return what it was given
+            st.regs["eax" if self.bits == 32 else "rax"] = P
+            if self.bits == 32:
+                st.regs["edx"] = P
+
+    def _ret(self, ctx, st, ins, imm, pc):
+        what = f"`{_text(ins)}`" if ins is not None else "the return thunk"
+        if not ctx:
+            if st.sp != 0:
+                raise NoProof(f"{what} at {pc:#x} returns with the stack "
+                              f"pointer {st.sp:+d} from entry (not through the return address)")
+            return []  # consumes the return address: the end this method proves
+        retpc, off, _ = ctx[-1]
+        if st.sp != off or st.stack.get(off) != (self.w, const(retpc)):
+            raise NoProof(f"{what} at {pc:#x} returns to an address other than "
+                          "the one its call pushed")
+        del st.stack[off]
+        self.set_reg(st, self.sp, ("s", off + self.w + imm), ins)
+        return [(retpc, ctx[:-1], st)]
+
+
+def _segment(md, ops) -> bool:
+    return any(o.type == x86.X86_OP_REG and md.reg_name(o.reg) in ("cs", "ds", "es", "fs", "gs", "ss")
+               for o in ops)
+
+
+def _text(ins) -> str:
+    return f"{ins.mnemonic} {ins.op_str}".strip()
+
+
+MAX_ALIGN = 64
+
+
+def analyse(program: Program, entry: int, preset: dict[int, bytes],
+            forbidden: tuple[int, int]) -> Proof:
+    """Prove `entry`'s function independent of its return-address slot; raises NoProof.
+    Code that aligns the stack pointer is analysed once per residue of the entry
+    stack pointer modulo the alignment: no assumption on it is needed."""
+    try:
+        return Analysis(program, entry, preset, forbidden).run()
+    except NeedPhase as e:
+        modulus = e.align
+    while True:
+        try:
+            proofs = [Analysis(program, entry, preset, forbidden, r, modulus).run()
+                      for r in range(modulus)]
+        except NeedPhase as e:
+            modulus = max(modulus, e.align)
+            continue
+        seen: dict[str, None] = {}
+        for p in proofs:
+            seen.update(dict.fromkeys(p.assumptions))
+        return Proof(max(p.functions for p in proofs), max(p.instructions for p in proofs),
+                     list(seen))

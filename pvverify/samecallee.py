@@ -1,0 +1,114 @@
+"""The same-callee method: a direct call to the function the slot already holds.
+
+When the replacement is `call F` (NOP-padded) and the original's `call *slot`
+reaches F through a slot that holds F, both paths run F from one state. They
+differ only in the return address each call pushes (site+6 against site+5 on
+x86_64) and in the bytes of the site itself. F's return-address slot is
+therefore the only input that differs; if F never reads, writes, copies or
+compares it except through the `ret` that consumes it (frame.analyse proves
+that), both `ret`s land on the NOPs that lead to the site's end, and every
+observable is equal except the dead return-address bytes below the entry stack
+pointer. Exploring F (loops, callees past the bound, instructions without
+modelled semantics) is then unnecessary.
+
+`shape` recognises the pair; `decide` runs the proof and returns a Result, or
+the reason (naming the instruction) why this method gives none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from capstone import x86
+
+from pvverify.frame import NoProof, analyse
+from pvverify.kernel.closure import decoder
+from pvverify.program import Program, SitePair
+from pvverify.verdict import Result
+
+METHOD = "same-callee"
+
+GHOST = [
+    "same-callee: the return address each call leaves below the entry stack pointer "
+    "(site+len(call) against site+5) is dead stack and not compared",
+    "same-callee: the return stack buffer and other branch-predictor state, which hold the "
+    "differing return addresses, are not compared",
+    "same-callee: with call-depth tracking, the accounting thunks the kernel patches in count "
+    "both calls alike (each is one call to F); their counter is not otherwise compared",
+]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Why the pair is a same-callee pair: F and where each call returns."""
+
+    target: int
+    original_return: int
+    replacement_return: int
+
+
+def _nops_to_exit(prog: Program, pc: int) -> bool:
+    md = decoder(prog.arch)
+    while pc != prog.exit:
+        code = prog.fetch(pc, min(15, prog.exit - pc))
+        ins = next(md.disasm(code, pc, count=1), None) if code else None
+        if ins is None or not ins.mnemonic.startswith("nop"):
+            return False
+        pc += ins.size
+    return True
+
+
+def shape(pair: SitePair) -> Shape | None:
+    """The same-callee shape, or None: the replacement is `call F` + NOPs, the
+    original is `call *slot` + NOPs, and the slot holds F in the shared memory."""
+    arch = pair.arch
+    md = decoder(arch)
+    repl = next(md.disasm(pair.replacement.fetch(pair.site, 15), pair.site, count=1), None)
+    orig = next(md.disasm(pair.original.fetch(pair.site, 15), pair.site, count=1), None)
+    if repl is None or orig is None or repl.mnemonic != "call" or orig.mnemonic != "call":
+        return None
+    rop, oop = repl.operands[0], orig.operands[0]
+    if rop.type != x86.X86_OP_IMM or oop.type != x86.X86_OP_MEM:
+        return None
+    f = rop.imm & arch.mask
+    m = oop.mem
+    if m.index != 0 or m.segment != 0:
+        return None
+    if m.base == x86.X86_REG_RIP:
+        slot = (orig.address + orig.size + m.disp) & arch.mask
+    elif m.base == 0:
+        slot = m.disp & arch.mask
+    else:
+        return None
+    preset = dict(pair.preset)
+    held = preset.get(slot)
+    if held is None or len(held) < arch.width or int.from_bytes(held[:arch.width], "little") != f:
+        return None
+    # both calls read the slot before F runs: it must not lie in the stack slot F gets
+    if pair.original.regions[1:] != pair.replacement.regions[1:] or \
+            pair.original.region_of(f) is None or pair.original.regions[0].contains(f):
+        return None
+    ro, rr = orig.address + orig.size, repl.address + repl.size
+    if not (_nops_to_exit(pair.original, ro) and _nops_to_exit(pair.replacement, rr)):
+        return None
+    return Shape(f, ro, rr)
+
+
+def decide(pair: SitePair) -> tuple[Result | None, str]:
+    """(an `equivalent` Result, "") with its proof, or (None, why not) when the
+    pair has another shape or the proof is refused."""
+    sh = shape(pair)
+    if sh is None:
+        return None, "not a direct call to the slot's own target"
+    site = (pair.site, pair.site + pair.length)
+    try:
+        proof = analyse(pair.original, sh.target, dict(pair.preset), site)
+    except NoProof as e:
+        return None, str(e)
+    res = Result(
+        "equivalent",
+        f"both paths call {sh.target:#x} from the same state, and it uses its return address "
+        f"only to return ({proof.functions} functions, {proof.instructions} instructions "
+        "analysed to a fixpoint)", method=METHOD)
+    res.assumptions = GHOST + [f"same-callee: {a}" for a in proof.assumptions]
+    return res, ""

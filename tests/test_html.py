@@ -1,0 +1,124 @@
+"""`pvverify gate --html`: the page rendered by a real headless Chromium (Debian's
+`chromium`, installed by scripts/install-browser), read back from the browser's DOM.
+
+Without a browser the test is skipped, except under scripts/test
+(PVVERIFY_REQUIRE_BROWSER=1), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from kernel_fixture import Alt, build
+
+from pvverify.gate import main as gate_main
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+if BROWSER is None and os.environ.get("PVVERIFY_REQUIRE_BROWSER") == "1":
+    pytest.fail("chromium is not installed (scripts/install-browser)", pytrace=False)
+pytestmark = pytest.mark.skipif(BROWSER is None, reason="no chromium (scripts/install-browser)")
+
+
+def render(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         f"--user-data-dir={tmp / 'profile'}", *extra, page.absolute().as_uri()],
+        capture_output=True, text=True, timeout=120, check=True)
+
+
+class Page(HTMLParser):
+    """The text the page shows, by element: totals, by-op rows, site blocks, listing cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[dict] = []
+        self.totals = ""
+        self.ops: dict[str, list[str]] = {}
+        self.sites: list[dict] = []
+        self.cells: list[str] = []
+        self.text = ""
+        self._row: list[str] | None = None
+        self._op: str | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.stack.append({"tag": tag, **a})
+        if tag == "tr" and "data-op" in a:
+            self._op, self._row = a["data-op"], []
+        if tag == "div" and "site" in (a.get("class") or ""):
+            self.sites.append({"verdict": a.get("data-verdict"), "text": ""})
+        if tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            top = self.stack.pop()
+            if top["tag"] == tag:
+                break
+        if tag == "td" and self._cell is not None:
+            cell = "".join(self._cell)
+            if self._row is not None:
+                self._row.append(cell)
+            if any(e.get("class") == "listing" for e in self.stack):
+                self.cells.append(cell)
+            self._cell = None
+        if tag == "tr" and self._op is not None:
+            self.ops[self._op] = self._row or []
+            self._op = self._row = None
+
+    def handle_data(self, data):
+        self.text += data
+        if any(e.get("id") == "totals" for e in self.stack):
+            self.totals += data
+        if self._cell is not None:
+            self._cell.append(data)
+        if self.sites and any(e["tag"] == "div" and "site" in (e.get("class") or "") for e in self.stack):
+            self.sites[-1]["text"] += data
+
+
+def test_html_report_renders_in_chromium(tmp_path):
+    k = build(tmp_path, 64, "6.1", [Alt("s_save", "pushfq\npopq %rax"), Alt("s_cli", "sti"),
+                                     Alt("s_sti", "rdpmc")])
+    page = tmp_path / "report.html"
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = gate_main([str(k), "--no-cache", "--jobs", "1", "--html", str(page)])
+    assert code == 1
+    raw = page.read_text()
+    # self-contained: no scripts, no stylesheets or images fetched from anywhere
+    assert not re.search(r"<script|<link|<img|<iframe|@import|url\(|https?://", raw, re.I)
+
+    dom = render(page, tmp_path, "--dump-dom").stdout
+    assert dom.lstrip().lower().startswith("<!doctype html>") or "<html" in dom[:200]
+    p = Page()
+    p.feed(dom)
+    assert " ".join(p.totals.split()).startswith("6 equivalent, 1 not-equivalent, 1 unknown; 8 outcomes")
+    # verdicts by op: equivalent | not-equivalent | unknown
+    assert p.ops["irq.irq_disable"] == ["irq.irq_disable", "1", "1", "0"]
+    assert p.ops["irq.irq_enable"] == ["irq.irq_enable", "1", "0", "1"]
+    assert p.ops["irq.save_fl"][3] == "0" and p.ops["irq.save_fl"][2] == "0"
+    # one block per failing or unknown site, the unsafe one first, with its counterexample
+    assert [s["verdict"] for s in p.sites] == ["not-equivalent", "unknown"]
+    bad, unknown = (" ".join(s["text"].split()) for s in p.sites)
+    assert "irq.irq_disable at s_cli+0x0" in bad
+    assert "Why it matters: IF is the interrupt flag" in bad
+    assert "the original leaves IF = 0x0, the replacement IF = 0x1" in bad
+    assert "rdpmc" in unknown and "has no modelled semantics" in unknown
+    listing = [" ".join(c.split()) for c in p.cells]
+    assert any(re.search(r"<s_cli>: callq \*0x[0-9a-f]+\(%rip\) # 0x[0-9a-f]+ <pv_ops\+0xf8>", c)
+               for c in listing), listing
+    assert any(c.endswith("<s_cli>: sti") for c in listing), listing
+
+    # and the browser draws it: a screenshot of the page is written
+    shot = tmp_path / "shot.png"
+    render(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,900")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000

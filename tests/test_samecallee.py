@@ -1,0 +1,244 @@
+"""The same-callee method against exploration: they must agree.
+
+Both methods run on every obligation whose replacement calls the slot's own
+target: hand-written callees (loops, locals, stack realignment, string stores,
+unknown callees, and every way of reading the return address), gcc-compiled
+callees (a loop, `__builtin_return_address(0)` stored to a global, a callee
+that reads its caller's frame through the frame pointer it was given), and the
+direct-call outcomes of the tests' fixture kernels. Same-callee must never say
+`equivalent` where exploration finds a replayed counterexample, and where it
+gives no proof its reason names the instruction.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from kernel_fixture import Alt, build
+
+from pvverify import samecallee
+from pvverify.arch import I386, X86_64, Arch
+from pvverify.check import check
+from pvverify.ctype import parse_ctype
+from pvverify.frame import TAIL_CALL, UNKNOWN_CALLEE
+from pvverify.gate import canonical_site, obligation_of
+from pvverify.kernel.binary import read_binary
+from pvverify.kernel.closure import Targets, decoder
+from pvverify.kernel.elf import open_image
+from pvverify.obligation import CodeSpec, Obligation, from_dict
+from pvverify.program import build as build_pair
+from pvverify.reports import sarif
+from pvverify.reports.check_text import to_text
+
+# name -> (x86_64 body, i386 body, what same-callee must do: "prove" or the
+# instruction its refusal names)
+CASES = {
+    "plain": ("pushfq\npopq %rax\nret", "pushfl\npopl %eax\nret", "prove"),
+    "loop": ("xorl %eax,%eax\n1: addq $1,%rax\ncmpq $100,%rax\njne 1b\nret",
+             "xorl %eax,%eax\n1: addl $1,%eax\ncmpl $100,%eax\njne 1b\nret", "prove"),
+    "locals": ("subq $24,%rsp\nmovq %rdi,8(%rsp)\nmovq 8(%rsp),%rax\naddq $24,%rsp\nret",
+               "subl $12,%esp\nmovl %eax,4(%esp)\nmovl 4(%esp),%eax\naddl $12,%esp\nret", "prove"),
+    "realign": ("pushq %rbp\nmovq %rsp,%rbp\nandq $-16,%rsp\nsubq $32,%rsp\nmovq %rdi,(%rsp)\n"
+                "movq (%rsp),%rax\nleave\nret",
+                "pushl %ebp\nmovl %esp,%ebp\nandl $-16,%esp\nsubl $16,%esp\nmovl %eax,(%esp)\n"
+                "movl (%esp),%eax\nleave\nret", "prove"),
+    "rep_stos": ("subq $64,%rsp\nmovq %rsp,%rdi\nmovl $8,%ecx\nxorl %eax,%eax\nrep stosq\n"
+                 "addq $64,%rsp\nret",
+                 "pushl %edi\nsubl $32,%esp\nmovl %esp,%edi\nmovl $8,%ecx\nxorl %eax,%eax\nrep stosl\n"
+                 "addl $32,%esp\npopl %edi\nret", "prove"),
+    "helper": ("pushq %rbx\nmovq %rdi,%rbx\ncall 1f\npopq %rbx\nret\n1: leaq 1(%rbx),%rax\nret",
+               "pushl %ebx\nmovl %eax,%ebx\ncall 1f\npopl %ebx\nret\n1: leal 1(%ebx),%eax\nret", "prove"),
+    # every way of depending on the return address: no proof from this method
+    "reads": ("movq (%rsp),%rax\nret", "movl (%esp),%eax\nret", "mov"),
+    "stores": ("movq (%rsp),%rax\nmovq %rax,(%rdi)\nret", "movl (%esp),%ecx\nmovl %ecx,(%eax)\nret", "mov"),
+    "compares": ("cmpb $6,(%rsp)\nsete %al\nret", "cmpb $6,(%esp)\nsete %al\nret", "cmp"),
+    "frame": ("pushq %rbp\nmovq %rsp,%rbp\nmovq 8(%rbp),%rax\npopq %rbp\nret",
+              "pushl %ebp\nmovl %esp,%ebp\nmovl 4(%ebp),%eax\npopl %ebp\nret", "mov"),
+    "pop_jmp": ("popq %rax\njmp *%rax", "popl %ebx\njmp *%ebx", "pop"),
+    "overwrites": ("subq $64,%rsp\nmovq %rsp,%rdi\nmovl $9,%ecx\nxorl %eax,%eax\nrep stosq\n"
+                   "addq $64,%rsp\nret",
+                   "pushl %edi\nsubl $32,%esp\nmovl %esp,%edi\nmovl $10,%ecx\nxorl %eax,%eax\n"
+                   "rep stosl\naddl $32,%esp\npopl %edi\nret", "rep stos"),
+    "leaks_to_callee": ("leaq (%rsp),%rdi\ncall 1f\nret\n1: movq (%rdi),%rax\nret",
+                        "leal (%esp),%eax\ncall 1f\nret\n1: movl (%eax),%eax\nret", "mov"),
+}
+
+
+def obligation(arch: Arch, name: str, body: str) -> Obligation:
+    conv = "sysv" if arch.bits == 64 else "regparm3"
+    return from_dict({"schema": 1, "name": name, "arch": arch.name, "convention": conv,
+                      "returns": "ptr", "args": ["ptr"], "site_length": 6,
+                      "original": {"target": {"asm": body}},
+                      "replacement": {"asm": f"call {arch.target_address:#x}"}})
+
+
+def both(ob: Obligation):
+    """(same-callee's Result or None, its refusal, exploration's Result)."""
+    proved, why = samecallee.decide(build_pair(ob))
+    explored = check(ob, timeout=20, same_callee=False)
+    return proved, why, explored
+
+
+def agree(proved, explored) -> None:
+    if proved is not None:
+        assert explored.verdict != "not-equivalent", (explored.reason, explored.counterexample)
+
+
+@pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
+@pytest.mark.parametrize("name", CASES)
+def test_methods_agree_on_hand_written_callees(arch, name):
+    body64, body32, want = CASES[name]
+    ob = obligation(arch, name, body64 if arch.bits == 64 else body32)
+    proved, why, explored = both(ob)
+    agree(proved, explored)
+    if want == "prove":
+        assert proved is not None, why
+        assert proved.method == "same-callee"
+        assert explored.verdict in ("equivalent", "unknown"), explored.reason
+    else:
+        assert proved is None
+        assert f"`{want}" in why, why  # the refusal names the instruction
+        if name != "overwrites":  # both return addresses overwritten alike: no difference
+            assert explored.verdict == "not-equivalent", explored.reason
+            assert explored.counterexample.replayed
+        # the front door falls back to exploration and says so
+        res = check(ob, timeout=20)
+        assert res.method == "exploration" and res.verdict == explored.verdict
+
+
+def test_unknown_callee_is_proved_only_under_its_stated_assumption():
+    """An indirect call whose target is not fixed: exploration cannot run it;
+    same-callee proves it, and says what it assumed about the callee."""
+    ob = obligation(X86_64, "indirect", "pushq %rbx\nmovq (%rdi),%rax\ncall *%rax\npopq %rbx\nret")
+    proved, why, explored = both(ob)
+    assert explored.verdict == "unknown" and "not fixed" in explored.reason
+    assert proved is not None, why
+    res = check(ob, timeout=20)
+    assert res.verdict == "equivalent" and res.method == "same-callee"
+    assert any(UNKNOWN_CALLEE in a for a in res.assumptions)
+    assert any("return stack buffer" in a for a in res.assumptions)
+    assert any("dead stack" in a for a in res.assumptions)
+    assert "decided by: same-callee" in to_text(res)
+    assert json.loads(json.dumps(res.to_json()))["method"] == "same-callee"
+    # a pointer that may be the return address's handed to that callee: no proof
+    leak = obligation(X86_64, "indirect", "movq (%rdi),%rax\nleaq (%rsp),%rdi\ncall *%rax\nret")
+    proved, why = samecallee.decide(build_pair(leak))
+    assert proved is None and "may reach the return address" in why
+    # a tail call to it hands over the return address itself: said aloud
+    tail = obligation(X86_64, "tail", "movq (%rdi),%rax\njmp *%rax")
+    assert samecallee.decide(build_pair(tail))[0] is None  # jmp *reg: maybe a jump table
+    res = check(obligation(X86_64, "tail", "jmp 0x1234"), timeout=20)
+    assert res.method == "same-callee" and any(TAIL_CALL in a for a in res.assumptions)
+
+
+def test_other_shapes_are_not_same_callee():
+    """A call to another function, or a slot holding something else, is exploration's."""
+    arch = X86_64
+    ob = from_dict({"schema": 1, "name": "other", "arch": "x86_64", "convention": "sysv",
+                    "returns": "ptr", "args": [], "site_length": 6,
+                    "original": {"target": {"asm": "xorl %eax,%eax\nret\n.org 0x40\nmovl $1,%eax\nret"}},
+                    "replacement": {"asm": f"call {arch.target_address + 0x40:#x}"}})
+    pair = build_pair(ob)
+    assert samecallee.shape(pair) is None
+    res = check(ob, timeout=20)
+    assert res.method == "exploration" and res.verdict == "not-equivalent"
+
+
+# -- gcc-compiled callees --------------------------------------------------------
+
+C_SOURCE = r"""
+long table[16];
+long last_caller;
+long sum16(void) { long s = 0; for (int i = 0; i < 16; i++) s += table[i] * i; return s; }
+long sum_n(long *a, long n) { long s = 0; for (long i = 0; i < n; i++) s += a[i]; return s; }
+void note_caller(void) { last_caller = (long)__builtin_return_address(0); }
+__attribute__((noinline)) long peek_above(long *fp) { return fp[1]; }
+long frame_reader(void) { return peek_above(__builtin_frame_address(0)) + 1; }
+"""
+TEXT = 0xFFFFFFFF81100000
+
+
+def _compiled(tmp: Path) -> tuple[Path, dict[str, int]]:
+    src = tmp / "callees.c"
+    src.write_text(C_SOURCE)
+    obj, exe = tmp / "callees.o", tmp / "callees"
+    subprocess.run(["gcc", "-O2", "-c", "-mno-red-zone", "-fno-pic", "-mcmodel=kernel",
+                    "-fno-stack-protector", "-fno-omit-frame-pointer", "-o", obj, src], check=True)
+    subprocess.run(["ld", "-m", "elf_x86_64", "-static", "-nostdlib", "-e", "0", f"-Ttext={TEXT:#x}",
+                    "-Tdata=0xffffffff82000000", "-Tbss=0xffffffff82100000", "-o", exe, obj], check=True)
+    img = open_image(exe)
+    return exe, {n: img.symbol(n).value for n in ("sum16", "sum_n", "note_caller", "frame_reader")}
+
+
+def _elf_obligation(exe: Path, name: str, addr: int) -> Obligation:
+    img = open_image(exe)
+    targets = Targets(img, X86_64)
+    _, code = targets.function(addr)
+    site = X86_64.site_address
+    call = "e8" + ((addr - (site + 5)) & 0xFFFFFFFF).to_bytes(4, "little").hex()
+    return Obligation(name=name, arch=X86_64, convention="sysv", returns=parse_ctype("u64", 8),
+                      args=(parse_ctype("ptr", 8), parse_ctype("u64", 8)), site_length=6,
+                      target=CodeSpec(hex=code.hex()), replacement=CodeSpec(hex=call),
+                      address=site, target_address=addr, slot=0xFFFFFFFF82800000,
+                      regions=targets.callees(addr), return_thunks=targets.thunks,
+                      unloaded=targets.code_ranges)
+
+
+def test_methods_agree_on_gcc_compiled_callees(tmp_path):
+    exe, syms = _compiled(tmp_path)
+    res = {}
+    for name, addr in syms.items():
+        proved, why, explored = both(_elf_obligation(exe, name, addr))
+        agree(proved, explored)
+        res[name] = (proved, why, explored)
+    # loops: a fixpoint, not unrolling
+    assert res["sum16"][0] is not None and res["sum16"][2].verdict == "equivalent"
+    assert res["sum_n"][0] is not None, res["sum_n"][1]
+    assert res["sum_n"][2].verdict in ("equivalent", "unknown")
+    # __builtin_return_address(0) stored to a global: refused, and exploration shows why
+    assert res["note_caller"][0] is None and "return address" in res["note_caller"][1]
+    assert res["note_caller"][2].verdict == "not-equivalent"
+    assert res["note_caller"][2].counterexample.replayed
+    # a frame pointer handed to a callee that reads above its own frame
+    assert res["frame_reader"][0] is None and "return address" in res["frame_reader"][1]
+    assert res["frame_reader"][2].verdict == "not-equivalent"
+
+
+# -- fixture kernels --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bits,series", [(64, "6.1"), (32, "6.1"), (64, "6.12")])
+def test_methods_agree_on_fixture_kernel_direct_calls(tmp_path, bits, series):
+    ax = "%rax" if bits == 64 else "%eax"
+    alts = [Alt("s_save", f"pushf\npop {ax}"), Alt("s_cli", "cli")]
+    if series == "6.12":  # the direct call is an altinstructions entry
+        alts += [Alt(s, "ud2", flags=2) for s in ("s_save", "s_cli", "s_sti", "s_cr2")]
+    k = build(tmp_path, bits, series, alts, para=series == "6.1")
+    b = read_binary(str(k), None, None)
+    targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+    canon, md = canonical_site(b.code), decoder(b.arch)
+    seen = 0
+    for o in b.outcomes:
+        ob = obligation_of(b, targets, canon, o, md)
+        pair = build_pair(ob)
+        if samecallee.shape(pair) is None:
+            continue
+        seen += 1
+        proved, why, explored = both(ob)
+        agree(proved, explored)
+        assert proved is not None, (ob.name, why)
+        if explored.verdict != "unknown":
+            assert explored.verdict == "equivalent", explored.reason
+    assert seen >= 3
+
+
+def test_sarif_carries_the_method(tmp_path):
+    from pvverify.gate import OutcomeResult
+
+    row = OutcomeResult("vmlinux", 0x1000, ".parainstructions", "cpu.io_delay", "dwarf", "call", "",
+                        "e800000000", ["call 0x1005"], "unknown", "no proof", "k", method="same-callee")
+    doc = sarif.sarif([row])
+    assert doc["runs"][0]["results"][0]["properties"]["method"] == "same-callee"
