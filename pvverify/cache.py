@@ -115,8 +115,8 @@ class Cache:
         f = self.path(kind, key)
         try:
             raw = _read_regular(f)
-        except FileNotFoundError:
-            return None
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # absent (an obstacle in the path is reported when writing)
         except OSError as e:
             self._damaged(f, _why(e))
             return None

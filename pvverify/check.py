@@ -38,7 +38,8 @@ ASSUMED = [
     "set, CR0 reserved bits clear, NW only with CD, WP when CR4.CET; x86_64: long mode "
     "(EFER.LME and LMA, CR4.PAE), CR0[63:32], CR4[63:33], CR3[63] and CR3[60:52], CR8[63:4] "
     "clear; i386: EFER.LME/LMA and CR4.PCIDE clear; EFER reserved bits clear; DR6/DR7 fixed "
-    "bits as the SDM fixes them; XCR0 valid (x87 set, only supported bits, AVX with SSE)",
+    "bits as the SDM fixes them; XCR0 valid (x87 set, only supported bits, AVX with SSE); "
+    "RFLAGS.RF clear (cleared after every completed instruction)",
     "the processor implements the MSRs read and written, and every CR4 bit and CR3 address "
     "bit written (those faults depend on the CPU model and are not modelled)",
     "iret's frame is valid: its descriptor and privilege checks pass (the landing is the frame)",

@@ -163,6 +163,10 @@ def cmd_prove(a: argparse.Namespace) -> int:
     except ObligationError as e:
         print(f"pvverify prove: {e}", file=sys.stderr)
         return exits.BAD_INPUT
+    except (RecursionError, MemoryError) as e:
+        print(f"pvverify prove: an obligation is too large or too deeply nested ({type(e).__name__})",
+              file=sys.stderr)
+        return exits.BAD_INPUT
     entries = emit(obligations, Path(a.emit))
     n = sum(1 for e in entries if e.smt2)
     print(f"{len(entries)} obligations, {n} proofs written to {a.emit} "

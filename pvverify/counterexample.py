@@ -205,6 +205,7 @@ def att_listing(listing: list[str], prog: Program) -> list[dict]:
         ins = next(iter(md.disasm(code, addr, count=1)), None) if code else None
         if ins is not None:
             entry["text"] = f"{ins.mnemonic} {ins.op_str}".strip()
+            entry["bytes"] = bytes(ins.bytes).hex()
             ref = _refers(ins)
             if ref is not None:
                 entry["refers"] = ref & prog.arch.mask

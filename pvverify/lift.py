@@ -107,7 +107,9 @@ def reachable(inputs: Inputs) -> list[z3.BoolRef]:
       set, both 63:32 clear), as control.py writes them.
     - XCR0: x87 set, the consistency rules of XSETBV, only supported bits.
     - RFLAGS: reserved bits are not state here (PUSHF stores bit 1 set and the
-      others clear, SDM Vol. 1 3.4.3); VM clear (above).
+      others clear, SDM Vol. 1 3.4.3); VM clear (above); RF clear: the processor
+      clears it after every instruction that completes (SDM Vol. 3B 18.3.1.1),
+      the call that reached the site included.
     """
     from pvverify.semantics.control import DR6_ONES, DR6_ZEROS, DR7_ONES
     from pvverify.semantics.xsave import valid_xcr0
@@ -124,7 +126,7 @@ def reachable(inputs: Inputs) -> list[z3.BoolRef]:
     def off(x: z3.BitVecRef, bits: int) -> z3.BoolRef:
         return x & bits == 0
 
-    out = [on(cr0, CR0_PE | CR0_PG | CR0_ET), off(cr0, CR0_RESERVED),
+    out = [z3.BitVec("RF", 1) == 0, on(cr0, CR0_PE | CR0_PG | CR0_ET), off(cr0, CR0_RESERVED),
            z3.Implies(on(cr0, CR0_NW), on(cr0, CR0_CD)),
            z3.Implies(on(cr4, CR4_CET), on(cr0, CR0_WP)),
            off(efer, EFER_RESERVED)]
@@ -167,16 +169,18 @@ def _snapshot(st: PathState) -> tuple:
     that reaches a pc again in the same state runs the same instructions on the
     same values, and every branch it took is already in its condition, so it
     loops forever (no interrupts or other CPUs: check.ASSUMED). Memory and the
-    trace are append-only lists, so equal lengths mean nothing was added."""
-    return (dict(st.regs), len(st.mem_writes), len(st.trace), st.port_reads,
+    trace are append-only lists, so equal lengths mean nothing was added. A loop
+    that reads memory is left to the path bound: it polls for a write by another
+    CPU or a device, which the assumption would turn into a spin no real loop is."""
+    return (dict(st.regs), len(st.mem_writes), len(st.trace), st.port_reads, len(st.accessed),
             st.kernel_gs_base, st.xcr0, st.msr, st.window)
 
 
 def _same(a: tuple, b: tuple) -> bool:
     ra, rb = a[0], b[0]
-    if a[1:4] != b[1:4] or ra.keys() != rb.keys():
+    if a[1:5] != b[1:5] or ra.keys() != rb.keys():
         return False
-    pairs = [(ra[k], rb[k]) for k in ra] + list(zip(a[4:], b[4:], strict=True))
+    pairs = [(ra[k], rb[k]) for k in ra] + list(zip(a[5:], b[5:], strict=True))
     for x, y in pairs:
         if x is None or y is None:
             if x is not y:

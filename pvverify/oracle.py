@@ -523,7 +523,11 @@ class _Run:
         # SDM SYSRET: #UD outside 64-bit mode or without EFER.SCE; #GP for a
         # non-canonical RCX (64-bit form); RIP := RCX / ECX, RFLAGS from R11.
         q = ins.mnemonic == "sysretq"
-        if self.arch.bits != 64 or not self._msr(0xC0000080) & 1:
+        if self.arch.bits != 64:  # Intel #UD, AMD returns: the model says unknown
+            self.fault = "unsupported: sysret outside 64-bit mode is vendor-specific"
+            self.uc.emu_stop()
+            return
+        if not self._msr(0xC0000080) & 1:
             self._ud()
             return
         rcx = self.read_reg("rcx")

@@ -59,3 +59,26 @@ def test_bad_input_exit_code(tmp_path):
     p = run("check", "--arch", "x86_64", "--convention", "sysv", "--site-length", "6",
             "--target-hex", "zz", "--replacement-hex", "90")
     assert p.returncode == 3 and "not hex" in p.stderr
+
+
+def test_usage_errors_are_4_not_unknown_through_the_console_entry():
+    """argparse's own exit 2 would read as 'unknown' (and pass under --allow-unknown)."""
+    for args in (["gate", "--allow-unknown", "--no-such-flag", "vmlinux"], ["check", "--timeout", "-1"],
+                 ["gate", "--jobs", "0", "vmlinux"], ["bogus-command"]):
+        p = run(*args)
+        assert p.returncode == 4, (args, p.returncode, p.stderr)
+        assert "usage:" in p.stderr and "Traceback" not in p.stderr
+    p = run("--version")
+    assert p.returncode == 0 and p.stdout.startswith("pvverify ")
+
+
+def test_one_bad_file_is_exit_3_and_the_others_still_reported(tmp_path):
+    write(tmp_path, "a.toml", "cli\\nretq", "cli")
+    write(tmp_path, "b.toml", "cli\\nretq", "sti")
+    (tmp_path / "c.toml").write_bytes(b"schema = 1\n\xff\xfe\n")
+    p = run("check", str(tmp_path), "--format", "json")
+    assert p.returncode == 3, p.stderr
+    lines = {Path(x["file"]).name: x for x in map(json.loads, p.stdout.splitlines())}
+    assert lines["a.toml"]["verdict"] == "equivalent"
+    assert lines["b.toml"]["verdict"] == "not-equivalent"
+    assert lines["c.toml"]["verdict"] is None and "not UTF-8" in lines["c.toml"]["error"]

@@ -139,6 +139,12 @@ def test_gate_counterexample_is_att_at_the_real_site(kernel, reports):
     # the original path starts at the real site, with its symbol, and reads the slot by name
     assert re.search(rf"{cli:#x} <s_cli>: callq \*0x[0-9a-f]+\(%rip\)  # {label(img, 'pv_ops') + 0xf8:#x}"
                      r" <pv_ops\+0xf8>", text), text
+    # the call shown is the kernel's own at the real site (rip-relative from there), as objdump has it
+    disp = re.search(rf"{cli:#x} <s_cli>: callq \*(-?0x[0-9a-f]+)\(%rip\)", text)
+    assert cli + 6 + int(disp[1], 16) == label(img, "pv_ops") + 0xF8
+    dump = subprocess.run(["objdump", "-d", f"--start-address={cli:#x}", f"--stop-address={cli + 6:#x}",
+                           str(kernel)], capture_output=True, text=True, check=True).stdout
+    assert f"*{disp[1]}(%rip)" in dump, dump
     assert f"{cli:#x} <s_cli>: sti" in text
     assert "why it matters: IF is the interrupt flag" in text
     assert ("replayed on unicorn from this state: the original leaves IF = 0x0, "

@@ -129,7 +129,7 @@ SYSTEM_32 = [
 ]
 SDM_32 = [
     "movl %edx, %cr3", "movl %cr4, %eax\nxorl $0x80, %eax\nmovl %eax, %cr4", "movl %edx, %cr0",
-    "sysexit", "sti\nsysexit", "sysret", "iretl", "xorl %ecx, %ecx\nxgetbv", "cli\nhlt",
+    "sysexit", "sti\nsysexit", "iretl", "xorl %ecx, %ecx\nxgetbv", "cli\nhlt",
     "lock cmpxchgl %ecx, (%eax)", "cmpxchgb %cl, (%eax)", "jmp .",
 ]
 # Ordinary instructions whose flags (AF included) pushf exposes.

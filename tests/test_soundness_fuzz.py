@@ -48,15 +48,19 @@ POOL = {
                "movq %cr3, %rax", "movq %rdi, %cr3", "swapgs", "wbinvd", "invlpg (%rdi)",
                "movb $0, (%rdi)", "movw $0, (%rdi)", "movq %rdi, %rax", "movl %edi, %eax",
                "xorl %eax, %eax", "addq %rsi, %rax", "incq %rcx", "std", "cld", "stac", "clac",
-               "hlt", "nop", "pushq %rcx\npopq %rcx", "leaq 8(%rdi), %rax", "notq %rax"],
+               "hlt", "nop", "pushq %rcx\npopq %rcx", "leaq 8(%rdi), %rax", "notq %rax",
+               "cli\nhlt", "rdgsbase %rax", "wrgsbase %rdi", "lock cmpxchgq %rsi, (%rdi)",
+               "movq %cr4, %rax\nxorq $0x80, %rax\nmovq %rax, %cr4", "xorl %ecx, %ecx\nxgetbv"],
     "i386": ["cli", "sti", "pushfl\npopl %eax", "pushl %eax\npopfl", "movl %cr2, %eax",
              "movl %eax, %cr3", "wbinvd", "invlpg (%eax)", "movb $0, (%eax)", "movw $0, (%eax)",
              "movl %edx, %eax", "xorl %eax, %eax", "addl %ecx, %eax", "incl %ecx", "std", "cld",
-             "hlt", "nop", "movl 4(%esp), %eax", "movl (%esp), %edx"],
+             "hlt", "nop", "movl 4(%esp), %eax", "movl (%esp), %edx", "cli\nhlt",
+             "lock cmpxchgl %ecx, (%eax)"],
 }
 REGS = {"x86_64": ["rax", "rcx", "rdx", "rsi", "rdi", "rbx", "r8", "r11"],
         "i386": ["eax", "ecx", "edx", "esi", "edi", "ebx"]}
-SWAPS = [("cli", "sti"), ("wbinvd", "invd"), ("stac", "clac"), ("cld", "std"), ("add", "sub"),
+SWAPS = [("cli", "sti"), ("wbinvd", "invd"), ("sysretq", "sysretl"), ("sysexitq", "sysexit"),
+         ("rdgsbase", "rdfsbase"), ("cmpxchgq", "cmpxchgl"), ("stac", "clac"), ("cld", "std"), ("add", "sub"),
          ("movb", "movw"), ("movw", "movl"), ("pushfq", "pushfw"), ("inc", "dec")]
 
 

@@ -42,6 +42,7 @@ MAX_NAME = 4096
 MAX_DECOMPRESSED = 1 << 30
 MAX_RATIO = 64          # decompressed <= 64 MiB + MAX_RATIO * compressed
 MAX_COMPRESSED = 1 << 30
+MAX_NOBITS = 256 << 20  # a NOBITS section read as data (zeros): .bss is tens of MB
 
 
 class ElfError(ValueError):
@@ -114,6 +115,9 @@ class Image:
         if s.index in self.patched:
             return bytes(self.patched[s.index])
         if s.type == SHT_NOBITS:
+            if s.size > MAX_NOBITS:
+                raise ElfError(f"{self.path}: section {s.name} is {s.size:#x} bytes of no contents; "
+                               f"a section read as data is at most {MAX_NOBITS:#x}")
             return bytes(s.size)
         if s.offset + s.size > len(self.raw):
             raise ElfError(f"{self.path}: section {s.name} runs past the end of the file")

@@ -72,7 +72,9 @@ def hlt(st: PathState, ins: Insn) -> None:
 
 def _sysret_faults(st: PathState, ins: Insn) -> list[tuple[z3.BoolRef, str]]:
     if st.inputs.arch.bits != 64:
-        return [(z3.BoolVal(True), "fault:#UD")]  # Intel: #UD outside 64-bit mode
+        # Intel: #UD outside 64-bit mode; AMD: a legacy-mode SYSRET returns
+        return [(z3.BoolVal(True), "stuck:`sysret` outside 64-bit mode is #UD on Intel "
+                 "and returns on AMD")]
     efer = msr(st, MSR_EFER)
     out = [((efer & EFER_SCE) == 0, "fault:#UD")]
     if ins.mnemonic == "sysretq":
@@ -170,19 +172,23 @@ RULES: tuple[Rule, ...] = (
          (Case("x86_64", "sysretq", (_STAR, _SCE, ("rcx", 0x400000), ("r11", 0x10246)),
                stop="left-kernel:sysretq", events=(("sysretq", 0, 0x33, 0x2B),),
                after=(("if", 1), ("rf", 0), ("zf", 1)), cpu=True),
-          Case("x86_64", "sysretq", (_STAR, ("msr:0xc0000080", 0xD00)), stop="fault:#UD"),
-          Case("x86_64", "sysretq", (_STAR, _SCE, ("rcx", 0x0000800000000000)), stop="fault:#GP")),
+          Case("x86_64", "sysretq", (_STAR, ("msr:0xc0000080", 0xD00)), stop="fault:#UD", cpu=True),
+          Case("x86_64", "sysretq", (_STAR, _SCE, ("rcx", 0x0000800000000000)), stop="fault:#GP",
+               cpu=True)),
          out_of_scope="#GP at CPL > 0"),
     Rule("sysretl (no REX.W: to compatibility mode)", ("sysret",), ("x86_64", "i386"),
          "ECX, R11, IA32_STAR[63:48], IA32_EFER.SCE",
          "RIP := ECX (zero-extended), RFLAGS := (R11 & 3C7FD7H) | 2, CS := STAR[63:48] | 3, "
          "SS := STAR[63:48]+8 | 3",
-         (("not in 64-bit mode (i386)", "#UD"), ("IA32_EFER.SCE = 0", "#UD")),
+         (("not in 64-bit mode (i386)", "#UD on Intel, returns on AMD: unknown"),
+          ("IA32_EFER.SCE = 0", "#UD")),
          "sysretl(window, CS, SS); the path leaves with exit address RIP",
          "Vol. 2B SYSRET",
          (Case("x86_64", "sysretl", (_STAR, _SCE, ("rcx", 0xFFFFFFFF00401000), ("r11", 0x202)),
                stop="left-kernel:sysretl", events=(("sysretl", 0, 0x23, 0x2B),), cpu=True),
-          Case("i386", "sysret", stop="fault:#UD")),
+          Case("x86_64", "sysretl", (_STAR, ("msr:0xc0000080", 0xD00)), stop="fault:#UD",
+               cpu=True),
+          Case("i386", "sysret", stop="stuck")),
          out_of_scope="#GP at CPL > 0"),
     Rule("sysexitq (REX.W: to 64-bit mode)", ("sysexitq",), ("x86_64",),
          "RCX, RDX, IA32_SYSENTER_CS",
@@ -193,7 +199,7 @@ RULES: tuple[Rule, ...] = (
          (Case("x86_64", "sysexitq", (_SEP, ("rcx", 0x7FFF0000), ("rdx", 0x400000)),
                stop="left-kernel:sysexitq", events=(("sysexitq", 0, 0x33, 0x3B),),
                after=(("rsp", 0x7FFF0000),), cpu=True),
-          Case("x86_64", "sysexitq", (("msr:0x174", 3),), stop="fault:#GP")),
+          Case("x86_64", "sysexitq", (("msr:0x174", 3),), stop="fault:#GP", cpu=True)),
          out_of_scope="#GP at CPL > 0"),
     Rule("sysexit (no REX.W: to compatibility / protected mode)", ("sysexit",), ("x86_64", "i386"),
          "ECX, EDX, IA32_SYSENTER_CS",
@@ -206,7 +212,7 @@ RULES: tuple[Rule, ...] = (
                after=(("rsp", 0x7FFF0000),), cpu=True),
           Case("i386", "sti\nsysexit", (_SEP, ("if", 0)), stop="left-kernel:sysexitl",
                events=(("sysexitl", 0, 0x23, 0x2B),)),
-          Case("i386", "sysexit", (("msr:0x174", 0),), stop="fault:#GP")),
+          Case("i386", "sysexit", (("msr:0x174", 0),), stop="fault:#GP", cpu=True)),
          out_of_scope="#GP at CPL > 0"),
     Rule("iretq / iretl / iretw", ("iretq", "iretd", "iret"), ("x86_64", "i386"),
          "the stack frame (8-, 4- or 2-byte slots)", "RIP, CS, RFLAGS, RSP, SS from the frame",

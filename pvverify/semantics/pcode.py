@@ -167,7 +167,12 @@ def execute(
     and across instructions fork; `feasible` prunes forks that no input reaches.
     """
     arch = state.inputs.arch
-    ops = lift(arch, address, code)
+    try:
+        ops = lift(arch, address, code)
+    except (pypcode.BadDataError, pypcode.DecoderError, pypcode.UnimplError) as e:
+        # bytes capstone decodes but the P-code lifter does not: no semantics, not a crash
+        raise Unmodelled(f"`{text}` ({code.hex()}): the P-code lifter cannot decode it "
+                         f"({type(e).__name__})") from None
     bits = arch.bits
     fallthrough = z3.BitVecVal((address + len(code)) & arch.mask, bits)
     work = [_Frame(state, 0, {})]
