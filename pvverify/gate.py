@@ -112,7 +112,12 @@ def placed(b: Binary, canon: int, o: Outcome, md: capstone.Cs) -> tuple[int, byt
     in everything else and in this have one obligation; reading.KernelView
     relies on it)."""
     arch = b.arch
-    free = _position_free(arch, md, o.replacement, o.site) and _position_free(arch, md, o.call, o.site)
+    # the default `call *slot(%rip)` is rebuilt by the obligation for its own site
+    # (rip-relative, so never "position free" as bytes); another original form is
+    # kept as bytes, so its position counts
+    default_call = o.call[:2] == b"\xff\x15" and len(o.call) == 6
+    free = _position_free(arch, md, o.replacement, o.site) and (
+        default_call or _position_free(arch, md, o.call, o.site))
     site = canon if free else o.site
     repl = retarget(arch, o.replacement, o.site, site) if site != o.site else o.replacement
     return site, repl
