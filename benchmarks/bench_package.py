@@ -168,7 +168,8 @@ def module_baseline(modules: list[Path], vmlinux: Path, cache: str, sample: int,
     random.seed(13)
     picked = random.sample(modules, min(sample, len(modules)))
     out = subprocess.run([sys.executable, "-c", _BASELINE, str(vmlinux), cache, *map(str, picked)],
-                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(tree)))
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(tree)),
+                         cwd=tree)  # `python -c` puts the working directory first on sys.path
     if out.returncode:
         raise SystemExit(f"baseline failed: {out.stderr[-2000:]}")
     return float(out.stdout.split()[-1]) / len(picked), len(picked)

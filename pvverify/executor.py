@@ -85,6 +85,16 @@ class DaskPool:
             self.client = Client(address, timeout=30)
         self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                   self.client.scheduler_info(n_workers=-1)["workers"].values()))
+        # verdicts are cached under this process's tool identity: a worker running
+        # other sources, solver or lifter versions would file its answers under it
+        from pvverify.cache import tool_id
+
+        mine = tool_id()
+        other = sorted(w for w, t in self.client.run(_tool_id).items() if t != mine)
+        if other:
+            self.close()
+            raise RuntimeError(f"Dask workers {', '.join(other)} run another pvverify than this one "
+                               f"({mine}): install the same sources and versions on every worker")
 
     def map(self, fn: Callable[[Any, Any], Any], items: Iterable[Any], shared: Any = None) -> Iterator[Any]:
         from distributed import as_completed
@@ -103,6 +113,12 @@ class DaskPool:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _tool_id() -> str:
+    from pvverify.cache import tool_id
+
+    return tool_id()
 
 
 def executor_for(cluster: str | None, jobs: int) -> Executor:
