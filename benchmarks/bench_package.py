@@ -186,6 +186,7 @@ def main() -> None:
                         "(default: this one; e.g. a checkout of the commit before package runs)")
     a = p.parse_args()
 
+    from pvverify.cache import Cache
     from pvverify.kernel.binary import read_binary
     from pvverify.package import open_package
 
@@ -216,7 +217,7 @@ def main() -> None:
         print(f"reads cold, verdicts cached: total {reread:.1f} s (read {doc_r['read_seconds']} s), "
               f"CPU {cpu_reread:.1f} s")
 
-        view = read_binary(str(pkg.vmlinux), None, Path(cache))
+        view = read_binary(str(pkg.vmlinux), None, Cache(cache))
         layout = view.layout
         modules = pkg.modules
         if pkg.decided:
