@@ -135,12 +135,13 @@ def pyelftools_baseline(modules: list[Path], para: int, alt: int, jobs: int) -> 
 _BASELINE = """
 import contextlib, sys, time
 from pathlib import Path
-try:
-    from pvverify.cache import Cache
-except ImportError:  # trees before the verified cache took a directory
-    Cache = Path
+import inspect
 from pvverify.gate import canonical_site, obligation_of
 from pvverify.kernel.binary import read_binary
+if "Path" in str(inspect.signature(read_binary).parameters["cache"].annotation):
+    Cache = Path  # trees before the verified cache took a directory
+else:
+    from pvverify.cache import Cache
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import open_image
 from pvverify.obligation import ObligationError
