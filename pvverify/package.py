@@ -29,7 +29,9 @@ from typing import BinaryIO
 
 from pvverify.kernel.peek import Peek, peek_bytes
 
-MODULE_SUFFIXES = (".ko", ".ko.xz")
+# .ko.zst and .ko.gz are listed too, so that a module this tool cannot decompress
+# is reported as not read rather than left out without a word
+MODULE_SUFFIXES = (".ko", ".ko.xz", ".ko.zst", ".ko.gz")
 MAX_MODULE = 512 << 20  # a member bigger than this is not read into memory
 
 
