@@ -16,8 +16,8 @@
 (declare-fun DF () (_ BitVec 1))
 (assert
  (let ((?x566 (bvsub ESP (_ bv4 32))))
-(let ((?x6 (bvadd ?x566 (_ bv4 32))))
-(let (($x360 (and (distinct ?x6 ESP) true)))
+(let ((?x12 (bvadd ?x566 (_ bv4 32))))
+(let (($x360 (and (distinct ?x12 ESP) true)))
 (let (($x278 (and (distinct (_ bv3238002694 32) (_ bv3238002694 32)) true)))
 (let (($x564 (and (not (bvult (bvsub (bvsub ESP (_ bv1 32)) (_ bv3254779904 32)) (_ bv65536 32))) (not (bvult (bvsub (bvsub ESP (_ bv1 32)) (bvadd (_ bv3254779904 32) (_ bv3 32))) (_ bv65536 32))))))
 (let (($x715 (= ((_ extract 17 17) XCR0) ((_ extract 18 18) XCR0))))

@@ -20,8 +20,8 @@
 (declare-fun DF () (_ BitVec 1))
 (assert
  (let ((?x218 (bvsub RSP (_ bv8 64))))
-(let ((?x31 (bvadd ?x218 (_ bv8 64))))
-(let (($x1283 (and (distinct ?x31 RSP) true)))
+(let ((?x17 (bvadd ?x218 (_ bv8 64))))
+(let (($x1283 (and (distinct ?x17 RSP) true)))
 (let (($x959 (and (distinct (_ bv18446744071578845190 64) (_ bv18446744071578845190 64)) true)))
 (let (($x986 (and (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (_ bv18446744071595622400 64)) (_ bv65536 64))) (not (bvult (bvsub (bvsub RSP (_ bv1 64)) (bvadd (_ bv18446744071595622400 64) (_ bv7 64))) (_ bv65536 64))))))
 (let (($x993 (= ((_ extract 17 17) XCR0) ((_ extract 18 18) XCR0))))

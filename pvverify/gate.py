@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -134,10 +135,12 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
                               "with a size in the symbol table")
     site, repl = placed(b, canon, o, md)
+    # the original's own bytes where they are not the default `ff 15` call that
+    # program.build lays out at any address (x86_64 `ff 14 25 abs32` before 6.x,
+    # indirect jumps)
+    default = o.call[:2] == b"\xff\x15" and len(o.call) == 6
+    call = None if default else CodeSpec(hex=o.call.hex())
     width = arch.width
-    # the original's own bytes where they are not the default `ff 15` call
-    # (x86_64 `ff 14 25 abs32` before 6.x, indirect jumps)
-    call = None if o.call[:2] == b"\xff\x15" and len(o.call) == 6 else CodeSpec(hex=o.call.hex())
     return Obligation(
         name=op.name, arch=arch, convention=op.convention, clobbers=o.clobbers, call=call,
         returns=parse_ctype(op.returns, width), args=tuple(parse_ctype(a, width) for a in op.args),
@@ -399,7 +402,7 @@ def _account(meta: dict, b: Binary) -> None:
     meta["binaries"].append({
         "file": b.path, "arch": b.arch.name, "version": b.version, "outcomes": len(r.outcomes),
         "skipped": len(r.skipped), "unpatched": len(b.unpatched), "not_pv_records": r.not_pv,
-        "ops_tables": {t.name: len(b.names.get(t.name, {})) for t in b.tables},
+        "ops_tables": {t.name: b.ops_count(t) for t in b.tables},
         "ops_table": dict(sources) or {"strictest": 0},
         "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
 
@@ -509,12 +512,29 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
         seen[group] += row.verdict != "equivalent"
         shown = row.verdict != "equivalent" and (every or seen[group] <= SITES_SHOWN)
         row.place = sites.place(o.site, lines=shown).to_json()
+        if row.verdict != "equivalent":
+            row.place["names"] = _names_in(row.reason, code, sites, canon_of[b.path], o.site, o.length)
         if row.counterexample:
             row.counterexample = place_counterexample(row.counterexample, canon_of[b.path], o.site,
                                                       o.length, sites, code, b.arch.bits)
     for sites, code in syms.values():
         sites.close()
         code.close()
+
+
+def _names_in(reason: str, code, sites, canon: int, site: int, length: int) -> dict[str, str]:
+    """How a report shows each code address a reason mentions: with its symbol
+    (`0x... <func+0x3>`), and an address in the canonical site as the real one."""
+    out = {}
+    for m in re.finditer(r"\b0x[0-9a-f]{6,16}\b", reason):
+        a = int(m[0], 16)
+        names = code
+        if canon <= a < canon + length:
+            a, names = site + (a - canon), sites
+        name = names.symbol(a)
+        if name or a != int(m[0], 16):
+            out[m[0]] = f"{a:#x}" + (f" <{name}>" if name else "")
+    return out
 
 
 def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
@@ -611,7 +631,7 @@ def main(argv: list[str]) -> int:
             write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown, issues, meta["errors"],
                                                     a.allow_skipped).encode())
         if a.html:
-            write_atomic(Path(a.html), html.render(rows, meta).encode())
+            write_atomic(Path(a.html), html.render(rows, meta, issues).encode())
     except OSError as e:
         print(f"pvverify gate: cannot write a report: {e}", file=sys.stderr)
         return exits.USAGE

@@ -169,18 +169,18 @@ def _snapshot(st: PathState) -> tuple:
     that reaches a pc again in the same state runs the same instructions on the
     same values, and every branch it took is already in its condition, so it
     loops forever (no interrupts or other CPUs: check.ASSUMED). Memory and the
-    trace are append-only lists, so equal lengths mean nothing was added. A loop
-    that reads memory is left to the path bound: it polls for a write by another
-    CPU or a device, which the assumption would turn into a spin no real loop is."""
-    return (dict(st.regs), len(st.mem_writes), len(st.trace), st.port_reads, len(st.accessed),
-            st.kernel_gs_base, st.xcr0, st.msr, st.window)
+    trace are append-only lists, so equal lengths mean nothing was added. The
+    number of accesses is kept apart: a loop that reads memory polls for a write
+    by another CPU or a device, so it may leave after all (`_repeats`)."""
+    return (dict(st.regs), len(st.mem_writes), len(st.trace), st.port_reads,
+            st.kernel_gs_base, st.xcr0, st.msr, st.window, len(st.accessed))
 
 
 def _same(a: tuple, b: tuple) -> bool:
     ra, rb = a[0], b[0]
-    if a[1:5] != b[1:5] or ra.keys() != rb.keys():
+    if a[1:4] != b[1:4] or ra.keys() != rb.keys():
         return False
-    pairs = [(ra[k], rb[k]) for k in ra] + list(zip(a[5:], b[5:], strict=True))
+    pairs = [(ra[k], rb[k]) for k in ra] + list(zip(a[4:-1], b[4:-1], strict=True))
     for x, y in pairs:
         if x is None or y is None:
             if x is not y:
@@ -190,11 +190,18 @@ def _same(a: tuple, b: tuple) -> bool:
     return True
 
 
-def _repeats(st: PathState) -> bool:
+def _repeats(st: PathState) -> str | None:
+    """`spin` when the path is back at a pc in the same state and read no memory
+    since (it never leaves), `spin:poll` when it read memory (it never leaves
+    unless another CPU or a device writes what it reads): a decided difference
+    from a path that leaves, but two polling paths are never proved equal
+    (prove.prove), since they may leave at different writes."""
     snap = _snapshot(st)
     before = st.seen.get(st.pc)
     st.seen[st.pc] = snap
-    return before is not None and _same(before, snap)
+    if before is None or not _same(before, snap):
+        return None
+    return "spin" if before[-1] == snap[-1] else "spin:poll"
 
 
 class Explorer:
@@ -269,8 +276,9 @@ class Explorer:
         reg = dict(prog.indirect_thunks).get(st.pc)
         if reg is not None:
             return self._through_retpoline(st, reg)
-        if _repeats(st):
-            st.end = "spin"  # the same state at the same pc: it never leaves
+        spin = _repeats(st)
+        if spin is not None:
+            st.end = spin  # the same state at the same pc: it never leaves
             return [st]
         if st.steps >= self.limits.max_steps:
             st.end = "limit"

@@ -55,10 +55,13 @@ class ConcreteState:
 class Event:
     """One side effect that is not plain state, in program order.
 
-    kind is one of: hlt, wbinvd, invd, invlpg(addr), cr3(value), wrmsr(msr, value),
-    in(port, size), out(port, size, value), sysret, sysexit, iret, fence(kind).
-    `shadow` is True for hlt/sysret/sysexit when an interrupt could NOT have
-    been taken between the last enabling of interrupts and the event.
+    kind is one of: hlt(IF, window), wbinvd, invd, invlpg(addr),
+    cr3(value stored, PCIDE, no-flush bit), tlb:cr0(old, new) and tlb:cr4(old, new)
+    (the TLB-relevant bits of a write that changes them), wrmsr(msr, value),
+    in(port, size), out(port, size, value), sysretq/sysretl/sysexitq/sysexitl
+    (window, CS, SS), iretq/iretl/iretw. `window` is 1 for hlt/sysret/sysexit
+    when an interrupt could have been taken between the last enabling of
+    interrupts and the event (0 in the shadow of an STI that found IF clear).
     """
 
     kind: str

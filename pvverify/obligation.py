@@ -165,17 +165,17 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
     unknown = set(d) - _TOP_KEYS
     if unknown:
         raise err(sorted(unknown)[0], f"unknown field; expected one of {sorted(_TOP_KEYS)}")
-    if d.get("schema") != 1:
+    if type(d.get("schema")) is not int or d.get("schema") != 1:
         raise err("schema", f"expected 1, got {_show(d.get('schema'))}")
     name = d.get("name", Path(source).stem)
     if not isinstance(name, str):
         raise err("name", "expected a string")
     arch_name = d.get("arch")
-    if arch_name not in ARCHES:
+    if not isinstance(arch_name, str) or arch_name not in ARCHES:
         raise err("arch", f"expected one of {sorted(ARCHES)}, got {_show(arch_name)}")
     arch = ARCHES[arch_name]
     conv = d.get("convention")
-    if conv not in CONVENTIONS:
+    if not isinstance(conv, str) or conv not in CONVENTIONS:
         raise err("convention", f"expected one of {list(CONVENTIONS)}, got {_show(conv)}")
     try:
         base_convention(arch, conv)
@@ -208,7 +208,7 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
     if site_length > MAX_SITE:
         raise err("site_length", f"{site_length} bytes; a site is at most {MAX_SITE}")
     expect = d.get("expect")
-    if expect is not None and expect not in VERDICTS:
+    if expect is not None and (not isinstance(expect, str) or expect not in VERDICTS):
         raise err("expect", f"expected one of {list(VERDICTS)}, got {_show(expect)}")
 
     orig = d.get("original")

@@ -119,7 +119,8 @@ def faulted(o: PathState, r: PathState) -> bool:
     sequence: the call pushed a return address and faults inside the callee.
     What the two runs did to the machine (memory, system state, side effects,
     flags) is still compared; the context is not. Two paths that both spin forever
-    (lift._repeats) are compared the same way: neither reaches its caller again,
+    without reading memory (lift._repeats) are compared the same way: neither
+    reaches its caller again,
     and an interrupt taken while they spin sees memory and system state, and an
     interrupted context that differs by construction."""
     return o.end == r.end and o.end is not None and o.end.startswith(("fault", "trap", "spin"))

@@ -29,12 +29,14 @@ class Alt:
 
 def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlinux",
           para: bool = True, extra_objects: list[Path] = (), lock: bool = False, extra: str = "",
-          cover: bool = False, debug: bool = False) -> Path:
+          cover: bool = False, debug: bool = False, clobbers: dict[str, int] | None = None) -> Path:
     """`series`: "5.10" (absolute `call *pv_ops+off` sites, 12-byte records aligned to 8),
     "6.1", "6.12" or "7.2" (records for .altinstructions only); `lock`: a 7.x
     `pv_ops_lock` with a queued_spin_unlock site; `extra`: more .text; `cover`: a
     direct-call alternative for every site no other record covers; debug: assemble
-    with DWARF 5 line tables (a source line per instruction of the .s)."""
+    with DWARF 5 line tables (a source line per instruction of the .s); clobbers:
+    the CLBR_* mask a "5.2"-style record carries per site label (default CLBR_ANY)."""
+    old = series in ("5.10", "5.2")
     q = ".quad" if bits == 64 else ".long"
     ax, cx = ("%rax", "%rcx") if bits == 64 else ("%eax", "%ecx")
     pushf, pop = ("pushfq", "popq") if bits == 64 else ("pushfl", "popl")
@@ -48,7 +50,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
                       " push %eax\n mov $real_irq_enable, %eax\n call __x86_indirect_thunk_eax\n pop %eax")
 
     def slot(n: int) -> str:
-        return f"pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 and series != "5.10" else "")
+        return f"pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 and not old else "")
 
     def fn(label: str, body: str) -> str:
         return (f".globl {label}\n.type {label},@function\n{label}:\n call __fentry__\n{body}\n"
@@ -59,7 +61,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     sites = [("s_save", SAVE_FL), ("s_cli", IRQ_DISABLE), ("s_sti", IRQ_ENABLE), ("s_cr2", READ_CR2),
              ("s_nop", FLUSH_LAZY)]
     text = [".text", ".globl _start", "_start:"]
-    pad = " .byte 0x90" if series == "5.10" and bits == 64 else " .byte 0x90, 0x90"
+    pad = " .byte 0x90" if old and bits == 64 else " .byte 0x90, 0x90"
     for label, n in sites:
         text.append(f"{label}: call *{slot(n)}\n{pad}")
     if lock:
@@ -96,13 +98,20 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
             data.append(f" {q} {label}\n .byte {n}, 8" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
         # the nested paravirt call in native_read_cr2 has its record too, as PVOP calls do
         data.append(f" {q} n_cr2\n .byte {SAVE_FL}, 6" + ("\n .skip 6" if bits == 64 else "\n .skip 2"))
-    elif para and series == "5.10":
+    elif para and old:
         # 5.10's _paravirt_alt: .align 8; ptr site; .byte type, len; .short clobbers
+        # (5.10's struct paravirt_patch_site has no clobbers member; 5.2's has)
         data.append(".section .parainstructions,\"a\"")
         for label, n in [*sites, ("n_cr2", SAVE_FL)]:
             ln = (8 if label != "n_cr2" else 7) if bits == 64 else (8 if label != "n_cr2" else 6)
-            data.append(f" .balign 8\n {q} {label}\n .byte {n}, {ln}\n .short 0")
-    if series not in ("6.1", "5.10"):
+            mask = (clobbers or {}).get(label, 0x1FF if bits == 64 else 0xF)
+            data.append(f" .balign 8\n {q} {label}\n .byte {n}, {ln}\n .short {mask}")
+    elif para and series == "6.6":
+        # the packed relative form: s32 instr_offset; u8 type; u8 len
+        data.append(".section .parainstructions,\"a\"")
+        for label, n in [*sites, ("n_cr2", SAVE_FL)]:
+            data.append(f" .long {label} - .\n .byte {n}, {8 if label != 'n_cr2' else 6}")
+    if series not in ("6.1", "5.10", "5.2", "6.6"):
         alts = [*alts, Alt("n_cr2", "nop", flags=2, length=6)]
         if cover:
             have = {a.site for a in alts}
@@ -112,7 +121,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     data.append(".section .altinstructions,\"a\"")
     for i, a in enumerate(alts):
         repl.append(f"r{i}: {a.replacement}\nr{i}_end:")
-        if series in ("6.1", "5.10"):
+        if series in ("6.1", "5.10", "5.2"):
             cpuid = (0x8000 if a.flags & 1 else 0) | (8 * 32 + 16)
             data.append(f" .long {a.site} - .\n .long r{i} - .\n .word {cpuid}\n"
                         f" .byte {a.length}, r{i}_end - r{i}")
@@ -131,7 +140,7 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     return out
 
 
-def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod") -> Path:
+def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod", extra: str = "") -> Path:
     """A 6.1 module object: paravirt sites through the kernel's `pv_ops` (an
     undefined symbol, so on x86_64 a PC32 relocation that only reaches it from
     the module area), with .parainstructions and .altinstructions records."""
@@ -141,6 +150,7 @@ def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod") -> Pa
     for label, n in sites:
         text.append(f"{label}: call *pv_ops+{n * bits // 8}" + ("(%rip)" if bits == 64 else "")
                     + "\n .byte 0x90, 0x90")
+    text.append(extra)
     text.append(" ret\n.size init_module, .-init_module")
     data = [".section .parainstructions,\"a\""]
     for label, n in sites:

@@ -87,3 +87,43 @@ def test_assume_makes_a_precondition_and_bad_ones_are_named():
         from_dict(dict(d, assume=["foo == 1"]), "f.toml")
     with pytest.raises(ObligationError, match="assume.*not an expression"):
         from_dict(dict(d, assume=["rax =="]), "f.toml")
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"arch": []}, "arch"), ({"arch": {"a": 1}}, "arch"), ({"convention": ["sysv"]}, "convention"),
+    ({"expect": ["equivalent"]}, "expect"), ({"schema": True}, "schema"), ({"name": [1]}, "name"),
+    ({"clobbers": [[1]]}, "clobbers"), ({"args": "u32"}, "args"), ({"returns": 5}, "returns"),
+    ({"site_length": 10**30}, "site_length"), ({"assume": [["x"]]}, "assume"),
+    ({"original": {"target": {"elf": "a\0b", "symbol": "f"}}}, None),
+])
+def test_values_of_the_wrong_type_are_named_not_crashes(changes, field):
+    """Found by the hostile-input property test: `arch = []` was a TypeError."""
+    try:
+        ob = from_dict(bad(**changes), "f.toml")
+    except ObligationError as e:
+        assert field is None or field in str(e), str(e)
+        return
+    assert field is None  # the NUL path loads; building it is refused
+    from pvverify.program import build
+
+    with pytest.raises(ObligationError, match="cannot read"):
+        build(ob)
+
+
+def test_hostile_files_are_bad_input(tmp_path):
+    import os
+
+    fifo = tmp_path / "f.toml"
+    os.mkfifo(fifo)
+    for p, why in ((fifo, "not a regular file"), (tmp_path, "a directory"),
+                   ("/dev/zero", "not a regular file")):
+        with pytest.raises(ObligationError, match=why):
+            load(p)
+    deep = tmp_path / "deep.toml"
+    deep.write_text("schema = 1\nargs = " + "[" * 50 + "]" * 50 + "\n")
+    with pytest.raises(ObligationError, match="nested more than"):
+        load(deep)
+    big = tmp_path / "big.toml"
+    big.write_bytes(b" " * ((1 << 20) + 1))
+    with pytest.raises(ObligationError, match="at most"):
+        load(big)

@@ -116,17 +116,20 @@ def test_gate_text_groups_names_and_counts_last(kernel, reports):
     img = open_image(kernel)
     cli, sti = label(img, "s_cli"), label(img, "s_sti")
     lines = text.splitlines()
-    grp = [i for i, x in enumerate(lines) if x.startswith("  not-equivalent irq.irq_disable x1: IF differs")]
+    grp = [i for i, x in enumerate(lines)
+           if re.match(r"  not-equivalent irq.irq_disable x1( \(by [\w-]+\))?: IF differs", x)]
     assert len(grp) == 1, text
     line = addr2line(kernel, [cli])[0]
     assert lines[grp[0] + 1] == f"      at s_cli+0x0 ({line}) [{cli:#x}]"
-    unk = [x for x in lines if x.startswith("  unknown irq.irq_enable x1: ")]
-    assert unk and "rdpmc" in unk[0]
+    unk = [x for x in lines if re.match(r"  unknown irq.irq_enable x1( \(by [\w-]+\))?: ", x)]
+    # the reason names the instruction at the real site, not at the canonical address it was proved at
+    assert unk and unk[0].endswith(f"`rdpmc` has no modelled semantics (at {sti:#x} <s_sti>)"), unk
     assert "at s_sti+0x0 (" in text and f"[{sti:#x}]" in text
     # the worst group first, the counts last
     assert lines.index(lines[grp[0]]) < lines.index(unk[0])
-    assert re.fullmatch(r"8 outcomes, \d+ distinct obligations: 6 equivalent, 1 not-equivalent, "
-                        r"1 unknown \([\d.]+ s\)", lines[-1]), lines[-1]
+    n = len(reports["json"]["results"])
+    assert re.fullmatch(rf"{n} outcomes, \d+ distinct obligations: {n - 2} equivalent, 1 not-equivalent, "
+                        r"1 unknown(; [^()]*)? \([\d.]+ s\)", lines[-1]), lines[-1]
     assert "\033[" not in text  # not a terminal: no colour
     assert reports["code"] == 1
 
@@ -216,17 +219,19 @@ def _junit_counts(suite: ET.Element) -> dict[str, int]:
 def test_junit_unknown_is_a_failure_and_counts_match(reports):
     suite = reports["junit"]
     counts = _junit_counts(suite)
-    assert counts == {"tests": 8, "failures": 2, "skipped": 0, "errors": 0}
+    n = len(reports["json"]["results"])
+    assert counts == {"tests": n, "failures": 2, "skipped": 0, "errors": 0}
     assert {k: int(suite.get(k)) for k in counts} == counts
     types = sorted(f.get("type") for f in suite.iter("failure"))
     assert types == ["not-equivalent", "unknown"]
 
 
-def test_junit_allow_unknown_skips_it(kernel, tmp_path):
+def test_junit_allow_unknown_skips_it(kernel, reports, tmp_path):
     code, _ = gate(kernel, "--junit", tmp_path / "j.xml", "--allow-unknown")
     suite = ET.parse(tmp_path / "j.xml").getroot()
     counts = _junit_counts(suite)
-    assert counts == {"tests": 8, "failures": 1, "skipped": 1, "errors": 0}
+    assert counts["failures"] == 1 and counts["skipped"] == 1 and counts["errors"] == 0
+    assert counts["tests"] == len(suite.findall("testcase")) >= 8
     assert {k: int(suite.get(k)) for k in counts} == counts
     assert code == 1  # the not-equivalent site still fails the gate
 
@@ -299,7 +304,7 @@ def test_check_counterexample_in_words_and_att():
     assert ce["replay_observable"] == "rcx" and isinstance(ce["replay_original"], int)
     assert ce["replay_original"] == int(ce["original"], 16)
     assert ce["original_listing"][0] == {"address": 0xFFFFFFFF81000000, "text": "callq *0xfffffa(%rip)",
-                                         "refers": 0xFFFFFFFF82000000}
+                                         "refers": 0xFFFFFFFF82000000, "bytes": "ff15faffff00"}
 
 
 def test_check_replay_of_a_list_is_words_not_a_tuple():

@@ -2,7 +2,12 @@
 
 - `elf`: images (vmlinux, modules, objects) as sections, symbols and bytes
 - `dwarf`: the few DWARF structs the gate needs, read from one unit
-- `records`: the patch records of each kernel era and the outcomes they allow
+- `records`: outcomes, skips, layouts and ops tables: the vocabulary of every era
+  (its docstring has the table of which module reads which era)
+- `era_para`: `.parainstructions` (2.6.20 - 6.7) and each era's patcher
+- `templates`: the per-op templates of the kernels before 5.13, from the binary
+- `era_alt`: `.altinstructions` groups under each series' patch rule
+- `unpatched`: ops-table calls no record covers
 - `optable`: what each ops-table slot is (convention, signature)
 - `closure`: the functions a target runs, as boot leaves them
 - `binary`: one binary read whole, a module against its vmlinux

@@ -17,7 +17,14 @@ from pvverify.kernel import dwarf, templates
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.era_alt import alt_outcomes
 from pvverify.kernel.era_para import para_outcomes
-from pvverify.kernel.optable import Op, builtin, from_gdb, strictest, tables_from_dwarf
+from pvverify.kernel.optable import (
+    Op,
+    builtin,
+    from_gdb,
+    strictest,
+    tables_from_dwarf,
+    template_from_dwarf,
+)
 from pvverify.kernel.records import (
     Layout,
     LayoutError,
@@ -50,7 +57,9 @@ class Binary:
     sites: Image
     code: Image              # vmlinux: itself; a module: --vmlinux
     tables: list[OpsTable]   # pv_ops first
-    names: dict[str, dict[int, Op]]  # table -> slot -> op
+    # table -> slot -> op; "pv_ops" is the patch template (before 4.20, the
+    # pv_*_ops structs together: a table's slot is at its `base` there)
+    names: dict[str, dict[int, Op]]
     records: Records
     unpatched: list[Unpatched] = field(default_factory=list)
     templates: str = ""      # where the pre-5.13 templates were read, if used
@@ -60,11 +69,26 @@ class Binary:
     def outcomes(self) -> list[Outcome]:
         return self.records.outcomes
 
+    @property
+    def ops(self) -> OpsTable:
+        """The first ops table (pv_ops)."""
+        return self.tables[0]
+
     def table(self, name: str) -> OpsTable:
         return next(t for t in self.tables if t.name == name)
 
     def op(self, table: str, slot: int) -> Op:
-        return self.names.get(table, {}).get(slot) or strictest(slot, self.arch)
+        t = self.table(table)
+        if t.name not in self.names and t.base is not None:
+            op = self.names.get("pv_ops", {}).get(t.base + slot)
+        else:
+            op = self.names.get(t.name, {}).get(slot)
+        return op or strictest(slot, self.arch)
+
+    def ops_count(self, t: OpsTable) -> int:
+        """How many of a table's slots have a known op."""
+        unknown = strictest(0, self.arch).source
+        return sum(1 for s in range(t.size // t.width) if self.op(t.name, s).source != unknown)
 
 
 def _cached(cache: Cache | None, kind: str, img: Image, extra: str, compute, load, dump):
@@ -124,6 +148,30 @@ def _record_shapes(img: Image, cache: Cache | None) -> dict[str, RecordShape] | 
                    _load_shapes, lambda v: v)
 
 
+def _old_tables(code: Image, arch: Arch, tables: list[OpsTable], cache: Cache | None,
+                path: str) -> tuple[list[OpsTable], dict[str, dict[int, Op]]]:
+    """Before 4.20: each pv_*_ops struct's place in paravirt_patch_template, from DWARF."""
+    where = [s.value for n in _OPS_UNITS + _RECORD_UNITS if (s := code.symbol(n)) is not None]
+    found = _cached(cache, "template", code, arch.name,
+                    lambda: template_from_dwarf(code.path, arch, where) if where else None,
+                    lambda d: ({k: int(v) for k, v in d[0].items()},
+                               {int(k): Op(**{**v, "args": tuple(v["args"])}) for k, v in d[1].items()}),
+                    lambda v: (v[0], {str(k): asdict(o) for k, o in v[1].items()}))
+    if found is None:
+        raise LayoutError(f"{path}: the ops are separate pv_*_ops structs (before 4.20), whose place in "
+                          "the patch template only DWARF's struct paravirt_patch_template gives, and "
+                          f"{code.path} has none (field 'paravirt_patch_template')")
+    members, ops = found
+    placed = []
+    for t in tables:
+        off = members.get(t.name)
+        if off is None or off % t.width:
+            raise LayoutError(f"{path}: {t.name} is no member of struct paravirt_patch_template "
+                              f"(members: {', '.join(members)})")
+        placed.append(OpsTable(t.name, t.address, t.size, t.width, off // t.width))
+    return placed, {"pv_ops": ops}
+
+
 def _load_shapes(d: dict) -> dict[str, RecordShape]:
     out = {}
     for k, (size, members) in d.items():
@@ -146,7 +194,12 @@ def _templates(code: Image, names: dict[int, Op], cache: Cache | None) -> templa
 
 def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
                 kernel: Binary | None = None) -> Binary:
-    """`kernel`: the vmlinux already read (a package run reads it once): a module
+    """The ops tables (the binary's, else --vmlinux's), the kernel series, the record
+    layout (DWARF, checked against the series), each table's slots, the pre-5.13
+    templates, then every record (era_para, era_alt) and the unpatched scan.
+    Raises ElfError / LayoutError naming the file and the field it cannot read.
+
+    `kernel`: the vmlinux already read (a package run reads it once): a module
     of that same kernel release takes its layout, ops tables and slot types from
     it instead of reading them again."""
     if kernel is not None:
@@ -180,12 +233,18 @@ def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
     layout = layout_for(series, shapes, path, arch.bits)
     own = [] if code is not img else [
         s.value for n in _RECORD_UNITS if (s := img.symbol(n)) is not None]
-    names = _op_names(code, arch, tables, cache, own)
+    if any(t.base is None and t.name != "pv_ops_lock" for t in tables):
+        tables, names = _old_tables(code, arch, tables, cache, path)
+    else:
+        names = _op_names(code, arch, tables, cache, own)
     if "pv_ops" not in names:
         table = builtin(series or "", arch)
         if table:
             names["pv_ops"] = table
     tmpl = None
+    if img.section(".parainstructions") is not None and series is None:
+        raise LayoutError(f"{path}: no linux_banner or vermagic: which patcher applies its "
+                          ".parainstructions (templates before 5.13, a direct call after) is unknown")
     if img.section(".parainstructions") is not None and series_tuple(series) < TEMPLATES_UNTIL:
         if "pv_ops" not in names:
             raise LayoutError(f"{path}: Linux {series or '?'} patches with per-op templates, which are "

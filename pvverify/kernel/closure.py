@@ -36,6 +36,9 @@ class Targets:
     def __init__(self, img: Image, arch: Arch, tables: tuple[tuple[int, int], ...] = ()) -> None:
         self.img, self.arch, self.md = img, arch, decoder(arch)
         # pv_ops* [start, end): calls through them reach their initial targets
+        # (one (start, end) pair is taken as one table)
+        if len(tables) == 2 and all(isinstance(x, int) for x in tables):
+            tables = (tables,)  # type: ignore[assignment]
         self.tables = tables
         self.slots: dict[int, tuple[tuple[int, bytes], ...]] = {}
         fentry = img.symbol("__fentry__")

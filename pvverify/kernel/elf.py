@@ -190,6 +190,8 @@ def _open_regular(path: Path) -> int:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as e:
         raise ElfError(f"{path}: cannot read: {e.strerror}") from None
+    except ValueError as e:  # a NUL in a path an obligation names
+        raise ElfError(f"{path!r}: cannot read: {e}") from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)

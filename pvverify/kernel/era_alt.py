@@ -102,16 +102,19 @@ def alt_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable],
         instr = group[0][1]
         length = max(e[3] for e in group)
         where = f"{SOURCE}[{group[0][0]}" + (f"..{group[-1][0]}]" if len(group) > 1 else "]")
-        out.covered.append((instr, instr + length))
         code = img.read(instr, length)
         if code is None:
+            out.covered.append((instr, instr + length))
             out.skipped.append(Skipped(instr, where, f"the record points at {instr:#x}, outside the image"))
             continue
         ref = indirect_ref(arch, instr, code)
         ts = table_slot(tables, ref.address) if ref else None
         if ts is None:
+            # not a paravirt site: an ops-table call elsewhere in its original
+            # is no patch site, so it stays for the unpatched scan to find
             out.not_pv += len(group)
             continue
+        out.covered.append((instr, instr + length))
         table, slot = ts
         slot_addr = table.address + slot * table.width
         if len(group) > MAX_GROUP:

@@ -83,11 +83,13 @@ def _clobber_names(mask: int | None, bits: int) -> tuple[str, ...] | None:
 
 def para_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable],
                   kernel: Image, names: dict[int, Op], templates: Templates | None) -> Records:
+    """`names`: the patch template's slots (pv_ops', or the pv_*_ops structs' together)."""
     """Every record as an outcome or a skip. `kernel` holds pv_ops and the targets
     (the vmlinux, for a module); `templates`: native_patch's, before 5.13."""
     out = Records()
     nop_addrs = {s.value for n in NOP_TARGETS if (s := kernel.symbol(n)) is not None}
     ident = kernel.symbol("_paravirt_ident_64")
+    ident32 = kernel.symbol("_paravirt_ident_32")
     for n, instr, typ, ln, mask in _records(img, arch, layout):
         where = f"{SOURCE}[{n}]"
         out.covered.append((instr, instr + ln))
@@ -104,11 +106,12 @@ def para_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable]
                                                      f"type is slot {typ}"))
             continue
         table, slot = ts
-        op = names.get(slot)
+        op = names.get(typ)
         opname = op.name if op else f"slot {slot}"
-        if table.name != "pv_ops" or slot != typ:
-            out.skipped.append(Skipped(instr, where, f"the record's type is pv_ops slot {typ} but the "
-                                                     f"site calls through {table.name} slot {slot}", opname))
+        if table.base is None or table.base + slot != typ:
+            out.skipped.append(Skipped(instr, where, f"the record's type is patch-template slot {typ} "
+                                                     f"but the site calls through {table.name} slot "
+                                                     f"{slot}", opname))
             continue
         target = kernel.read_word(table.address + slot * table.width)
         if target is None:
@@ -119,7 +122,7 @@ def para_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable]
             got = _default_61(arch, instr, ln, target, nop_addrs)
         else:
             got = _native_patch(arch, instr, ln, target, opname, code, mask, templates, nop_addrs,
-                                ident.value if ident else None)
+                                ident.value if ident else None, ident32.value if ident32 else None)
         if isinstance(got, str):
             out.skipped.append(Skipped(instr, where, got, opname))
         else:
@@ -143,7 +146,7 @@ def _default_61(arch, instr, ln, target, nop_addrs) -> Patch:
 
 
 def _native_patch(arch, instr, ln, target, opname, code, mask, t: Templates, nop_addrs,
-                  ident) -> Patch:
+                  ident, ident32) -> Patch:
     """Before 5.13: native_patch, then paravirt_patch_default."""
     tmpl = t.by_op.get(opname)
     if tmpl is not None:
@@ -159,6 +162,10 @@ def _native_patch(arch, instr, ln, target, opname, code, mask, t: Templates, nop
         return t.ud2, "ud2", ""
     if target in nop_addrs:
         return b"", "nop", ""
+    if ident32 is not None and target == ident32 and t.ident32 is not None:
+        if len(t.ident32) > ln:
+            return f"the {len(t.ident32)}-byte identity template does not fit the {ln}-byte site"
+        return t.ident32, "ident", ""
     if ident is not None and target == ident:
         if t.ident is None:
             return "_paravirt_ident_64 target, but no identity template (mov64) in the binary"

@@ -149,6 +149,15 @@ def tables_from_dwarf(path: str, arch: Arch, where: list[int],
     return out or None
 
 
+def template_from_dwarf(path: str, arch: Arch,
+                        where: list[int]) -> tuple[dict[str, int], dict[int, Op]] | None:
+    """Before 4.20: struct paravirt_patch_template's members (one per pv_*_ops struct,
+    name -> byte offset) and its slots, which .parainstructions types index."""
+    found = dwarf.find_structs(path, where, {"paravirt_patch_template"},
+                               lambda d: (dwarf.members(d), _ops_of(d, arch)))
+    return (found or {}).get("paravirt_patch_template")
+
+
 def _type_word(t, arch: Arch) -> str | None:
     """A DWARF type as a pvverify type word; None when its layout is not a word we
     model (a struct returned in registers is described by its fields)."""

@@ -57,6 +57,8 @@ LAYOUTS = {
 ALT_FLAG_NOT, ALT_FLAG_DIRECT_CALL = 1, 2
 NOP_TARGETS = ("_paravirt_nop", "paravirt_nop", "nop_func")
 OPS_TABLE = re.compile(r"^pv_ops(_\w+)?$")
+# before 4.20 the ops were separate structs, each a part of paravirt_patch_template
+OLD_OPS_TABLE = re.compile(r"^pv_(init|time|cpu|irq|apic|mmu|lock)_ops$")
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,10 @@ class OpsTable:
     address: int
     size: int
     width: int
+    # where its slots sit in struct paravirt_patch_template, whose index a
+    # .parainstructions record's type is: 0 for pv_ops, the member's slot for
+    # the pv_*_ops structs before 4.20, None for a table outside it (pv_ops_lock)
+    base: int | None = 0
 
     def slot_of(self, slot_addr: int) -> int | None:
         off = slot_addr - self.address
@@ -120,12 +126,18 @@ class OpsTable:
 
 
 def ops_tables(img: Image, width: int) -> list[OpsTable]:
-    """Every `pv_ops*` array (pv_ops; pv_ops_lock from 7.0): objtool treats each as a table."""
-    out = []
-    for s in img.symbols:
-        if OPS_TABLE.match(s.name) and s.shndx != 0 and s.size and s.type in (0, 1) \
-                and not any(t.name == s.name for t in out):
-            out.append(OpsTable(s.name, s.value, s.size, width))
+    """Every `pv_ops*` array (pv_ops; pv_ops_lock from 7.0): objtool treats each as a
+    table. Without any, the pv_*_ops structs of the kernels before 4.20 (their
+    `base` in the patch template is set from DWARF by the caller)."""
+    out: list[OpsTable] = []
+    for pattern in (OPS_TABLE, OLD_OPS_TABLE):
+        for s in img.symbols:
+            if pattern.match(s.name) and s.shndx != 0 and s.size and s.type in (0, 1) \
+                    and not any(t.name == s.name for t in out):
+                out.append(OpsTable(s.name, s.value, s.size, width,
+                                    0 if s.name == "pv_ops" else None))
+        if out:
+            break
     return sorted(out, key=lambda t: (t.name != "pv_ops", t.name))
 
 
@@ -244,6 +256,8 @@ def _from_dwarf(series: str | None, shapes: dict[str, RecordShape], path: str, b
     pps = shapes.get("paravirt_patch_site")
     if pps is not None:
         psize, pf = pps
+        if "instrtype" in pf and "type" not in pf:  # its name until 4.19
+            pf = {("type" if k == "instrtype" else k): v for k, v in pf.items()}
         if set(pf) not in _PARA_FORMS:
             raise LayoutError(f"{path}: DWARF's struct paravirt_patch_site ({psize} bytes: {pf}) "
                               "is not a layout this tool can read (field 'paravirt_patch_site')")

@@ -31,7 +31,8 @@ from pvverify.kernel.records import LayoutError
 LOCK_ASSUMPTION = "assumes the native spinlock ops (pv_is_native_spin_unlock/vcpu_is_preempted)"
 # paravirt_patch_default: the ops that never return to the site get a `jmp`
 # (2.6.x-5.10: cpu.iret, and the sysret/sysexit ops while they existed)
-JMP_OPS = ("cpu.iret", "cpu.usergs_sysret64", "cpu.usergs_sysret32", "cpu.irq_enable_sysexit")
+JMP_OPS = tuple(f"{g}.{op}" for g in ("cpu", "pv_cpu_ops")
+                for op in ("iret", "usergs_sysret64", "usergs_sysret32", "irq_enable_sysexit"))
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Templates:
     by_op: dict[str, bytes] = field(default_factory=dict)
     lock_ops: frozenset[str] = frozenset()       # templates that assume native spinlocks
     ident: bytes | None = None                   # paravirt_patch_ident_64's template
+    ident32: bytes | None = None                 # paravirt_patch_ident_32's (before 4.20)
     ud2: bytes | None = None                     # what an empty slot is patched with
 
 
@@ -145,12 +147,12 @@ def from_symbols(img: Image, op_names: set[str]) -> Templates | None:
                 if code is None:
                     raise LayoutError(f"{img.path}: template start_{key} at {a:#x} is outside the image")
                 t.by_op[op] = code
-                if group == "lock":
+                if group in ("lock", "pv_lock_ops"):
                     locks.add(op)
                 break
-    for key in ("_mov64", "xxl_mov64"):
+    for key, attr in (("_mov64", "ident"), ("xxl_mov64", "ident"), ("_mov32", "ident32")):
         if key in pairs:
-            t.ident = img.read(*pairs[key][:1], pairs[key][1] - pairs[key][0])
+            setattr(t, attr, img.read(pairs[key][0], pairs[key][1] - pairs[key][0]))
     t.lock_ops = frozenset(locks)
     ud2 = img.symbol("ud2a")
     t.ud2 = img.read(ud2.value, ud2.size) if ud2 is not None and ud2.size else None

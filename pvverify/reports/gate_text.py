@@ -9,6 +9,7 @@ Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, TextIO
 
@@ -28,6 +29,19 @@ def use_colour(stream: TextIO, choice: str = "auto") -> bool:
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
+
+
+_ADDRESS = re.compile(r"\b0x[0-9a-f]{6,16}\b")
+
+
+def reason(r: OutcomeResult) -> str:
+    """The reason with each code address it mentions followed by its symbol
+    (`(at 0xffffffff8107e703 <native_read_pmc+0x3>)`), and one in the canonical
+    site shown at the real site, as the gate looked them up (`place["names"]`)."""
+    names = (r.place or {}).get("names") or {}
+    if not names:
+        return r.reason
+    return _ADDRESS.sub(lambda m: names.get(m[0], m[0]), r.reason)
 
 
 def site(r: OutcomeResult) -> str:
@@ -64,8 +78,8 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
             groups[(r.verdict, r.op, r.reason)].append(r)
     ordered = sorted(groups.items(), key=lambda kv: (ORDER.index(kv[0][0]), -len(kv[1]), kv[0][1]))
     shown = 0
-    for (verdict, op, reason), rs in ordered:
-        lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)} (by {rs[0].method}): {reason}")
+    for (verdict, op, _), rs in ordered:
+        lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)} (by {rs[0].method}): {reason(rs[0])}")
         sites = ", ".join(f"{site(r)} [{r.address:#x}]" for r in rs[:SITES_SHOWN])
         more = f" and {len(rs) - SITES_SHOWN} more" if len(rs) > SITES_SHOWN else ""
         lines.append(f"      at {sites}{more}")

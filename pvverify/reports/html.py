@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from pvverify import __version__
 from pvverify.reports import counterexample as words
-from pvverify.reports.gate_text import site
+from pvverify.reports.gate_text import reason, site
 from pvverify.reports.listing import line
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult
+    from pvverify.gate import OutcomeResult, SiteIssue
 
 VERDICTS = ("equivalent", "not-equivalent", "unknown")
 CSS = """
@@ -38,7 +38,7 @@ def _cls(verdict: str) -> str:
     return f'<span class="{verdict}">{escape(verdict)}</span>'
 
 
-def render(rows: list[OutcomeResult], meta: dict) -> str:
+def render(rows: list[OutcomeResult], meta: dict, issues: list[SiteIssue] = ()) -> str:
     c = Counter(r.verdict for r in rows)
     by_op: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
@@ -48,7 +48,17 @@ def render(rows: list[OutcomeResult], meta: dict) -> str:
            "<h1>pvverify gate report</h1>"]
     for b in meta.get("binaries", []):
         out.append(f"<p><code>{escape(b['file'])}</code>: {escape(b['arch'])} Linux "
-                   f"{escape(b['version'] or '?')}, {b['outcomes']} outcomes</p>")
+                   f"{escape(b['version'] or '?')}, {b['outcomes']} outcomes, "
+                   f"{b.get('skipped', 0)} skipped, {b.get('unpatched', 0)} unpatched</p>")
+    for e in meta.get("errors", []):
+        out.append(f'<p class="not-equivalent" data-error="1"><code>{escape(e["file"])}</code>: '
+                   f"not read: {escape(e['error'])}</p>")
+    if issues:
+        out.append(f"<h2>Records without an outcome, and unpatched calls ({len(issues)})</h2><ul>")
+        out += [f'<li data-status="{i.status}">{escape(i.status)} <code>{escape(i.op)}</code> at '
+                f"<code>{i.address:#x}</code> ({escape(i.source)}): {escape(i.reason)}</li>"
+                for i in issues]
+        out.append("</ul>")
     out.append('<p id="totals">' + ", ".join(
         f'<span class="{v if c[v] else ""}" data-verdict="{v}">{c[v]} {v}</span>' for v in VERDICTS)
         + f"; {len(rows)} outcomes, {meta.get('obligations', 0)} distinct obligations "
@@ -77,7 +87,7 @@ def _site(r: OutcomeResult) -> list[str]:
            f"<h3>{_cls(r.verdict)} <code>{escape(r.op)}</code> at <code>{escape(site(r))}</code> "
            f"<code>[{r.address:#x}]</code></h3>",
            f"<p>{escape(r.source)}, {escape(r.kind)}: <code>{escape('; '.join(r.disassembly))}</code>"
-           f"<br>{escape(r.reason)}</p>"]
+           f"<br>{escape(reason(r))}</p>"]
     ce = r.counterexample
     if ce:
         if not r.reason.startswith(words.difference(ce)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from pvverify.reports.gate_text import site
+from pvverify.reports.gate_text import reason, site
 
 if TYPE_CHECKING:
     from pvverify.gate import OutcomeResult, SiteIssue
@@ -39,7 +39,7 @@ def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[S
         body = ""
         if r.verdict == "not-equivalent" or (r.verdict == "unknown" and not allow_unknown):
             failures += 1
-            detail = f"{r.verdict}: {r.reason}\nreplacement: {'; '.join(r.disassembly)} ({r.hex})"
+            detail = f"{r.verdict}: {reason(r)}\nreplacement: {'; '.join(r.disassembly)} ({r.hex})"
             body = (f"\n    <failure type={quoteattr(r.verdict)} message={quoteattr(r.reason)}>"
                     f"{escape(detail)}</failure>\n  ")
         elif r.verdict == "unknown":

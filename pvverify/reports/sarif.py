@@ -19,6 +19,7 @@ from urllib.parse import quote
 from pvverify import __version__
 from pvverify.reports import categories
 from pvverify.reports.counterexample import difference
+from pvverify.reports.gate_text import reason
 
 if TYPE_CHECKING:
     from pvverify.gate import OutcomeResult, SiteIssue
@@ -47,7 +48,7 @@ def _message(r: OutcomeResult) -> str:
     p = r.place or {}
     where = f"{p['function']}+{p['offset']:#x}" if p.get("function") else f"{r.address:#x}"
     text = (f"{r.op} at {where} ({r.address:#x}; {r.source}, {r.kind}: "
-            f"{'; '.join(r.disassembly)}): {r.verdict}: {r.reason}")
+            f"{'; '.join(r.disassembly)}): {r.verdict}: {reason(r)}")
     ce = r.counterexample
     if ce and r.verdict == "not-equivalent":
         if not r.reason.startswith(difference(ce)):

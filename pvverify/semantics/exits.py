@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import z3
 
+from pvverify.semantics.flags import load_rflags
 from pvverify.semantics.operands import Insn
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
@@ -90,7 +91,6 @@ def sysret(st: PathState, ins: Insn) -> None:
     rip = st.reg("rcx") if q else z3.ZeroExt(32, st.reg("ecx"))
     kind = "sysretq" if q else "sysretl"
     st.event(kind, _window(st), cs, ss, text=ins.text)
-    from pvverify.semantics.flags import load_rflags
     load_rflags(st, (st.reg("r11") & SYSRET_RFLAGS_MASK) | 2)
     st.end, st.exit_pc = f"left-kernel:{kind}", rip
 
