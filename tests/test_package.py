@@ -155,18 +155,25 @@ def test_lazy_relocation_reads_only_what_is_asked(tree):
     assert img.section(".altinstructions").index in img.pending  # not read, not relocated
 
 
-def test_deb_gives_the_directory_verdicts(tree, tmp_path, gate):
+@pytest.fixture(scope="module")
+def deb(tree, tmp_path_factory) -> Path:
+    """The fixture package as dpkg-deb builds it (data.tar.xz)."""
     if shutil.which("dpkg-deb") is None:
         pytest.skip("dpkg-deb is needed to build the test package")
-    staging = tmp_path / "linux-image-test-dbg"
+    tmp = tmp_path_factory.mktemp("deb")
+    staging = tmp / "linux-image-test-dbg"
     shutil.copytree(tree, staging, symlinks=True)
     (staging / "DEBIAN").mkdir()
     (staging / "DEBIAN/control").write_text(
         "Package: linux-image-test-dbg\nVersion: 1\nArchitecture: amd64\n"
         "Maintainer: t <t@example.org>\nDescription: test\n")
-    deb = tmp_path / "linux-image-test-dbg_1_amd64.deb"
-    subprocess.run(["dpkg-deb", "-Zxz", "--root-owner-group", "--build", staging, deb], check=True,
+    out = tmp / "linux-image-test-dbg_1_amd64.deb"
+    subprocess.run(["dpkg-deb", "-Zxz", "--root-owner-group", "--build", staging, out], check=True,
                    capture_output=True)
+    return out
+
+
+def test_deb_gives_the_directory_verdicts(tree, deb, tmp_path, gate):
     work = tmp_path / "work"
     code_d, doc_d = gate("--package", tree)
     code, doc = gate("--package", deb, "--workdir", work)
@@ -177,6 +184,17 @@ def test_deb_gives_the_directory_verdicts(tree, tmp_path, gate):
     # the module without sites was decided in the stream and never written out
     assert not list(work.rglob("plain.ko"))
     assert list(work.rglob("good.ko"))
+
+
+def test_deb_members_too_big_for_memory_go_through_the_disk(deb, tmp_path, gate, monkeypatch):
+    from pvverify import package
+
+    _, small = gate("--package", deb, "--workdir", tmp_path / "a")
+    monkeypatch.setattr(package, "MAX_MODULE", 1)
+    code, big = gate("--package", deb, "--workdir", tmp_path / "b")
+    assert code == 1 and rows_of(big) == rows_of(small)
+    assert list((tmp_path / "b").rglob("plain.ko"))  # written out, then decided from the file
+    assert [p["files"] for p in big["packages"]] == [5]
 
 
 def test_matrix_shares_deduplication_and_names_each_package(tree, tmp_path, gate):
