@@ -63,8 +63,13 @@ HP: Val = ("hp",)  # the same of a P or Q
 
 # ("i", lo, hi): a small non-negative integer in [lo, hi] (from setcc, lea, merged
 # constants); ("r", lo, hi): a stack address at an offset in [lo, hi]. Hulls wider
-# than INTERVAL widen to N / A, so loops reach their fixpoint.
+# than INTERVAL widen to N / A, so loops reach their fixpoint; a hull of stack
+# addresses all at least 8 bytes below the slot widens to BELOW instead (a stack
+# address somewhere below the slot: two paths through a callee that leave different
+# addresses of its dead frame in a scratch register join to it).
 INTERVAL = 64
+FAR = -(1 << 40)
+BELOW: Val = ("r", FAR, -8)
 
 
 def stacky(v: Val) -> bool:
@@ -98,7 +103,14 @@ def join(a: Val, b: Val) -> Val:
     if a[0] in ("s", "r") and b[0] in ("s", "r"):
         lo = min(a[1], b[1])
         hi = max(a[-1], b[-1])
-        return ("r", lo, hi) if hi - lo <= INTERVAL and not (lo < 8 and hi > -8) else A
+        if hi > -8 and lo < 8:
+            return A  # may be the slot's
+        if hi - lo <= INTERVAL:
+            return ("r", lo, hi)
+        # wider: forget how far below (every access through it is checked against the
+        # slot over the whole range), keep that it is below the slot; a range above
+        # the slot (the caller's frame) is too rare to keep
+        return BELOW if hi <= -8 else A
     if A in (a, b):
         return A
     s = a if a[0] == "s" else b if b[0] == "s" else None
@@ -209,6 +221,7 @@ _STORES = {"mov", "movabs", "movq", "movd", "movl", "movnti", "movaps", "movups"
 
 
 _MOVES = {"mov", "movd", "movl", "movnti"}
+_EXTENDS = {"movzx", "movsx", "movsxd"}
 
 
 def addrs_read_value(ins) -> bool:
@@ -281,6 +294,15 @@ class State:
                 self.leaked, self.df, self.wild, tuple(sorted(self.saved)))
 
 
+def _mixed(*vals: Val) -> Val:
+    """Bytes of values laid out differently on two paths, read as one: a piece of a stack
+    address is one of unknown offset (A); pieces of addresses unknown code handed back
+    (P, Q, HP) are arithmetic on them (Q), under OBJECT_ARITHMETIC like Q itself."""
+    if any(stacky(v) and v[0] not in ("p", "q", "hp") for v in vals):
+        return A
+    return Q if any(stacky(v) for v in vals) else N
+
+
 def _join_states(a: State, b: State) -> State:
     regs = {r: join(a.regs.get(r, N), b.regs.get(r, N)) for r in set(a.regs) | set(b.regs)}
     stack: dict[int, tuple[int, Val]] = {}
@@ -293,7 +315,7 @@ def _join_states(a: State, b: State) -> State:
             assert e is not None
             size = max(ea[0] if ea else 0, eb[0] if eb else 0)
             if ea and eb:  # another width: no longer one value
-                stack[k] = (size, A if stacky(ea[1]) or stacky(eb[1]) else N)
+                stack[k] = (size, _mixed(ea[1], eb[1]))
             else:
                 stack[k] = (size, join(e[1], N))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
@@ -394,7 +416,13 @@ class Analysis:
             v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else piece(v)
         if full == self.sp:
             if v[0] != "s":
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer unknown")
+                # e.g. i386 __switch_to_asm's `mov TASK_threadsp(%edx), %esp`: the code
+                # after it runs on another task's stack and returns through that task's
+                # return address. Nothing bounds what that stack holds: no proof.
+                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer "
+                              "a value not on this stack (a switch to another stack, as a "
+                              "context switch or IRQ stack switch does): this method follows "
+                              "one stack")
             if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
                 for o in [o for o in st.stack if o < v[1]]:
                     del st.stack[o]
@@ -553,7 +581,8 @@ class Analysis:
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
         if k < self.w and k + size > 0:
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} {what} its return address "
-                          f"(stack offset {k:+d}, {size} bytes)")
+                          f"(stack offset {k:+d}, {size} bytes): the patched call's return "
+                          "address, which differs between the two sides")
 
     # -- one instruction
     def step(self, pc: int, ctx: Ctx, st: State) -> list[tuple[int, Ctx, State]]:
@@ -708,9 +737,14 @@ class Analysis:
             # an implicit stack access, or a stack pointer change not modelled here
             raise NoProof(f"`{_text(ins)}` at {ins.address:#x} uses the stack in a way "
                           "this method does not model")
+        # MOVZX/MOVSX/MOVSXD into a 32- or 64-bit register write all of it (SDM Vol. 2B:
+        # a 32-bit destination is zero-extended in 64-bit mode); into 16 bits they keep
+        # the rest, so the old value flows on
+        pure = _pure_write(mn) or mn in _EXTENDS and ins.operands[0].type == x86.X86_OP_REG \
+            and ins.operands[0].size >= 4
         explicit = {self.md.reg_name(o.reg) for i, o in enumerate(ins.operands)
-                    if o.type == x86.X86_OP_REG and not (i == 0 and _pure_write(mn))}
-        dest = {self.md.reg_name(ins.operands[0].reg)} if ins.operands and _pure_write(mn) \
+                    if o.type == x86.X86_OP_REG and not (i == 0 and pure)}
+        dest = {self.md.reg_name(ins.operands[0].reg)} if ins.operands and pure \
             and ins.operands[0].type == x86.X86_OP_REG else set()
         # a register used only to address memory is not data, nor one only written
         data = explicit | (rnames - bases - dest)
@@ -745,7 +779,7 @@ class Analysis:
                     or mn == "xchg":
                 addrs.append((a, size))
             v = self.load(st, ins, a, size)  # refuses the slot, whether read or written
-            if not (o is ins.operands[0] and _pure_write(mn)):
+            if not (o is ins.operands[0] and pure):
                 inputs.append(arith(v))
         out = join_all(inputs) if inputs else N
         if mn in _MOVES and len(data) == 1 and len(ins.operands) == 2 and not addrs_read_value(ins):

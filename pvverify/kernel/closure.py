@@ -30,6 +30,12 @@ def decoder(arch: Arch) -> capstone.Cs:
     return md
 
 
+@cache
+def _lengths(bits: int) -> capstone.Cs:
+    """A detail-free decoder: scans that need only lengths and opcodes run several times faster."""
+    return capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
+
+
 class Targets:
     """Function bytes as the booted kernel runs them, and the functions they reach."""
 
@@ -113,19 +119,40 @@ class Targets:
         taken: list[int] = []
         covered = [(addr, addr + len(root[1]))] if root else []
 
-        def add(dest: int) -> None:
+        counted = 0  # functions towards MAX_CALLEES: a `.cold` part comes with its function
+
+        def add(dest: int, cold_of: str | None = None) -> None:
+            nonlocal counted
             if any(lo <= dest < hi for lo, hi in covered) or dest in self._stubs \
                     or dest == self.fentry:
                 return
             f = self.img.function_at(dest)
             fn = self.function(f[0]) if f is not None and f[1] else self.fragment(dest)
-            if fn is None:
+            if fn is None or cold_of is not None and (f is None or not f[2].startswith(cold_of)):
                 return
             seen[fn[0]] = fn[1]
             covered.append((fn[0], fn[0] + len(fn[1])))
             work.append(fn)
+            if f is None or ".cold" in f[2]:
+                counted += f is None
+                return
+            counted += 1
+            # gcc moves a function's unlikely paths (WARN, panic) to `<name>.cold`, entered
+            # by a jump with the frame up: load it with the function even when the bound
+            # stops the function from being scanned, so the code it jumps to is there
+            # (the symbol is looked up by name only to skip the scan when there is none;
+            # the jumps themselves say which part is this function's)
+            if self.img.symbol(f[2] + ".cold") is None:
+                return
+            code = fn[1]
+            for at, size, _, _ in _lengths(self.arch.bits).disasm_lite(code, fn[0]):
+                i = at - fn[0]
+                if size == 5 and code[i] == 0xE9 or size == 6 and code[i] == 0x0F \
+                        and 0x80 <= code[i + 1] <= 0x8F:
+                    rel = int.from_bytes(code[i + size - 4:i + size], "little", signed=True)
+                    add((at + size + rel) & self.arch.mask, f[2] + ".cold")
 
-        while (work or taken) and len(seen) < MAX_CALLEES:
+        while (work or taken) and counted < MAX_CALLEES:
             if not work:
                 add(taken.pop(0))
                 continue

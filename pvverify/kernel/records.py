@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import capstone
 
@@ -277,17 +278,23 @@ def direct_call(arch: Arch, site: int, target: int, opcode: int = 0xE8) -> bytes
     return bytes([opcode]) + rel.to_bytes(4, "little")
 
 
+@cache
+def _lengths(bits: int) -> capstone.Cs:
+    """One detail-free decoder per width: `retarget` only needs instruction lengths, and
+    building a `Cs` costs ~0.5 ms, which across thousands of sites dominated a warm gate."""
+    return capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
+
+
 def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
     """Copy code from `old` to `new`, keeping rel32 call/jmp destinations outside it."""
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
     out = bytearray(code)
-    for ins in md.disasm(code, old):
-        op = code[ins.address - old]
-        if ins.size == 5 and op in (0xE8, 0xE9):
-            dest = (ins.address + 5 + int.from_bytes(code[ins.address - old + 1:ins.address - old + 5],
+    for address, size, _, _ in _lengths(arch.bits).disasm_lite(code, old):
+        op = code[address - old]
+        if size == 5 and op in (0xE8, 0xE9):
+            dest = (address + 5 + int.from_bytes(code[address - old + 1:address - old + 5],
                                                      "little", signed=True)) & arch.mask
             if not old <= dest < old + len(code):
-                at = ins.address - old
+                at = address - old
                 rel = (dest - (new + at + 5)) & 0xFFFFFFFF
                 out[at + 1:at + 5] = rel.to_bytes(4, "little")
     return bytes(out)
