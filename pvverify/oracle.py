@@ -496,6 +496,35 @@ class _Run:
     def _i_wbinvd(self, ins) -> None:
         self.trace.append(Event("wbinvd"))
 
+    def _i_invpcid(self, ins) -> None:
+        # SDM INVPCID, from the shadow CR4 (unicorn checks its own): #GP for type
+        # > 3, descriptor bits 63:12, a non-canonical type-0 address, a PCID
+        # without CR4.PCIDE; the event says what the type invalidates
+        kind = self.read_reg(ins.reg_name(ins.operands[0].reg)) & self.mask
+        m = ins.operands[1].mem
+        addr = m.disp
+        if m.base:
+            addr += self.read_reg(ins.reg_name(m.base))
+        if m.index:
+            addr += self.read_reg(ins.reg_name(m.index)) * m.scale
+        if m.segment and ins.reg_name(m.segment) in ("fs", "gs"):
+            msr = MSR_FS_BASE if ins.reg_name(m.segment) == "fs" else MSR_GS_BASE
+            addr += (self.uc.msr_read(msr) if self.arch.bits == 64
+                     else self.msrs.get(msr, self.st.msr_default))
+        addr &= self.mask
+        for a in {addr & ~(PAGE - 1), (addr + 15) & ~(PAGE - 1)}:
+            self.map_page(a & self.mask)
+        desc = int.from_bytes(bytes(self.uc.mem_read(self.phys(addr), 16)), "little")
+        low, high = desc & ((1 << 64) - 1), desc >> 64
+        pcid = low & 0xFFF
+        if kind > 3 or low >> 12 or (kind <= 1 and pcid and not self.crs["cr4"] & _CR4_PCIDE) \
+                or (kind == 0 and self.arch.bits == 64 and not self._canonical(high)):
+            self._gp()
+            return
+        lin = high & self.mask if kind == 0 else 0
+        self.trace.append(Event("invpcid", (kind, pcid if kind <= 1 else 0, lin)))
+        self.skip(ins)
+
     def _i_invd(self, ins) -> None:
         self.trace.append(Event("invd"))
         self.skip(ins)

@@ -118,6 +118,7 @@ SDM_64 = [
     "xorl %ecx, %ecx\nxgetbv", "xgetbv", "xorl %ecx, %ecx\nxsetbv\nxgetbv",
     "sysretq", "sysretl", "swapgs\nsysretq", "sti\nsysretq", "sysexit", "sysexitq", "sti\nsysexit",
     "iretq", "iretl", "cli\nhlt", "jmp .", "1: pause\njmp 1b", "1: cmpb $0, (%rdi)\njne 1b",
+    "andl $3, %esi\ninvpcid (%rdi), %rsi", "movq $0, (%rdi)\nandl $3, %esi\ninvpcid (%rdi), %rsi",
     "lock cmpxchgl %esi, (%rdi)\npushfq\npopq %rcx", "cmpxchgw %si, (%rdi)",
     "movl (%rdi), %eax\nlock cmpxchgq %rsi, (%rdi)\npushfq\npopq %rcx", "cmpxchgb %sil, %bl",
 ]
@@ -133,6 +134,7 @@ SDM_32 = [
     "movl %edx, %cr3", "movl %cr4, %eax\nxorl $0x80, %eax\nmovl %eax, %cr4", "movl %edx, %cr0",
     "sysexit", "sti\nsysexit", "iretl", "xorl %ecx, %ecx\nxgetbv", "cli\nhlt",
     "lock cmpxchgl %ecx, (%eax)", "cmpxchgb %cl, (%eax)", "jmp .",
+    "andl $3, %ecx\nmovl $0, (%eax)\ninvpcid (%eax), %ecx",
 ]
 # Ordinary instructions whose flags (AF included) pushf exposes.
 ORDINARY_64 = [

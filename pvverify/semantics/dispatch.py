@@ -41,7 +41,7 @@ SYSTEM: dict[str, Handler] = {
 }
 # Exceptions a system instruction raises before it executes (SDM: the
 # "Exceptions" sections), as (condition, end) pairs in the CPU's checking order.
-FAULTS = {**exits.FAULTS, **segments.FAULTS, **xsave.FAULTS}
+FAULTS = {**exits.FAULTS, **segments.FAULTS, **xsave.FAULTS, **cache.FAULTS}
 # Prefixed forms that are system instructions in their own right.
 PREFIXED = frozenset(atomic.HANDLERS)
 
