@@ -467,19 +467,3 @@ def _relocate(img: Image, rs: Section, target: Section, buf: bytearray) -> None:
 
 def _put(buf: bytearray, off: int, value: int, size: int) -> None:
     buf[off:off + size] = (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
-
-
-def symbol_code(path: str | Path, name: str, bits: int) -> tuple[int, bytes]:
-    """A function's address and bytes, by symbol name (obligation `{ elf, symbol }` targets)."""
-    img = open_image(path)
-    if img.bits != bits:
-        raise ElfError(f"{path}: ELF{img.bits}, but the obligation's arch is {bits}-bit")
-    sym = img.symbol(name)
-    if sym is None:
-        raise ElfError(f"{path}: no symbol {name!r}")
-    if sym.size == 0:
-        raise ElfError(f"{path}: symbol {name!r} has no size")
-    code = img.read(sym.value, sym.size)
-    if code is None:
-        raise ElfError(f"{path}: symbol {name!r} is not in an allocated section")
-    return sym.value, code
