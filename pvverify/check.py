@@ -20,7 +20,7 @@ from pvverify.lift import Explorer, Limits, PathBound, Stuck, entry_assumptions,
 from pvverify.obligation import Obligation, ObligationError
 from pvverify.observe import Observable, collect, separation
 from pvverify.program import SitePair, build
-from pvverify.prove import prove
+from pvverify.prove import Refutation, prove, query
 from pvverify.semantics.state import Inputs, PathState
 from pvverify.verdict import Counterexample, Result
 
@@ -151,6 +151,8 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
         return Result("unknown", outcome.reason, paths=paths)
     ref = outcome.refutation
     assert ref is not None
+    if not ref.replayable:
+        _find_replayable(an, pair, ref, timeout)
     ce = cx.describe(ref, pair, ob.convention, clob)
     state = cx.concrete_inputs(ref.model, inputs, pair, (ref.original, ref.replacement))
     cx.with_state(ce, state, pair)
@@ -234,6 +236,20 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
                   f"{ce.observable} differs: {ce.original} after the original, "
                   f"{ce.replacement} after the replacement (confirmed by unicorn)",
                   counterexample=ce, paths=paths)
+
+
+def _find_replayable(an: Analysis, pair: SitePair, ref: Refutation, timeout: float) -> None:
+    """The solver found no mappable counterexample in the few seconds `prove` gives
+    it: try once more, from scratch (faster than on top of the proof's solver,
+    measured) with the stack pointer fixed, in the obligation's own time bound.
+    Replaces the model when it succeeds, so unicorn runs a state it can map."""
+    o, r = ref.original, ref.replacement
+    s = z3.Solver()
+    s.set("timeout", int(timeout * 1000))
+    s.add(*query([*an.assumptions, *an.pair_assumptions(o, r)], o, r, ref.observables))
+    s.add(*_replayable(pair, an.inputs, o, r)[0])
+    if s.check() == z3.sat:
+        ref.model, ref.replayable = s.model(), True
 
 
 # Where counterexamples put the stack when they can: a kernel stack address

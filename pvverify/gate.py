@@ -1,8 +1,10 @@
 """`pvverify gate`: every paravirt outcome of kernel binaries, proved or rejected.
 
 The pipeline, each stage plain data into the next:
-  elf.open_image -> sites.*_outcomes (Outcome) -> obligations (content-addressed,
-  deduplicated) -> check in parallel, through a persistent cache -> reports.
+  kernel.binary.read_binary (every record an Outcome or a Skipped; uncovered
+  ops-table calls Unpatched) -> obligations (content-addressed, deduplicated)
+  -> check in parallel, through a persistent cache -> reports. A file that
+  cannot be read is recorded and the others go on (exit 3 at the end).
 
 Obligations are made independent of where a site sits: every site is moved
 to one canonical address (its rel32 calls re-targeted so they reach the same
@@ -28,10 +30,11 @@ from pathlib import Path
 import capstone
 
 from pvverify import exits
-from pvverify.arch import Arch
+from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
 from pvverify.cache import Cache, tool_id
 from pvverify.ctype import parse_ctype
+from pvverify.executor import Executor
 from pvverify.exits import ArgumentParser, positive_float, positive_int
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
@@ -65,6 +68,7 @@ class OutcomeResult:
     counterexample: dict | None = None
     place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
     method: str = "exploration"  # what decided it: exploration | same-callee
+    package: str = ""            # the --package the file came from, if any
 
 
 @dataclass
@@ -105,6 +109,23 @@ def canonical_site(img: Image) -> int:
     return lo - 0x10000 if lo >= 0x20000 else lo + 0x8000000
 
 
+def placed(b: Binary, canon: int, o: Outcome, md: capstone.Cs) -> tuple[int, bytes]:
+    """Where the obligation puts the site, and the replacement's bytes there: the
+    only way an outcome's own address enters its obligation (so outcomes equal
+    in everything else and in this have one obligation; reading.KernelView
+    relies on it)."""
+    arch = b.arch
+    # the default `call *slot(%rip)` is rebuilt by the obligation for its own site
+    # (rip-relative, so never "position free" as bytes); another original form is
+    # kept as bytes, so its position counts
+    default_call = o.call[:2] == b"\xff\x15" and len(o.call) == 6
+    free = _position_free(arch, md, o.replacement, o.site) and (
+        default_call or _position_free(arch, md, o.call, o.site))
+    site = canon if free else o.site
+    repl = retarget(arch, o.replacement, o.site, site) if site != o.site else o.replacement
+    return site, repl
+
+
 def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capstone.Cs) -> Obligation:
     arch = b.arch
     op = b.op(o.table, o.slot)
@@ -115,15 +136,12 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     if fn is None:
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
                               "with a size in the symbol table")
+    site, repl = placed(b, canon, o, md)
     # the original's own bytes where they are not the default `ff 15` call that
     # program.build lays out at any address (x86_64 `ff 14 25 abs32` before 6.x,
-    # indirect jumps): those move with the site only if they mean the same there
+    # indirect jumps)
     default = o.call[:2] == b"\xff\x15" and len(o.call) == 6
     call = None if default else CodeSpec(hex=o.call.hex())
-    free = _position_free(arch, md, o.replacement, o.site) and (
-        default or _position_free(arch, md, o.call, o.site))
-    site = canon if free else o.site
-    repl = retarget(arch, o.replacement, o.site, site) if site != o.site else o.replacement
     width = arch.width
     return Obligation(
         name=op.name, arch=arch, convention=op.convention, clobbers=o.clobbers, call=call,
@@ -222,8 +240,13 @@ def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterato
         ex.shutdown(wait=False, cancel_futures=True)
 
 
+def _check_shared(_shared: object, item: tuple[str, Obligation, float]) -> tuple[str, dict]:
+    return _check_one(item)
+
+
 def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeout: float,
-              progress: bool) -> dict[str, dict]:
+              progress: bool, executor: Executor | None = None) -> dict[str, dict]:
+    """executor: where the proofs run (a Dask cluster); default `jobs` local processes."""
     results: dict[str, dict] = {}
     todo = []
     for key, ob in obs.items():
@@ -246,7 +269,10 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
         if progress:
             print(f"\r  proving {done}/{len(todo)} obligations", end="", file=sys.stderr, flush=True)
 
-    if jobs > 1 and len(todo) > 1:
+    if executor is not None:
+        for key, res in executor.map(_check_shared, todo):
+            record(key, res)
+    elif jobs > 1 and len(todo) > 1:
         for key, res in _in_workers(todo, jobs):
             record(key, res)
     else:
@@ -270,7 +296,17 @@ def _default_cache() -> Path:
 
 def parser() -> argparse.ArgumentParser:
     p = ArgumentParser(prog="pvverify gate", description=__doc__.split("\n")[0])
-    p.add_argument("binaries", nargs="+", help="vmlinux, modules (.ko, .ko.xz) or relocatable .o files")
+    p.add_argument("binaries", nargs="*", help="vmlinux, modules (.ko, .ko.xz) or relocatable .o files")
+    p.add_argument("--package", action="append", default=[], metavar="PATH",
+                   help="a kernel package: a Debian -dbg .deb or a directory holding one vmlinux and "
+                        "its modules; every file is gated, each module against that vmlinux "
+                        "(repeat for a matrix: one deduplication, one cache)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run reading and proving on Dask: tcp://host:8786 (a running scheduler) or "
+                        "local:N (start N local worker processes)")
+    p.add_argument("--workdir", metavar="DIR",
+                   help="where a .deb's vmlinux and site-holding modules are unpacked (default: a "
+                        "temporary directory; with a remote --cluster, one the workers can read)")
     p.add_argument("--vmlinux", help="the kernel image that supplies pv_ops and its targets to modules")
     p.add_argument("--jobs", "-j", type=positive_int, default=os.cpu_count() or 1, help="parallel provers")
     p.add_argument("--cache", default=str(_default_cache()), help="result cache (default %(default)s)")
@@ -373,6 +409,91 @@ def _account(meta: dict, b: Binary) -> None:
         "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
 
 
+def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
+    """Every file of every --package: each vmlinux read once, modules against it,
+    reading and proving on one executor, one deduplication across the matrix."""
+    import tempfile
+
+    from pvverify import progress as prog
+    from pvverify.executor import executor_for
+    from pvverify.package import open_package
+    from pvverify.reading import Builder, read_packages
+
+    cache = None if a.no_cache else Cache(a.cache)
+    t0 = time.monotonic()
+    show = prog.wanted(a.progress, a.format == "json")
+    on = None
+    with tempfile.TemporaryDirectory(prefix="pvverify-") as tmp:
+        packages = [open_package(p, a.workdir or tmp) for p in a.package]
+        names = [p.name for p in packages]
+        if len(set(names)) != len(names):
+            raise OSError(f"two --package with one name: {', '.join(sorted(names))}")
+        executor = executor_for(a.cluster, max(1, a.jobs))
+        on = executor if a.cluster else None
+        try:
+            build = Builder(obligation_of, canonical_site, placed, _account)
+            views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
+            read_s = time.monotonic() - t0
+            obs = {k: ob for r in reads for k, ob in r.obligations.items()}
+            results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show, on)
+            # a file read from the cache brings keys, not obligations: their verdicts
+            # come from the cache too, and a file with one that is not there is read
+            # afresh and its obligations proved
+            for k in {k for r in reads for k in r.keys if k and k not in results}:
+                hit = cache.get("results", result_key(k, a.timeout), _valid_result) if cache else None
+                if hit is not None:
+                    results[k] = hit  # type: ignore[assignment]
+            again = {(r.package, r.file) for r in reads
+                     if any(k and k not in results for k in r.keys)}
+            if again:
+                for v in views.values():
+                    v.fresh = True
+                _, fresh = read_packages(packages, executor, cache, build, prog.Progress(show),
+                                         views, again)
+                more = {k: ob for r in fresh for k, ob in r.obligations.items() if k not in results}
+                results |= prove_all(more, max(1, a.jobs), cache, a.timeout, show, on)
+                index = {(r.package, r.file): r for r in fresh}
+                reads = [index.get((r.package, r.file), r) for r in reads]
+        finally:
+            executor.close()
+    rows: list[OutcomeResult] = []
+    meta: dict = {"binaries": [], "errors": [], "issues": [], "packages": []}
+    for r in reads:
+        name = f"{r.package}/{r.file}"
+        if r.error:
+            meta["errors"].append({"file": name, "error": f"{name}: {r.error}"})
+        if r.account:
+            meta["binaries"].append({**r.account, "file": name})
+        meta["issues"] += [SiteIssue(name, *i) for i in r.issues]
+        if not r.outcomes:
+            continue
+        arch = X86_64 if r.arch == X86_64.name else I386
+        places = r.places or [None] * len(r.outcomes)
+        for o, key, problem, place, (op, op_source) in zip(r.outcomes, r.keys, r.problems, places, r.ops,
+                                                             strict=True):
+            res = results.get(key) if key else None
+            rows.append(OutcomeResult(
+                name, o.site, o.source, op, op_source, o.kind, o.feature,
+                (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
+                _disasm(arch, o.replacement, o.site), res["verdict"] if res else "unknown",
+                res["reason"] if res else f"no obligation: {problem}", key or "",
+                res.get("counterexample") if res else None, place=place,
+                method=res.get("method", "exploration") if res else "exploration", package=r.package))
+    for p in packages:
+        mine = [r for r in reads if r.package == p.name]
+        meta["packages"].append({
+            "package": p.name, "vmlinux": p.name_of(p.vmlinux), "files": len(mine),
+            "files_read_whole": sum(r.whole for r in mine),
+            "files_with_sites": sum(bool(r.outcomes) for r in mine),
+            "outcomes": sum(len(r.outcomes) for r in mine),
+            "errors": sum(bool(r.error) for r in mine)})
+    meta["obligations"] = len(obs | {k: None for r in reads for k in r.keys if k})
+    meta["files_read_again"] = len(again)
+    meta["read_seconds"] = round(read_s, 2)
+    meta["seconds"] = round(time.monotonic() - t0, 2)
+    return rows, meta
+
+
 def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
               every: bool = True) -> None:
     """Name every site (function+offset; the source line for the ones a report
@@ -466,17 +587,23 @@ def _clear_reports(paths: list[Path]) -> str | None:
 
 
 def main(argv: list[str]) -> int:
+    from pvverify.package import PackageError
     from pvverify.reports import gate_text, html, junit, sarif
     from pvverify.reports import rows as row_report
 
-    a = parser().parse_args(argv)
+    p = parser()
+    a = p.parse_args(argv)
+    if bool(a.binaries) == bool(a.package):
+        p.error("give binaries or --package (not both)")
+    if a.cluster and not a.package:
+        p.error("--cluster runs package gates: give --package")
     problem = _clear_reports(_reports(a))
     if problem:
         print(f"pvverify gate: {problem}", file=sys.stderr)
         return exits.USAGE
     try:
-        rows, meta = run(a)
-    except (ElfError, LayoutError, ObligationError, OSError) as e:
+        rows, meta = run_packages(a) if a.package else run(a)
+    except (ElfError, LayoutError, ObligationError, OSError, PackageError, RuntimeError) as e:
         print(f"pvverify gate: {e}", file=sys.stderr)
         return exits.BAD_INPUT
     issues: list[SiteIssue] = meta.pop("issues")
@@ -493,6 +620,10 @@ def main(argv: list[str]) -> int:
                                      "skipped": ic["skipped"], "unpatched": ic["unpatched"],
                                      "files_not_read": len(meta["errors"])}, **meta}))
     else:
+        for pk in meta.get("packages", ()):
+            bad = f", {pk['errors']} not read" if pk["errors"] else ""
+            print(f"{pk['package']}: {pk['files']} files, {pk['files_with_sites']} with paravirt sites "
+                  f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
         print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color), issues=issues))
     try:
         if a.sarif:

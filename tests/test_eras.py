@@ -387,3 +387,14 @@ def test_altinstructions_entsize_must_match_dwarf(tmp_path, capsys):
         assert code == want, err
         if want:
             assert "sh_entsize" in err and str(bad) in err
+
+
+def test_module_for_another_release_is_refused(tmp_path, capsys):
+    """A module's vermagic names the release it was built for: read against another
+    vmlinux, its slots and layouts would be guesses, so it is refused (exit 3)."""
+    k = build(tmp_path, 64, "6.1", [])
+    other = '.pushsection .modinfo,"a"\n .asciz "vermagic=5.10.0-other SMP mod_unload"\n.popsection'
+    m = build_module(tmp_path, 64, [], extra=other)
+    code = main([str(m), "--vmlinux", str(k), "--no-cache", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 3 and "built for Linux 5.10.0-other" in err and "6.1.0-test" in err, err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -338,11 +339,13 @@ def test_gate_help_documents_report_options(capsys):
 
 # -- a real kernel (slow: pvverify gate on a Debian debug vmlinux, when unpacked) ----------
 
-PAE = sorted(Path("/work/kernels/x").glob("linux-image-6.1.0-*-686-pae-dbg/usr/lib/debug/boot/vmlinux-*"))
+# where scripts/fetch-debian-kernel.sh unpacks (KERNELS, default ./kernels): `... 6.1 686-pae`
+KERNELS = Path(os.environ.get("KERNELS", ROOT / "kernels"))
+PAE = sorted(KERNELS.glob("linux-image-6.1.0-*-686-pae-dbg/usr/lib/debug/boot/vmlinux-*"))
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not PAE, reason="no Debian 6.1 686-pae debug vmlinux unpacked under /work/kernels")
+@pytest.mark.skipif(not PAE, reason="no 6.1 686-pae vmlinux: scripts/fetch-debian-kernel.sh 6.1 686-pae")
 def test_reports_on_a_debian_kernel(tmp_path):
     out = tmp_path / "out dir#1"
     out.mkdir()

@@ -83,6 +83,8 @@ def _differential(arch: Arch, text: str, state: ConcreteState) -> None:
     regions = [(addr, code)]
     model = run_model(arch, regions, addr, addr + len(code), state)
     cpu = run_cpu(arch, regions, addr, addr + len(code), state, max_steps=600)
+    if cpu.stop.startswith("unsupported") and model.stop.startswith("unsupported"):
+        return  # both refuse the state (xgetbv with ECX = 1): the model says unknown there
     if cpu.stop.startswith("unsupported"):
         pytest.fail(f"`{text}`: the CPU model could not run this state: {cpu.stop}")
     _compare(arch, model, cpu, text)

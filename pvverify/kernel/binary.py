@@ -26,6 +26,7 @@ from pvverify.kernel.optable import (
     template_from_dwarf,
 )
 from pvverify.kernel.records import (
+    Layout,
     LayoutError,
     OpsTable,
     Outcome,
@@ -62,6 +63,7 @@ class Binary:
     records: Records
     unpatched: list[Unpatched] = field(default_factory=list)
     templates: str = ""      # where the pre-5.13 templates were read, if used
+    layout: Layout | None = None  # the record layout read (a package run reuses the vmlinux's)
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -190,11 +192,21 @@ def _templates(code: Image, names: dict[int, Op], cache: Cache | None) -> templa
     return templates.from_patch_data(code, shapes, op_names) or templates.from_symbols(code, op_names)
 
 
-def read_binary(path: str, vmlinux: Image | None, cache: Cache | None) -> Binary:
+def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
+                kernel: Binary | None = None) -> Binary:
     """The ops tables (the binary's, else --vmlinux's), the kernel series, the record
     layout (DWARF, checked against the series), each table's slots, the pre-5.13
     templates, then every record (era_para, era_alt) and the unpatched scan.
-    Raises ElfError / LayoutError naming the file and the field it cannot read."""
+    Raises ElfError / LayoutError naming the file and the field it cannot read.
+
+    `kernel`: the vmlinux already read (a package run reads it once): a module
+    of that same kernel release takes its layout, ops tables and slot types from
+    it instead of reading them again."""
+    if kernel is not None:
+        module = _module_of(path, kernel)
+        if module is not None:
+            return module
+        vmlinux = kernel.code
     img = open_image(path)
     arch = X86_64 if img.bits == 64 else I386
     code = img
@@ -249,4 +261,26 @@ def read_binary(path: str, vmlinux: Image | None, cache: Cache | None) -> Binary
         records.assumptions.append(templates.LOCK_ASSUMPTION)
     unpatched = scan(img, arch, tables, records.covered)
     return Binary(path, arch, version, img, code, tables, names, records, unpatched,
-                  tmpl.source if tmpl else "")
+                  tmpl.source if tmpl else "", layout)
+
+
+def _module_of(path: str, kernel: Binary) -> Binary | None:
+    """A relocatable module read against a vmlinux read before: one open, no DWARF,
+    the kernel's layout and tables. None (read it the long way, with its own
+    checks and messages) unless it is a module of that very release, in a
+    series whose `.parainstructions` need no per-op templates."""
+    if kernel.layout is None or kernel.templates:
+        return None
+    img = open_image(path, externs=kernel.code)
+    version = kernel_version(img)
+    if not img.relocatable or img.bits != kernel.code.bits or ops_tables(img, kernel.arch.width) \
+            or version is None or version.split()[0] != kernel.version:
+        return None
+    arch, layout, code = kernel.arch, kernel.layout, kernel.code
+    if img.section(".parainstructions") is not None and series_tuple(series_of(version)) < TEMPLATES_UNTIL:
+        return None
+    records = para_outcomes(img, arch, layout, kernel.tables, code, kernel.names.get("pv_ops", {}), None)
+    records.extend(alt_outcomes(img, arch, layout, kernel.tables, code, series_of(version)))
+    unpatched = scan(img, arch, kernel.tables, records.covered)
+    return Binary(path, arch, version, img, code, kernel.tables, kernel.names, records, unpatched, "",
+                  layout)

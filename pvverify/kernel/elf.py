@@ -84,11 +84,21 @@ class Image:
     symbols: list[Symbol]
     raw: bytes | mmap.mmap
     patched: dict[int, bytearray] = field(default_factory=dict)  # section index -> relocated bytes
+    # section index -> its relocation sections, applied on the first read of that
+    # section: a module's answer needs a few sections' relocations, not all of them
+    pending: dict[int, list[Section]] = field(default_factory=dict)
     _by_name: dict[str, Symbol] = field(default_factory=dict)
     _funcs: list[tuple[int, int, str]] = field(default_factory=list)
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
+
+    def _relocated(self, index: int) -> None:
+        rels = self.pending.pop(index, None)
+        if rels:
+            buf = self.patched.setdefault(index, bytearray(self.section_data(self.sections[index])))
+            for rs in rels:
+                _relocate(self, rs, self.sections[index], buf)
 
     def identity(self) -> str:
         """What names this image in a cache: its GNU build-id, from whichever note
@@ -100,6 +110,8 @@ class Image:
         return f"sha256:{hashlib.sha256(self.raw).hexdigest()}"
 
     def section_data(self, s: Section) -> bytes:
+        if s.index in self.pending:
+            self._relocated(s.index)
         if s.index in self.patched:
             return bytes(self.patched[s.index])
         if s.type == SHT_NOBITS:
@@ -124,6 +136,8 @@ class Image:
         for s in self.sections:
             if s.flags & SHF_ALLOC and s.addr <= addr and addr + n <= s.addr + s.size and s.size:
                 off = addr - s.addr
+                if s.index in self.pending:
+                    self._relocated(s.index)
                 if s.index in self.patched:
                     return bytes(self.patched[s.index][off:off + n])
                 if s.type == SHT_NOBITS:
@@ -413,8 +427,7 @@ def _lay_out(img: Image, externs: Image | None) -> None:
         target = placed[rs.info]
         if not target.flags & SHF_ALLOC or target.type == SHT_NOBITS:
             continue
-        buf = img.patched.setdefault(target.index, bytearray(img.section_data(target)))
-        _relocate(img, rs, target, buf)
+        img.pending.setdefault(target.index, []).append(rs)
 
 
 def _relocate(img: Image, rs: Section, target: Section, buf: bytearray) -> None:
@@ -454,19 +467,3 @@ def _relocate(img: Image, rs: Section, target: Section, buf: bytearray) -> None:
 
 def _put(buf: bytearray, off: int, value: int, size: int) -> None:
     buf[off:off + size] = (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
-
-
-def symbol_code(path: str | Path, name: str, bits: int) -> tuple[int, bytes]:
-    """A function's address and bytes, by symbol name (obligation `{ elf, symbol }` targets)."""
-    img = open_image(path)
-    if img.bits != bits:
-        raise ElfError(f"{path}: ELF{img.bits}, but the obligation's arch is {bits}-bit")
-    sym = img.symbol(name)
-    if sym is None:
-        raise ElfError(f"{path}: no symbol {name!r}")
-    if sym.size == 0:
-        raise ElfError(f"{path}: symbol {name!r} has no size")
-    code = img.read(sym.value, sym.size)
-    if code is None:
-        raise ElfError(f"{path}: symbol {name!r} is not in an allocated section")
-    return sym.value, code

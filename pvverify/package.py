@@ -1,0 +1,243 @@
+"""A kernel package's files: one vmlinux and its modules, from a directory or a `.deb`.
+
+A Debian `-dbg` package unpacks to `usr/lib/debug/boot/vmlinux-<release>`
+(also linked as `usr/lib/debug/lib/modules/<release>/vmlinux`) and the module
+tree `usr/lib/debug/lib/modules/<release>/kernel/**.ko`; an installed kernel
+tree has `lib/modules/<release>/{vmlinux,kernel/}`. Both are accepted.
+
+A `.deb` is streamed: `ar` members, then the data tarball through Python's
+`tarfile` (xz, gzip, bzip2 or plain; anything else through `dpkg-deb
+--fsys-tarfile`), one member at a time, so memory stays bounded by the largest
+module. Modules are peeked at as they pass by (`kernel.peek`): the thousands
+without a paravirt site are decided there and never written out; the vmlinux
+and the modules that may hold sites are written to a work directory (the
+vmlinux must be a file: its DWARF is read through a memory map).
+"""
+
+from __future__ import annotations
+
+import lzma
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from pvverify.kernel.peek import Peek, peek_bytes
+
+# .ko.zst and .ko.gz are listed too, so that a module this tool cannot decompress
+# is reported as not read rather than left out without a word
+MODULE_SUFFIXES = (".ko", ".ko.xz", ".ko.zst", ".ko.gz")
+# a member bigger than this is written out and peeked at from the file, not
+# from memory (Debian's debug amdgpu.ko is 340 MB): the stream's memory stays
+# below a few times this
+MAX_MODULE = 32 << 20
+
+
+class PackageError(ValueError):
+    """The path is not a kernel package this tool can read; the message says why."""
+
+
+@dataclass
+class Package:
+    """One kernel: its vmlinux and its modules, each named relative to the package root."""
+
+    name: str
+    root: Path
+    vmlinux: Path
+    modules: list[Path]
+    # modules already decided from their headers while a .deb streamed by
+    # (relative name -> why it holds no site); they are not on disk
+    decided: dict[str, Peek] = field(default_factory=dict)
+
+    def name_of(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    @property
+    def files(self) -> int:
+        return 1 + len(self.modules) + len(self.decided)
+
+
+def is_module(name: str) -> bool:
+    return name.endswith(MODULE_SUFFIXES)
+
+
+def _vmlinux_candidates(root: Path) -> list[Path]:
+    pats = ["usr/lib/debug/boot/vmlinux-*", "usr/lib/debug/lib/modules/*/vmlinux",
+            "lib/modules/*/vmlinux", "boot/vmlinux-*", "vmlinux"]
+    out: list[Path] = []
+    for pat in pats:
+        out += [p for p in sorted(root.glob(pat)) if p.is_file()]
+    return out
+
+
+def _module_trees(root: Path) -> list[Path]:
+    trees = [t for pat in ("usr/lib/debug/lib/modules/*/kernel", "lib/modules/*/kernel")
+             for t in sorted(root.glob(pat)) if t.is_dir()]
+    return trees
+
+
+def from_directory(root: str | Path) -> Package:
+    root = Path(root)
+    if not root.is_dir():
+        raise PackageError(f"{root}: not a directory")
+    found: dict[Path, Path] = {}
+    for p in _vmlinux_candidates(root):
+        found.setdefault(p.resolve(), p)
+    if not found:
+        raise PackageError(f"{root}: no vmlinux (looked for usr/lib/debug/boot/vmlinux-*, "
+                           "lib/modules/<release>/vmlinux)")
+    if len(found) > 1:
+        raise PackageError(f"{root}: more than one vmlinux ({', '.join(map(str, found.values()))}): "
+                           "give one kernel per --package")
+    vmlinux = next(iter(found.values()))
+    seen: set[Path] = set()
+    modules: list[Path] = []
+    for tree in _module_trees(root):
+        for p in sorted(tree.rglob("*")):
+            if is_module(p.name) and p.is_file() and (real := p.resolve()) not in seen:
+                seen.add(real)
+                modules.append(p)
+    return Package(root.name, root, vmlinux, modules)
+
+
+# -- .deb --------------------------------------------------------------------------
+
+
+def _ar_members(f: BinaryIO, path: Path) -> Iterator[tuple[str, int]]:
+    """(name, size) of each member of an ar archive, leaving f at its data."""
+    if f.read(8) != b"!<arch>\n":
+        raise PackageError(f"{path}: not a Debian package (no ar magic)")
+    while True:
+        head = f.read(60)
+        if not head:
+            return
+        if len(head) < 60 or head[58:60] != b"`\n":
+            raise PackageError(f"{path}: truncated or malformed ar header")
+        name = head[:16].decode("ascii", "replace").strip().rstrip("/")
+        try:
+            size = int(head[48:58].decode("ascii").strip())
+        except ValueError:
+            raise PackageError(f"{path}: malformed ar member size") from None
+        start = f.tell()
+        yield name, size
+        f.seek(start + size + (size & 1))
+
+
+class _Bounded:
+    """A read-only file over the next `size` bytes of f (one ar member)."""
+
+    def __init__(self, f: BinaryIO, size: int) -> None:
+        self.f, self.left = f, size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        data = self.f.read(n)
+        self.left -= len(data)
+        return data
+
+
+def _data_tar(deb: Path) -> Iterator[tarfile.TarFile]:
+    with open(deb, "rb") as f:
+        for name, size in _ar_members(f, deb):
+            if not name.startswith("data.tar"):
+                continue
+            mode = {"data.tar.xz": "r|xz", "data.tar.gz": "r|gz", "data.tar.bz2": "r|bz2",
+                    "data.tar": "r|"}.get(name)
+            if mode is not None:
+                with tarfile.open(fileobj=_Bounded(f, size), mode=mode) as tar:  # type: ignore[arg-type]
+                    yield tar
+                return
+            break
+    # zstd and others: let dpkg-deb decompress, still as a stream
+    dpkg = shutil.which("dpkg-deb")
+    if dpkg is None:
+        raise PackageError(f"{deb}: data tarball compressed in a way Python cannot read, and no dpkg-deb")
+    with subprocess.Popen([dpkg, "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+            yield tar
+    if proc.returncode:
+        raise PackageError(f"{deb}: dpkg-deb --fsys-tarfile failed ({proc.returncode})")
+
+
+_VMLINUX = re.compile(r"^(usr/lib/debug/)?(boot/vmlinux-[^/]+|lib/modules/[^/]+/vmlinux)$")
+_MODULE = re.compile(r"^(usr/lib/debug/)?lib/modules/[^/]+/kernel/.+")
+
+
+def from_deb(deb: str | Path, workdir: str | Path) -> Package:
+    """Stream a `.deb`, writing its vmlinux and the modules that may hold sites under workdir."""
+    deb = Path(deb)
+    name = deb.name.removesuffix(".deb")
+    root = Path(workdir) / name
+    root.mkdir(parents=True, exist_ok=True)
+    vmlinux: Path | None = None
+    modules: list[Path] = []
+    decided: dict[str, Peek] = {}
+    try:
+        for tar in _data_tar(deb):
+            for m in tar:
+                rel = m.name.removeprefix("./")
+                if not m.isfile():
+                    continue
+                if _VMLINUX.match(rel):
+                    if vmlinux is not None:
+                        raise PackageError(f"{deb}: more than one vmlinux ({vmlinux.name}, {rel})")
+                    vmlinux = _write(tar, m, root / rel)
+                elif _MODULE.match(rel) and is_module(rel):
+                    if m.size > MAX_MODULE:
+                        modules.append(_write(tar, m, root / rel))
+                        continue
+                    src = tar.extractfile(m)
+                    data = src.read() if src is not None else b""
+                    peek = peek_bytes(_unxz(data) if rel.endswith(".xz") else data)
+                    if peek.sites:
+                        out = root / rel
+                        out.parent.mkdir(parents=True, exist_ok=True)
+                        out.write_bytes(data)
+                        modules.append(out)
+                    else:
+                        decided[rel] = peek
+    except (tarfile.TarError, EOFError, OSError) as e:
+        raise PackageError(f"{deb}: cannot read the data tarball: {e}") from None
+    if vmlinux is None:
+        raise PackageError(f"{deb}: no vmlinux in the package (is it a -dbg package?)")
+    return Package(name, root, vmlinux, sorted(modules), decided)
+
+
+def _unxz(data: bytes) -> bytes:
+    try:
+        return lzma.decompress(data)
+    except lzma.LZMAError:
+        return b""  # not an ELF: peeked as "maybe", the full reader says what is wrong
+
+
+def _write(tar: tarfile.TarFile, m: tarfile.TarInfo, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    src = tar.extractfile(m)
+    if src is None:
+        raise PackageError(f"{m.name}: cannot extract")
+    with open(out, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    return out
+
+
+def open_package(path: str | Path, workdir: str | Path | None) -> Package:
+    """A directory tree or a .deb (unpacked, as far as needed, under workdir)."""
+    p = Path(path)
+    if p.is_dir():
+        return from_directory(p)
+    if p.suffix == ".deb" and p.is_file():
+        if workdir is None:
+            raise PackageError(f"{p}: a .deb needs a work directory to unpack its vmlinux into")
+        return from_deb(p, workdir)
+    if not os.path.exists(p):
+        raise PackageError(f"{p}: no such file or directory")
+    raise PackageError(f"{p}: neither a directory nor a .deb")
