@@ -92,12 +92,23 @@ def piece(v: Val) -> Val:
     return HP if v[0] in ("p", "q", "hp") else H if stacky(v) else N
 
 
-def join(a: Val, b: Val) -> Val:
+def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
+    """The least value covering a and b; `thresholds` (at a loop head: the target of a
+    backward jump, which every cycle passes) widens small integers, None keeps the hull
+    of two of them exact (every cycle is widened at its head, so the fixpoint is reached)."""
     if a == b:
         return a
     ba, bb = bounds(a), bounds(b)
     if ba and bb:
-        return interval(min(ba[0], bb[0]), max(ba[1], bb[1]))
+        lo, hi = min(ba[0], bb[0]), max(ba[1], bb[1])
+        if hi - lo > INTERVAL and thresholds is None and (a[0] == "i" or b[0] == "i"):
+            return ("i", lo, hi) if hi < 1 << 16 else N
+        if hi - lo > INTERVAL and thresholds is not None:
+            # widening with thresholds: up to the next bound a `cmp reg, imm` tested
+            # (the branch it guards refines the value below it again), else N
+            hi = min((t for t in thresholds if t >= hi), default=None)
+            return ("i", lo, hi) if hi is not None else N
+        return interval(lo, hi)
     if not stacky(a) and not stacky(b):
         return N
     if a[0] in ("s", "r") and b[0] in ("s", "r"):
@@ -221,6 +232,8 @@ _STORES = {"mov", "movabs", "movq", "movd", "movl", "movnti", "movaps", "movups"
 
 
 _MOVES = {"mov", "movd", "movl", "movnti"}
+# unsigned conditions after `cmp reg, imm`: (taken, not taken)
+_UNSIGNED = {"jb": ("<", ">="), "jae": (">=", "<"), "jbe": ("<=", ">"), "ja": (">", "<=")}
 _EXTENDS = {"movzx", "movsx", "movsxd"}
 
 
@@ -284,14 +297,15 @@ class State:
     df: bool = False                           # DF may be set (clear at entry: check.ASSUMED)
     wild: bool = False                         # ... and it may be the return address's
     saved: frozenset = frozenset()             # slots a callee-saved register was pushed to
+    cmp: tuple | None = None                   # (register, imm, size): flags of `cmp reg, imm` just run
 
     def copy(self) -> State:
         return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
-                     self.saved)
+                     self.saved, self.cmp)
 
     def key(self) -> tuple:
         return (self.sp, tuple(sorted(self.regs.items())), tuple(sorted(self.stack.items())),
-                self.leaked, self.df, self.wild, tuple(sorted(self.saved)))
+                self.leaked, self.df, self.wild, tuple(sorted(self.saved)), self.cmp)
 
 
 def _mixed(*vals: Val) -> Val:
@@ -303,13 +317,13 @@ def _mixed(*vals: Val) -> Val:
     return Q if any(stacky(v) for v in vals) else N
 
 
-def _join_states(a: State, b: State) -> State:
-    regs = {r: join(a.regs.get(r, N), b.regs.get(r, N)) for r in set(a.regs) | set(b.regs)}
+def _join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> State:
+    regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
     stack: dict[int, tuple[int, Val]] = {}
     for k in set(a.stack) | set(b.stack):
         ea, eb = a.stack.get(k), b.stack.get(k)
         if ea is not None and eb is not None and ea[0] == eb[0]:
-            stack[k] = (ea[0], join(ea[1], eb[1]))
+            stack[k] = (ea[0], join(ea[1], eb[1], thresholds))
         else:  # missing on one side (an input value there: N), or of another width
             e = ea or eb
             assert e is not None
@@ -319,7 +333,8 @@ def _join_states(a: State, b: State) -> State:
             else:
                 stack[k] = (size, join(e[1], N))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
-                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved)
+                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved,
+                 a.cmp if a.cmp == b.cmp else None)
 
 
 # -- the analysis ------------------------------------------------------------------
@@ -350,6 +365,8 @@ class Analysis:
         self.assumptions: dict[str, None] = {}
         self.functions: set[int] = {entry}
         self._ctx: Ctx = ()
+        self.thresholds: tuple[int, ...] = ()  # imm - 1 and imm of every `cmp reg, imm` met
+        self.heads: set[int] = set()  # targets of backward jumps: where small integers widen
 
     # -- driver
     def run(self) -> Proof:
@@ -365,7 +382,7 @@ class Analysis:
                 if old.sp != st.sp:
                     raise NoProof(f"the stack pointer at {pc:#x} is not fixed "
                                   f"({old.sp:+d} and {st.sp:+d} from entry)")
-                new = _join_states(old, st)
+                new = _join_states(old, st, self.thresholds if pc in self.heads else None)
                 if new.key() == old.key():
                     continue
                 st = new
@@ -587,6 +604,7 @@ class Analysis:
     # -- one instruction
     def step(self, pc: int, ctx: Ctx, st: State) -> list[tuple[int, Ctx, State]]:
         self._ctx = ctx
+        pending, st.cmp = st.cmp, None  # flags last set by `cmp reg, imm`, for a jcc right after
         if pc in self.p.return_thunks:
             return self._ret(ctx, st, None, 0, pc)
         if pc in self.retpolines:
@@ -613,7 +631,7 @@ class Analysis:
         ops = ins.operands
         if mn == "jmp" or mn in _JCC or mn.startswith("j") and mn not in ("jmp",) and len(ops) == 1 \
                 and ops[0].type == x86.X86_OP_IMM:
-            return self._jump(pc, ctx, st, ins, mn, nxt)
+            return self._jump(pc, ctx, st, ins, mn, nxt, pending)
         if mn == "call":
             return self._call(ctx, st, ins, nxt)
         if mn == "ret":
@@ -652,6 +670,13 @@ class Analysis:
                 and ops[0].type in (x86.X86_OP_REG, x86.X86_OP_MEM) and not _segment(self.md, ops):
             self._write(st, ins, ops[0], self._value(st, ins, ops[1]))
             return [(nxt, ctx, st)]
+        if mn == "mov" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
+                and ops[0].size == ops[1].size == 4 and self.bits == 64 \
+                and bounds(self.reg(st, self.md.reg_name(ops[1].reg))) is not None:
+            # a small integer copied to a 32-bit register: the same value, zero-extended
+            v = self.reg(st, self.md.reg_name(ops[1].reg))
+            st.regs[_full(self.md.reg_name(ops[0].reg), self.bits)] = v
+            return [(nxt, ctx, st)]
         if mn == "mov" and len(ops) == 2 and ops[1].type == x86.X86_OP_IMM:
             self._write(st, ins, ops[0], const(ops[1].imm & self.arch.mask) if ops[0].type == x86.X86_OP_REG
                         else N)
@@ -661,6 +686,32 @@ class Analysis:
             if ops[0].size != self.w:
                 a = A if stacky(a) else N
             self.set_reg(st, self.md.reg_name(ops[0].reg), a, ins)
+            return [(nxt, ctx, st)]
+        if mn == "test" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
+                and ops[0].reg == ops[1].reg:
+            out = self._generic(st, ins, ctx, nxt)
+            st.cmp = (_full(self.md.reg_name(ops[0].reg), self.bits), "z", ops[0].size)
+            return out
+        if mn == "cmp" and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
+                and ops[1].type == x86.X86_OP_IMM and ops[0].size in (4, 8) \
+                and 0 < ops[1].imm < 1 << 16:
+            out = self._generic(st, ins, ctx, nxt)  # reads the register: checks as before
+            reg = _full(self.md.reg_name(ops[0].reg), self.bits)
+            st.cmp = (reg, ops[1].imm, ops[0].size)
+            if ops[1].imm not in self.thresholds:
+                self.thresholds = tuple(sorted({*self.thresholds, ops[1].imm - 1, ops[1].imm}))
+            return out
+        if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
+                and ops[1].type == x86.X86_OP_IMM and ops[0].size == 4 and self.bits == 64 \
+                and bounds(self.reg(st, self.md.reg_name(ops[0].reg))) is not None:
+            # a small integer in a 32-bit register: while the sum stays non-negative and
+            # below 2^16 it is that integer (the write zero-extends); otherwise N
+            name = self.md.reg_name(ops[0].reg)
+            lo, hi = bounds(self.reg(st, name))  # type: ignore[misc]
+            d = ops[1].imm if mn == "add" else -ops[1].imm
+            st.regs.pop(_full(name, self.bits), None)
+            if lo + d >= 0 and hi + d < 1 << 16:  # (a widened interval may be wide)
+                st.regs[_full(name, self.bits)] = const(lo + d) if lo == hi else ("i", lo + d, hi + d)
             return [(nxt, ctx, st)]
         if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
                 and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
@@ -827,7 +878,7 @@ class Analysis:
             return int.from_bytes(self.preset[a[1]][:self.w], "little")
         return None
 
-    def _jump(self, pc, ctx, st, ins, mn, nxt):
+    def _jump(self, pc, ctx, st, ins, mn, nxt, pending=None):
         op = ins.operands[0]
         if mn != "jmp":
             if mn.startswith("loop") or mn.endswith("cxz"):
@@ -836,13 +887,55 @@ class Analysis:
                     self.set_reg(st, c, A, ins)
             t = self._target(st, ins, op)
             assert t is not None
-            return [(nxt, ctx, st.copy()), *self._goto(pc, ctx, st, ins, t)]
+            fall, taken = st.copy(), st
+            if pending is not None and pending[1] == "z" and mn in ("je", "jne"):
+                # `test reg, reg`: ZF says whether it is zero; a known value picks the edge
+                v = st.regs.get(pending[0], N)
+                b = bounds(v) if v[0] != "c" else (v[1] & ((1 << (8 * pending[2])) - 1),) * 2
+                if b is not None and b[1] < 1 << (8 * pending[2]) and (b[0] > 0 or b[1] == 0):
+                    if (b[1] == 0) == (mn == "je"):
+                        fall = None
+                    else:
+                        taken = None
+            elif pending is not None and pending[1] != "z" and mn in _UNSIGNED:
+                fall = self._refine(fall, pending, _UNSIGNED[mn][1])
+                taken = self._refine(taken, pending, _UNSIGNED[mn][0])
+            out = [(nxt, ctx, fall)] if fall is not None else []
+            return out + (self._goto(pc, ctx, taken, ins, t) if taken is not None else [])
         t = self._target(st, ins, op)
         if t is None:
             raise NoProof(f"`{_text(ins)}` at {pc:#x} jumps to a target that is not fixed")
         return self._goto(pc, ctx, st, ins, t)
 
+    def _refine(self, st: State, cmp: tuple, rel: str) -> State | None:
+        """The state on the edge where `reg rel imm` (unsigned, SDM Vol. 1 B.1: JB is CF=1,
+        JBE CF=1 or ZF=1, ...) holds after `cmp reg, imm`; None when it cannot hold.
+        Only a value whose compared bytes are all of it is refined: a small integer
+        (its upper bits are zero), or any value compared at full width."""
+        reg, imm, size = cmp
+        v = st.regs.get(reg, N)
+        b = bounds(v)
+        if b is None and not (v == N and size == self.w):
+            return st
+        lo, hi = b if b is not None else (0, (1 << (8 * size)) - 1)
+        if rel == "<":
+            hi = min(hi, imm - 1)
+        elif rel == "<=":
+            hi = min(hi, imm)
+        elif rel == ">":
+            lo = max(lo, imm + 1)
+        else:
+            lo = max(lo, imm)
+        if lo > hi:
+            return None
+        if hi - lo > INTERVAL and hi >= 1 << 16:
+            return st  # nothing small to say
+        st.regs[reg] = const(lo) if lo == hi else ("i", lo, hi)
+        return st
+
     def _goto(self, pc, ctx, st, ins, t):
+        if t <= pc:
+            self.heads.add(t)
         if t in self.p.return_thunks or t in self.retpolines:
             return [(t, ctx, st)]
         if self.forbidden[0] <= t < self.forbidden[1]:
