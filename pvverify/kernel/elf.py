@@ -89,6 +89,8 @@ class Image:
     pending: dict[int, list[Section]] = field(default_factory=dict)
     _by_name: dict[str, Symbol] = field(default_factory=dict)
     _funcs: list[tuple[int, int, str]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)    # _funcs' starts, for bisection
+    _sized: list[int] = field(default_factory=list)     # per _funcs index: last sized one at or before
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -155,20 +157,33 @@ class Image:
         return None if data is None else int.from_bytes(data, "little")
 
     def function_at(self, addr: int) -> tuple[int, int, str] | None:
-        """(start, size, name) of the function symbol containing addr."""
+        """(start, size, name) of the function symbol containing addr.
+
+        A symbol starting at addr is the answer (the last one in (start, size,
+        name) order); otherwise the nearest sized symbol below addr, if addr
+        falls inside it (zero-size labels between are passed over). The index
+        of that nearest sized symbol is precomputed for every position, so a
+        lookup is one bisection, not a walk back over the labels of entry code."""
         if not self._funcs:
             self._funcs = sorted((s.value, s.size, s.name) for s in self.symbols
                                  if s.shndx != SHN_UNDEF and s.name
                                  and (s.type == STT_FUNC or s.size == 0))
-        i = bisect.bisect_right(self._funcs, (addr, 1 << 64, "")) - 1
-        while i >= 0:
-            start, size, name = self._funcs[i]
-            if start <= addr < start + max(size, 1):
-                return start, size, name
-            if start < addr and size:
-                return None
-            i -= 1
-        return None
+            self._starts = [f[0] for f in self._funcs]
+            last, self._sized = -1, []
+            for j, f in enumerate(self._funcs):
+                if f[1]:
+                    last = j
+                self._sized.append(last)
+        i = bisect.bisect_right(self._starts, addr) - 1
+        if i < 0:
+            return None
+        if self._funcs[i][0] == addr:
+            return self._funcs[i]
+        j = self._sized[i]
+        if j < 0:
+            return None
+        start, size, _ = f = self._funcs[j]
+        return f if addr < start + size else None
 
     def string_at(self, addr: int, limit: int = 256) -> str | None:
         data = self.read(addr, 1)
