@@ -338,6 +338,8 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     """Read every binary (a bad one is recorded in meta["errors"] and the rest go
     on), prove every outcome, and return the rows; meta carries the skipped and
     unpatched sites (meta["issues"]) and per-binary figures."""
+    from pvverify.reading import _memo_key
+
     cache = None if a.no_cache else Cache(a.cache)
     vm = open_image(a.vmlinux) if a.vmlinux else None
     rows: list[OutcomeResult] = []
@@ -357,14 +359,25 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         canon_of[b.path] = canon
         md = decoder(b.arch)
         _account(meta, b)
+        # thousands of sites share a few hundred obligations: an outcome equal to an
+        # earlier one in all but its address, placed at the same site with the same
+        # bytes, has the same obligation (reading.KernelView's memo, same key), so it
+        # is built and hashed once
+        memo: dict[tuple, tuple[str, Obligation] | str] = {}
         for o in b.outcomes:
-            try:
-                ob = obligation_of(b, targets, canon, o, md)
-                key = ob.key()
-                obs.setdefault(key, ob)
-                pending.append((b, o, key, ""))
-            except ObligationError as e:
-                pending.append((b, o, None, str(e)))
+            mk = _memo_key(o, placed(b, canon, o, md))
+            got = memo.get(mk)
+            if got is None:
+                try:
+                    ob = obligation_of(b, targets, canon, o, md)
+                    got = memo[mk] = (ob.key(), ob)
+                except ObligationError as e:
+                    got = memo[mk] = str(e)
+            if isinstance(got, str):
+                pending.append((b, o, None, got))
+            else:
+                obs.setdefault(*got)
+                pending.append((b, o, got[0], ""))
     meta["read_seconds"] = round(time.monotonic() - t0, 2)
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     results = prove_all(obs, max(1, a.jobs), cache, a.timeout, progress)
