@@ -24,7 +24,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import capstone
@@ -107,6 +107,17 @@ def canonical_site(img: Image) -> int:
     lo = min((s.addr for s in img.sections if s.flags & SHF_ALLOC and s.flags & SHF_EXECINSTR
               and s.size), default=0x1000000)
     return lo - 0x10000 if lo >= 0x20000 else lo + 0x8000000
+
+
+_AS_IS = tuple(f.name for f in fields(Outcome) if f.name not in ("site", "replacement", "call"))
+
+
+def _memo_key(o: Outcome, where: tuple[int, bytes]) -> tuple:
+    """Everything of an outcome but where it sits (its address, and its bytes that
+    encode the address, which `where` = placed(...) says again for the obligation's
+    site): as reading._memo_key, without dataclasses.asdict's deep copy per outcome."""
+    default_call = o.call[:2] == b"\xff\x15" and len(o.call) == 6
+    return (tuple(getattr(o, n) for n in _AS_IS), None if default_call else o.call, where)
 
 
 def placed(b: Binary, canon: int, o: Outcome, md: capstone.Cs) -> tuple[int, bytes]:
@@ -357,14 +368,25 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         canon_of[b.path] = canon
         md = decoder(b.arch)
         _account(meta, b)
+        # thousands of sites share a few hundred obligations: an outcome equal to an
+        # earlier one in all but its address, placed at the same site with the same
+        # bytes, has the same obligation (reading.KernelView's memo, same key), so it
+        # is built and hashed once
+        memo: dict[tuple, tuple[str, Obligation] | str] = {}
         for o in b.outcomes:
-            try:
-                ob = obligation_of(b, targets, canon, o, md)
-                key = ob.key()
-                obs.setdefault(key, ob)
-                pending.append((b, o, key, ""))
-            except ObligationError as e:
-                pending.append((b, o, None, str(e)))
+            mk = _memo_key(o, placed(b, canon, o, md))
+            got = memo.get(mk)
+            if got is None:
+                try:
+                    ob = obligation_of(b, targets, canon, o, md)
+                    got = memo[mk] = (ob.key(), ob)
+                except ObligationError as e:
+                    got = memo[mk] = str(e)
+            if isinstance(got, str):
+                pending.append((b, o, None, got))
+            else:
+                obs.setdefault(*got)
+                pending.append((b, o, got[0], ""))
     meta["read_seconds"] = round(time.monotonic() - t0, 2)
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     results = prove_all(obs, max(1, a.jobs), cache, a.timeout, progress)
@@ -383,7 +405,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     # SARIF and HTML, the first few of each group for the text report
     every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
         or bool(getattr(a, "html", None))
-    _annotate(rows, pending, canon_of, every)
+    _annotate(rows, pending, canon_of, every, cache)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
@@ -495,14 +517,17 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
 
 
 def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
-              every: bool = True) -> None:
+              every: bool = True, cache: Cache | None = None) -> None:
     """Name every site (function+offset; the source line for the ones a report
-    shows) and put each counterexample at its real site with symbols."""
+    shows) and put each counterexample at its real site with symbols. A source
+    line is remembered in the cache (opening the DWARF and walking a unit's
+    DIEs costs seconds on a Debian vmlinux; a warm run opens none)."""
     from pvverify.kernel.symbolize import Symbolizer
     from pvverify.reports.gate_text import SITES_SHOWN
     from pvverify.reports.places import place_counterexample
 
     seen: Counter = Counter()
+    idents: dict[int, str] = {}
 
     syms: dict[int, tuple[Symbolizer, Symbolizer]] = {}
     for row, (b, o, _, _) in zip(rows, pending, strict=True):
@@ -513,7 +538,8 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
         group = (row.verdict, row.op, row.reason)
         seen[group] += row.verdict != "equivalent"
         shown = row.verdict != "equivalent" and (every or seen[group] <= SITES_SHOWN)
-        row.place = sites.place(o.site, lines=shown).to_json()
+        row.place = _place(sites, o.site, cache, idents, b) if shown and cache is not None \
+            else sites.place(o.site, lines=shown).to_json()
         if row.verdict != "equivalent":
             row.place["names"] = _names_in(row.reason, code, sites, canon_of[b.path], o.site, o.length)
         if row.counterexample:
@@ -522,6 +548,24 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
     for sites, code in syms.values():
         sites.close()
         code.close()
+
+
+def _place(sites, addr: int, cache: Cache, idents: dict[int, str], b: Binary) -> dict:
+    """sites.place(addr) with its source line, as JSON, through the cache: keyed by
+    the tool, the image holding the site (build ID, else its bytes' hash) and the address."""
+    if id(b) not in idents:
+        idents[id(b)] = sites.img.identity()
+    key = {"tool": tool_id(), "image": idents[id(b)], "address": addr}
+    hit = cache.get("places", key, _valid_place)
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    place = sites.place(addr, lines=True).to_json()
+    cache.put("places", key, place)
+    return place
+
+
+def _valid_place(d: object) -> bool:
+    return isinstance(d, dict) and set(d) == {"address", "function", "offset", "file", "line", "inlined"}
 
 
 def _names_in(reason: str, code, sites, canon: int, site: int, length: int) -> dict[str, str]:

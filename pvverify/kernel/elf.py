@@ -89,6 +89,8 @@ class Image:
     pending: dict[int, list[Section]] = field(default_factory=dict)
     _by_name: dict[str, Symbol] = field(default_factory=dict)
     _funcs: list[tuple[int, int, str]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)    # _funcs' starts, for bisection
+    _sized: list[int] = field(default_factory=list)     # per _funcs index: last sized one at or before
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -155,20 +157,33 @@ class Image:
         return None if data is None else int.from_bytes(data, "little")
 
     def function_at(self, addr: int) -> tuple[int, int, str] | None:
-        """(start, size, name) of the function symbol containing addr."""
+        """(start, size, name) of the function symbol containing addr.
+
+        A symbol starting at addr is the answer (the last one in (start, size,
+        name) order); otherwise the nearest sized symbol below addr, if addr
+        falls inside it (zero-size labels between are passed over). The index
+        of that nearest sized symbol is precomputed for every position, so a
+        lookup is one bisection, not a walk back over the labels of entry code."""
         if not self._funcs:
             self._funcs = sorted((s.value, s.size, s.name) for s in self.symbols
                                  if s.shndx != SHN_UNDEF and s.name
                                  and (s.type == STT_FUNC or s.size == 0))
-        i = bisect.bisect_right(self._funcs, (addr, 1 << 64, "")) - 1
-        while i >= 0:
-            start, size, name = self._funcs[i]
-            if start <= addr < start + max(size, 1):
-                return start, size, name
-            if start < addr and size:
-                return None
-            i -= 1
-        return None
+            self._starts = [f[0] for f in self._funcs]
+            last, self._sized = -1, []
+            for j, f in enumerate(self._funcs):
+                if f[1]:
+                    last = j
+                self._sized.append(last)
+        i = bisect.bisect_right(self._starts, addr) - 1
+        if i < 0:
+            return None
+        if self._funcs[i][0] == addr:
+            return self._funcs[i]
+        j = self._sized[i]
+        if j < 0:
+            return None
+        start, size, _ = f = self._funcs[j]
+        return f if addr < start + size else None
 
     def string_at(self, addr: int, limit: int = 256) -> str | None:
         data = self.read(addr, 1)
@@ -350,11 +365,14 @@ def _symbols(img: Image) -> list[Symbol]:
     strtab = img.section_data(img.sections[tab.link])
     data = img.section_data(tab)
     names: dict[int, str] = {}
+    # latin-1 maps each byte to one character: the table decoded once, names are
+    # slices of it (decoding 130,000 names one by one cost a second on a vmlinux)
+    text = strtab.decode("latin-1")
 
     def name_at(off: int) -> str:
         n = names.get(off)
         if n is None:
-            n = names[off] = _cstr(img.path, strtab, off)
+            n = names[off] = _cstr(img.path, text, off)
         return n
 
     out = []
@@ -367,16 +385,17 @@ def _symbols(img: Image) -> list[Symbol]:
     return out
 
 
-def _cstr(path: str, tab: bytes, off: int) -> str:
+def _cstr(path: str, tab: str, off: int) -> str:
+    """The NUL-terminated name at off in a string table decoded as latin-1."""
     if off >= len(tab):
         if off == 0:
             return ""
         raise ElfError(f"{path}: symbol name at {off:#x} lies outside the string table")
-    end = tab.find(b"\0", off, off + MAX_NAME)
+    end = tab.find("\0", off, off + MAX_NAME)
     if end < 0:
         raise ElfError(f"{path}: symbol name at {off:#x} in the string table is unterminated "
                        f"or longer than {MAX_NAME} bytes")
-    return tab[off:end].decode("latin-1")
+    return tab[off:end]
 
 
 def build_id(img: Image) -> str | None:
