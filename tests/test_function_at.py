@@ -41,6 +41,7 @@ gap: .skip 16
     .type f3, @function
 f3: ret
     .size f3, .-f3
+    nop
 tail:
     nop
 """
@@ -78,3 +79,4 @@ def test_function_at_matches_its_definition(tmp_path: Path) -> None:
     assert answers[5][2] == "f2"                     # f2 and its 1-byte alias: the larger last
     assert answers[6][2] == "f2"
     assert answers[9] is None                        # in the gap, past its label
+    assert answers[24][2] == "f3" and answers[25] is None  # the byte after f3, no label there
