@@ -28,6 +28,7 @@ whose code is not available (`Proof.assumptions`).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import capstone
@@ -351,8 +352,10 @@ class Analysis:
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int], phase: int | None = None, modulus: int = 1) -> None:
+                 forbidden: tuple[int, int], phase: int | None = None, modulus: int = 1,
+                 deadline: float | None = None) -> None:
         self.phase, self.modulus = phase, modulus  # entry stack pointer = phase mod modulus
+        self.deadline = deadline  # time.monotonic() past which the analysis gives up
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
         self.w = self.arch.width
@@ -391,6 +394,9 @@ class Analysis:
             visits += 1
             if visits > self.MAX_VISITS:
                 raise NoProof(f"analysis bound: more than {self.MAX_VISITS} instruction visits")
+            if self.deadline is not None and visits % 256 == 0 and time.monotonic() > self.deadline:
+                raise NoProof(f"time bound: the fixpoint was not reached in the time given "
+                              f"({visits} instruction visits)")
             for succ in self.step(pc, ctx, st.copy()):
                 work.append(succ)
         return Proof(len(self.functions), len({pc for pc, _ in states}), list(self.assumptions))
@@ -1095,17 +1101,19 @@ MAX_ALIGN = 64
 
 
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
-            forbidden: tuple[int, int]) -> Proof:
+            forbidden: tuple[int, int], seconds: float | None = None) -> Proof:
     """Prove `entry`'s function independent of its return-address slot; raises NoProof.
     Code that aligns the stack pointer is analysed once per residue of the entry
-    stack pointer modulo the alignment: no assumption on it is needed."""
+    stack pointer modulo the alignment: no assumption on it is needed. `seconds` bounds
+    the whole analysis (a time bound is a refusal, like any other)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
     try:
-        return Analysis(program, entry, preset, forbidden).run()
+        return Analysis(program, entry, preset, forbidden, deadline=deadline).run()
     except NeedPhase as e:
         modulus = e.align
     while True:
         try:
-            proofs = [Analysis(program, entry, preset, forbidden, r, modulus).run()
+            proofs = [Analysis(program, entry, preset, forbidden, r, modulus, deadline).run()
                       for r in range(modulus)]
         except NeedPhase as e:
             modulus = max(modulus, e.align)
