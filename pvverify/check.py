@@ -117,7 +117,8 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
     # A direct call to the slot's own target: prove it by noninterference first
     # (cheap, and covers what exploration cannot run); exploration still decides
     # when that gives no proof, with a replayed counterexample where one exists.
-    proved, refused = samecallee.decide(pair)
+    # bounded like exploration: the time bound is the caller's, for each method
+    proved, refused = samecallee.decide(pair, timeout)
     if proved is not None:
         return proved
     res = _explore(ob, pair, timeout, limits, replay)

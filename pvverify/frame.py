@@ -28,6 +28,7 @@ whose code is not available (`Proof.assumptions`).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import capstone
@@ -36,6 +37,7 @@ from capstone import x86
 from pvverify.arch import Arch
 from pvverify.kernel.closure import decoder
 from pvverify.program import Program
+from pvverify.semantics.operands import att_text
 
 # -- abstract values -------------------------------------------------------------
 # ("c", v): the constant v (not a stack address); N: any value not derived from
@@ -350,8 +352,10 @@ class Analysis:
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int], phase: int | None = None, modulus: int = 1) -> None:
+                 forbidden: tuple[int, int], phase: int | None = None, modulus: int = 1,
+                 deadline: float | None = None) -> None:
         self.phase, self.modulus = phase, modulus  # entry stack pointer = phase mod modulus
+        self.deadline = deadline  # time.monotonic() past which the analysis gives up
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
         self.w = self.arch.width
@@ -390,6 +394,9 @@ class Analysis:
             visits += 1
             if visits > self.MAX_VISITS:
                 raise NoProof(f"analysis bound: more than {self.MAX_VISITS} instruction visits")
+            if self.deadline is not None and visits % 256 == 0 and time.monotonic() > self.deadline:
+                raise NoProof(f"time bound: the fixpoint was not reached in the time given "
+                              f"({visits} instruction visits)")
             for succ in self.step(pc, ctx, st.copy()):
                 work.append(succ)
         return Proof(len(self.functions), len({pc for pc, _ in states}), list(self.assumptions))
@@ -412,7 +419,7 @@ class Analysis:
         if self.forbidden[0] <= pc < self.forbidden[1]:
             raise NoProof(f"reaches the patch site's own code at {pc:#x}")
         if len(self.p.fetch(pc, i.size)) < i.size:
-            raise NoProof(f"`{i.mnemonic} {i.op_str}` at {pc:#x} runs past its code region")
+            raise NoProof(f"`{_text(i, self.bits)}` at {pc:#x} runs past its code region")
         return i
 
     # -- values
@@ -436,7 +443,7 @@ class Analysis:
                 # e.g. i386 __switch_to_asm's `mov TASK_threadsp(%edx), %esp`: the code
                 # after it runs on another task's stack and returns through that task's
                 # return address. Nothing bounds what that stack holds: no proof.
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} makes the stack pointer "
+                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} makes the stack pointer "
                               "a value not on this stack (a switch to another stack, as a "
                               "context switch or IRQ stack switch does): this method follows "
                               "one stack")
@@ -508,7 +515,7 @@ class Analysis:
             v = A if any(stacky(e[1]) for e in over) else N
             return join(v, self._heap(st)) if hi + size > self.w and size >= self.w else v
         if addr[0] in ("a", "h", "hp"):
-            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses memory through a "
+            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
             # a stack address given to unknown code comes back whole (UNKNOWN_CALLEE)
@@ -548,7 +555,7 @@ class Analysis:
             lo, hi = addr[1], addr[2]
             self._check_slot(ins, lo, hi - lo + size, "may write")
             if stacky(v):
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} stores a stack address at a "
+                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} stores a stack address at a "
                               "stack offset not fixed")
             if st.saved:
                 st.saved = frozenset(o for o in st.saved if not lo - self.w < o < hi + size)
@@ -557,7 +564,7 @@ class Analysis:
                     st.stack[o] = (osize, A if stacky(ov) else N)
             return
         if addr[0] in ("a", "h", "hp"):
-            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} writes through a stack-derived "
+            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} writes through a stack-derived "
                           "pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
             if stacky(v):
@@ -597,7 +604,7 @@ class Analysis:
 
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
         if k < self.w and k + size > 0:
-            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} {what} its return address "
+            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} {what} its return address "
                           f"(stack offset {k:+d}, {size} bytes): the patched call's return "
                           "address, which differs between the two sides")
 
@@ -627,7 +634,7 @@ class Analysis:
             self.assumptions[TRAP] = None
             return []
         if mn in _REFUSE:
-            raise NoProof(f"`{_text(ins)}` at {pc:#x} is not analysed by this method")
+            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} is not analysed by this method")
         ops = ins.operands
         if mn == "jmp" or mn in _JCC or mn.startswith("j") and mn not in ("jmp",) and len(ops) == 1 \
                 and ops[0].type == x86.X86_OP_IMM:
@@ -638,7 +645,7 @@ class Analysis:
             return self._ret(ctx, st, ins, ops[0].imm if ops else 0, pc)
         if mn in ("push", "pop") and _segment(self.md, ops):
             # their width depends on the mode and prefixes (SDM Vol. 2B, PUSH): not modelled
-            raise NoProof(f"`{_text(ins)}` at {pc:#x} pushes or pops a segment register")
+            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} pushes or pops a segment register")
         if mn in ("push", "pushfq", "pushfd", "pushf", "pushw"):
             v = N if not ops else self._value(st, ins, ops[0])
             size = self.w if not ops or ops[0].type == x86.X86_OP_IMM else ops[0].size
@@ -735,7 +742,7 @@ class Analysis:
                 and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
             align = (~ops[1].imm & self.arch.mask) + 1
             if align & (align - 1) or align > MAX_ALIGN:
-                raise NoProof(f"`{_text(ins)}` at {pc:#x} aligns the stack pointer to {align:#x}")
+                raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} aligns the stack pointer to {align:#x}")
             if self.phase is None or self.modulus % align:
                 raise NeedPhase(align)
             self.set_reg(st, self.sp, ("s", ((self.phase + st.sp) & -align) - self.phase), ins)
@@ -786,7 +793,7 @@ class Analysis:
         implicit_sp = any(_full(r, self.bits) == self.sp for r in rnames - bases) and not sp_as_data
         if writes_sp or implicit_sp:
             # an implicit stack access, or a stack pointer change not modelled here
-            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} uses the stack in a way "
+            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} uses the stack in a way "
                           "this method does not model")
         # MOVZX/MOVSX/MOVSXD into a 32- or 64-bit register write all of it (SDM Vol. 2B:
         # a 32-bit destination is zero-extended in 64-bit mode); into 16 bits they keep
@@ -812,17 +819,17 @@ class Analysis:
                 # is a constant; either direction (DF may have been set)
                 n = self.reg(st, "ecx" if self.bits == 32 else "rcx")
                 if n[0] != "c" or n[1] > 1 << 16:
-                    raise NoProof(f"`{_text(ins)}` at {ins.address:#x} repeats a string "
+                    raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} repeats a string "
                                   "instruction over the stack a number of times not fixed")
                 if st.df:
                     a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
                 else:
                     size = max(n[1], 1) * size
             elif string and a[0] == "a":
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} is a string instruction "
+                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} is a string instruction "
                               "over the stack at an offset not fixed")
             if a[0] == "s" and size >= (1 << 16):
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} accesses a stack area "
+                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} accesses a stack area "
                               "of a size this method does not bound")
             # written: the destination (Intel order puts it first), or what capstone
             # marks written, or both operands of an exchange
@@ -845,7 +852,7 @@ class Analysis:
             if r in ("rflags", "eflags", "flags", "rip", "eip"):
                 continue
             if r in ("ss",):
-                raise NoProof(f"`{_text(ins)}` at {ins.address:#x} loads the stack segment")
+                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} loads the stack segment")
             full = _full(r, self.bits)
             if string and full[1:] == "cx" and ins.prefix[0] in (0xF2, 0xF3):
                 v = const(0) if mn[:4] in ("movs", "stos", "lods") else N  # the count runs out
@@ -904,7 +911,7 @@ class Analysis:
             return out + (self._goto(pc, ctx, taken, ins, t) if taken is not None else [])
         t = self._target(st, ins, op)
         if t is None:
-            raise NoProof(f"`{_text(ins)}` at {pc:#x} jumps to a target that is not fixed")
+            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} jumps to a target that is not fixed")
         return self._goto(pc, ctx, st, ins, t)
 
     def _refine(self, st: State, cmp: tuple, rel: str) -> State | None:
@@ -939,9 +946,9 @@ class Analysis:
         if t in self.p.return_thunks or t in self.retpolines:
             return [(t, ctx, st)]
         if self.forbidden[0] <= t < self.forbidden[1]:
-            raise NoProof(f"`{_text(ins)}` at {pc:#x} jumps into the patch site's own code")
+            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} jumps into the patch site's own code")
         if self.p.region_of(t) is None:
-            return self._tail_unknown(ctx, st, f"`{_text(ins)}` at {pc:#x}",
+            return self._tail_unknown(ctx, st, f"`{_text(ins, self.bits)}` at {pc:#x}",
                                       f"{t:#x}, code that is not analysed")
         return [(t, ctx, st)]
 
@@ -976,7 +983,7 @@ class Analysis:
             v = self.reg(st, via)
             t = v[1] if v[0] == "c" else None
         if t is not None and t in self.p.return_thunks:
-            raise NoProof(f"`{_text(ins)}` at {ins.address:#x} calls the return thunk")
+            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} calls the return thunk")
         known = t is not None and self.p.region_of(t) is not None \
             and not self.forbidden[0] <= t < self.forbidden[1]
         if not known:
@@ -987,7 +994,7 @@ class Analysis:
             self.assumptions[RECURSION] = None
             return self._unknown_call(ctx, st, ins, nxt, t)
         if len(ctx) >= self.MAX_DEPTH:
-            raise NoProof(f"`{_text(ins)}` at {ins.address:#x}: calls nested deeper than "
+            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x}: calls nested deeper than "
                           f"{self.MAX_DEPTH} (recursion?)")
         self.set_reg(st, self.sp, ("s", st.sp - self.w), ins)
         self.store(st, ins, ("s", st.sp), self.w, const(nxt))
@@ -996,7 +1003,7 @@ class Analysis:
 
     def _unknown_call(self, ctx, st, ins, nxt, t):
         where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"
-        self._unknown_effect(ctx, st, f"`{_text(ins)}` at {ins.address:#x}", where)
+        self._unknown_effect(ctx, st, f"`{_text(ins, self.bits)}` at {ins.address:#x}", where)
         if self.p.region_of(nxt) is None:
             # nothing follows the call in its function: the callee does not return
             self.assumptions[NORETURN] = None
@@ -1045,7 +1052,7 @@ class Analysis:
                 st.regs["edx"] = P
 
     def _ret(self, ctx, st, ins, imm, pc):
-        what = f"`{_text(ins)}`" if ins is not None else "the return thunk"
+        what = f"`{_text(ins, self.bits)}`" if ins is not None else "the return thunk"
         if not ctx:
             if st.sp != 0:
                 raise NoProof(f"{what} at {pc:#x} returns with the stack "
@@ -1084,25 +1091,29 @@ def _segment(md, ops) -> bool:
                for o in ops)
 
 
-def _text(ins) -> str:
-    return f"{ins.mnemonic} {ins.op_str}".strip()
+def _text(ins, bits: int) -> str:
+    """AT&T, as reasons quote instructions everywhere (capstone's decoder here is Intel)."""
+    code = bytes(getattr(ins, "bytes", b""))
+    return (att_text(code, ins.address, bits) if code else "") or f"{ins.mnemonic} {ins.op_str}".strip()
 
 
 MAX_ALIGN = 64
 
 
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
-            forbidden: tuple[int, int]) -> Proof:
+            forbidden: tuple[int, int], seconds: float | None = None) -> Proof:
     """Prove `entry`'s function independent of its return-address slot; raises NoProof.
     Code that aligns the stack pointer is analysed once per residue of the entry
-    stack pointer modulo the alignment: no assumption on it is needed."""
+    stack pointer modulo the alignment: no assumption on it is needed. `seconds` bounds
+    the whole analysis (a time bound is a refusal, like any other)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
     try:
-        return Analysis(program, entry, preset, forbidden).run()
+        return Analysis(program, entry, preset, forbidden, deadline=deadline).run()
     except NeedPhase as e:
         modulus = e.align
     while True:
         try:
-            proofs = [Analysis(program, entry, preset, forbidden, r, modulus).run()
+            proofs = [Analysis(program, entry, preset, forbidden, r, modulus, deadline).run()
                       for r in range(modulus)]
         except NeedPhase as e:
             modulus = max(modulus, e.align)

@@ -59,7 +59,7 @@ def decode(program: Program, pc: int) -> Insn | None:
     if not code:
         return None
     for i in _decoder(program.arch).disasm(code, pc, count=1):
-        return Insn(i.address, i.size, i.mnemonic, i.op_str, bytes(i.bytes), i)
+        return Insn(i.address, i.size, i.mnemonic, i.op_str, bytes(i.bytes), i, program.arch.bits)
     return None
 
 

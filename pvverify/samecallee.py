@@ -107,15 +107,15 @@ def shape(pair: SitePair) -> Shape | None:
     return Shape(f, ro, rr)
 
 
-def decide(pair: SitePair) -> tuple[Result | None, str]:
+def decide(pair: SitePair, seconds: float | None = None) -> tuple[Result | None, str]:
     """(an `equivalent` Result, "") with its proof, or (None, why not) when the
-    pair has another shape or the proof is refused."""
+    pair has another shape or the proof is refused (or not reached in `seconds`)."""
     sh = shape(pair)
     if sh is None:
         return None, "not a direct call to the slot's own target"
     site = (pair.site, pair.site + pair.length)
     try:
-        proof = analyse(pair.original, sh.target, dict(pair.preset), site)
+        proof = analyse(pair.original, sh.target, dict(pair.preset), site, seconds)
     except NoProof as e:
         return None, str(e)
     used = [SHORT[a] for a in proof.assumptions if a in SHORT]

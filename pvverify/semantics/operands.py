@@ -7,7 +7,9 @@ flag fix-ups), which work from the decoded instruction rather than from P-code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+import capstone
 import z3
 from capstone import x86_const as X
 
@@ -24,10 +26,12 @@ class Insn:
     op_str: str
     code: bytes
     cs: object  # the capstone CsInsn, for operand details
+    bits: int = 64
 
     @property
     def text(self) -> str:
-        return f"{self.mnemonic} {self.op_str}".strip()
+        """AT&T, as the kernel sources and objdump write it: reasons quote it to kernel developers."""
+        return att_text(self.code, self.address, self.bits) or f"{self.mnemonic} {self.op_str}".strip()
 
     @property
     def operands(self) -> list:
@@ -35,6 +39,20 @@ class Insn:
 
     def reg_name(self, reg: int) -> str:
         return self.cs.reg_name(reg)
+
+
+@cache
+def _att(bits: int) -> capstone.Cs:
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
+    md.syntax = capstone.CS_OPT_SYNTAX_ATT
+    return md
+
+
+def att_text(code: bytes, address: int, bits: int) -> str:
+    """The first instruction of `code` in AT&T syntax ("" if it does not decode)."""
+    for _, _, mnemonic, op_str in _att(bits).disasm_lite(code, address, 1):
+        return f"{mnemonic} {op_str}".strip()
+    return ""
 
 
 def effective_address(st: PathState, ins: Insn, op) -> z3.BitVecRef:
