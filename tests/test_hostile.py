@@ -483,9 +483,13 @@ def _alive(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def slow_kernel(tmp_path_factory) -> Path:
-    """Forty distinct obligations: several seconds of proving on two workers."""
+    """Eighty distinct obligations, each a loop of at least 25,600 iterations (one
+    path) that exploration unrolls to its 2,000-instruction bound: seconds of
+    proving on two workers however fast the machine (straight-line ones took
+    under 0.5 s in all, and the signal came after the run)."""
     tmp = tmp_path_factory.mktemp("slow")
-    return build(tmp, 64, "6.1", [Alt("s_cli", f"cli\nmovb ${k}, %al") for k in range(40)])
+    loops = [Alt("s_cli", f"movb ${100 + k}, %ch\n1: decw %cx\njnz 1b") for k in range(80)]
+    return build(tmp, 64, "6.1", loops)
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
@@ -494,7 +498,7 @@ def test_signal_stops_workers_and_removes_stale_reports(tmp_path, slow_kernel, s
     sarif.write_text("stale")
     junit.write_text("stale")
     p = subprocess.Popen([sys.executable, "-m", "pvverify", "gate", slow_kernel, "--no-cache",
-                          "--jobs", "2", "--sarif", sarif, "--junit", junit],
+                          "--jobs", "2", "--timeout", "60", "--sarif", sarif, "--junit", junit],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.monotonic() + 60
@@ -503,7 +507,8 @@ def test_signal_stops_workers_and_removes_stale_reports(tmp_path, slow_kernel, s
         kids = _children(p.pid)
         time.sleep(0.05)
     assert len(kids) >= 2, "the workers never started"
-    time.sleep(0.5)
+    time.sleep(0.2)
+    assert p.poll() is None, "the run ended before the signal: the workload is too small"
     p.send_signal(sig)
     t0 = time.monotonic()
     _, err = p.communicate(timeout=30)
