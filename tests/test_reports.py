@@ -92,10 +92,13 @@ def test_symbolizer_matches_addr2line_on_the_fixture(kernel):
     sym.close()
 
 
-REAL = sorted(Path("/work/kernels/x").glob("linux-image-6.1.0-*-amd64-dbg/usr/lib/debug/boot/vmlinux-*"))
+# where scripts/fetch-debian-kernel.sh unpacks (KERNELS, default ./kernels): `... 6.1 amd64`
+REAL = sorted(Path(os.environ.get("KERNELS", ROOT / "kernels"))
+              .glob("linux-image-6.1.0-*-amd64-dbg/usr/lib/debug/boot/vmlinux-*"))
 
 
-@pytest.mark.skipif(not REAL, reason="no Debian 6.1 debug vmlinux unpacked under /work/kernels")
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL, reason="no 6.1 amd64 vmlinux: scripts/fetch-debian-kernel.sh 6.1 amd64")
 def test_symbolizer_matches_addr2line_on_a_debian_vmlinux():
     """Inlined paravirt wrappers: the line is the outermost call site in the
     function (addr2line -i's last line), the wrapper's line is kept as `inlined`."""
