@@ -55,7 +55,8 @@ class Place:
                 "file": self.file, "line": self.line, "inlined": self.inlined}
 
 
-def _uleb(buf: bytes, pos: int) -> tuple[int, int]:
+def _leb(buf: bytes, pos: int, signed: bool = False) -> tuple[int, int]:
+    """A DWARF LEB128 number at pos, and the position after it (DWARF 5, 7.6)."""
     result = shift = 0
     while True:
         b = buf[pos]
@@ -63,20 +64,17 @@ def _uleb(buf: bytes, pos: int) -> tuple[int, int]:
         result |= (b & 0x7F) << shift
         shift += 7
         if b < 0x80:
+            if signed and b & 0x40:
+                result -= 1 << shift
             return result, pos
+
+
+def _uleb(buf: bytes, pos: int) -> tuple[int, int]:
+    return _leb(buf, pos)
 
 
 def _sleb(buf: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = buf[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            if b & 0x40:
-                result -= 1 << shift
-            return result, pos
+    return _leb(buf, pos, signed=True)
 
 
 def line_rows(buf: bytes, pos: int, end: int, min_len: int, line_base: int, line_range: int,
