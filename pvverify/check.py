@@ -285,7 +285,8 @@ def _mappable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> lis
             continue  # the slot, code: where the program itself points
         if bits == 64:
             cs.append(z3.Or(z3.Extract(63, 47, a) == 0, z3.Extract(63, 47, a) == 0x1FFFF))
-            cs.append(z3.ULT(a, arch.mask - 64))
+            # not in the last page: unicorn cannot map a page whose end wraps past 2^64
+            cs.append(z3.ULT(a, arch.mask - 0x1FFF))
         else:
             cs.append(z3.ULT(a, 0xFFFFF000 - 64))  # the oracle's GDT page (oracle._GDT_32)
         for base, n in avoid:
