@@ -145,33 +145,33 @@ def _default_61(arch, instr, ln, target, nop_addrs) -> Patch:
     return f"a {ln}-byte site cannot hold the direct call to {target:#x} (the patcher BUGs)"
 
 
+def _fitted(code: bytes, ln: int, kind: str, what: str, note: str = "", why: str = "") -> Patch:
+    """The patcher writes `code` only when it fits the site; else the record is skipped, saying so."""
+    if len(code) > ln:
+        return f"{what} does not fit the {ln}-byte site{why}"
+    return code, kind, note
+
+
 def _native_patch(arch, instr, ln, target, opname, code, mask, t: Templates, nop_addrs,
                   ident, ident32) -> Patch:
     """Before 5.13: native_patch, then paravirt_patch_default."""
     tmpl = t.by_op.get(opname)
     if tmpl is not None:
-        if len(tmpl) <= ln:
-            return tmpl, "template", LOCK_ASSUMPTION if opname in t.lock_ops else ""
-        return (f"the {len(tmpl)}-byte template of {opname} does not fit the {ln}-byte site "
-                "(paravirt_patch_insns refuses it)")
+        return _fitted(tmpl, ln, "template", f"the {len(tmpl)}-byte template of {opname}",
+                       LOCK_ASSUMPTION if opname in t.lock_ops else "",
+                       " (paravirt_patch_insns refuses it)")
     if target == 0:
         if t.ud2 is None:
             return "an empty slot is patched with ud2a, which this binary has no symbol of"
-        if len(t.ud2) > ln:
-            return f"ud2a does not fit the {ln}-byte site"
-        return t.ud2, "ud2", ""
+        return _fitted(t.ud2, ln, "ud2", "ud2a")
     if target in nop_addrs:
         return b"", "nop", ""
     if ident32 is not None and target == ident32 and t.ident32 is not None:
-        if len(t.ident32) > ln:
-            return f"the {len(t.ident32)}-byte identity template does not fit the {ln}-byte site"
-        return t.ident32, "ident", ""
+        return _fitted(t.ident32, ln, "ident", f"the {len(t.ident32)}-byte identity template")
     if ident is not None and target == ident:
         if t.ident is None:
             return "_paravirt_ident_64 target, but no identity template (mov64) in the binary"
-        if len(t.ident) > ln:
-            return f"the {len(t.ident)}-byte identity template does not fit the {ln}-byte site"
-        return t.ident, "ident", ""
+        return _fitted(t.ident, ln, "ident", f"the {len(t.ident)}-byte identity template")
     if opname in JMP_OPS:
         if ln >= 5:
             return direct_call(arch, instr, target, 0xE9), "jmp", ""
