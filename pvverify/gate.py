@@ -196,11 +196,6 @@ def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     return key, res.to_json()
 
 
-def model_id() -> str:
-    """The tool's identity in cache keys (see `pvverify.cache.tool_id`)."""
-    return tool_id()
-
-
 def _valid_result(res: object) -> bool:
     """A cached result has the shape `run` reads; a not-equivalent carries its counterexample."""
     return (isinstance(res, dict) and res.get("verdict") in SEVERITY
