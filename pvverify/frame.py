@@ -28,6 +28,7 @@ whose code is not available (`Proof.assumptions`).
 
 from __future__ import annotations
 
+import heapq
 import time
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ from capstone import x86
 
 from pvverify.arch import Arch
 from pvverify.kernel.closure import decoder
-from pvverify.program import Program
+from pvverify.program import Program, Region
 from pvverify.semantics.operands import att_text
 
 # -- abstract values -------------------------------------------------------------
@@ -158,15 +159,6 @@ def join_all(vals) -> Val:
 
 class NoProof(Exception):
     """The analysis cannot bound something: the message names the instruction."""
-
-
-class NeedPhase(Exception):
-    """`and $-align, %rsp`: the offset after it depends on the entry stack pointer
-    modulo `align`; the analysis reruns once per residue."""
-
-    def __init__(self, align: int) -> None:
-        super().__init__(align)
-        self.align = align
 
 
 @dataclass
@@ -300,10 +292,20 @@ class State:
     wild: bool = False                         # ... and it may be the return address's
     saved: frozenset = frozenset()             # slots a callee-saved register was pushed to
     cmp: tuple | None = None                   # (register, imm, size): flags of `cmp reg, imm` just run
+    # after `and $-align, %sp`: (r, modulus, depth): the entry stack pointer is r modulo
+    # modulus on this path, forked at call depth `depth` (states of other residues are
+    # other nodes: the offsets after the `and` differ)
+    phase: tuple[int, int, int] | None = None
 
     def copy(self) -> State:
         return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
-                     self.saved, self.cmp)
+                     self.saved, self.cmp, self.phase)
+
+    def same(self, other: State) -> bool:
+        """Equal as abstract states (dict equality: no sorting, unlike key())."""
+        return self.sp == other.sp and self.regs == other.regs and self.stack == other.stack \
+            and self.leaked == other.leaked and self.df == other.df and self.wild == other.wild \
+            and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase
 
     def key(self) -> tuple:
         return (self.sp, tuple(sorted(self.regs.items())), tuple(sorted(self.stack.items())),
@@ -320,9 +322,12 @@ def _mixed(*vals: Val) -> Val:
 
 
 def _join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> State:
-    regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
-    stack: dict[int, tuple[int, Val]] = {}
-    for k in set(a.stack) | set(b.stack):
+    if a.regs == b.regs:  # (most joins: dict equality is far cheaper than the loop)
+        regs = dict(a.regs)
+    else:
+        regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
+    stack: dict[int, tuple[int, Val]] = dict(a.stack) if a.stack == b.stack else {}
+    for k in () if stack else set(a.stack) | set(b.stack):
         ea, eb = a.stack.get(k), b.stack.get(k)
         if ea is not None and eb is not None and ea[0] == eb[0]:
             stack[k] = (ea[0], join(ea[1], eb[1], thresholds))
@@ -336,7 +341,7 @@ def _join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) ->
                 stack[k] = (size, join(e[1], N))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
                  stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved,
-                 a.cmp if a.cmp == b.cmp else None)
+                 a.cmp if a.cmp == b.cmp else None, a.phase)
 
 
 # -- the analysis ------------------------------------------------------------------
@@ -352,9 +357,7 @@ class Analysis:
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int], phase: int | None = None, modulus: int = 1,
-                 deadline: float | None = None) -> None:
-        self.phase, self.modulus = phase, modulus  # entry stack pointer = phase mod modulus
+                 forbidden: tuple[int, int], deadline: float | None = None) -> None:
         self.deadline = deadline  # time.monotonic() past which the analysis gives up
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
@@ -364,30 +367,37 @@ class Analysis:
         self.preset = preset
         self.forbidden = forbidden  # code F must never reach (the site)
         self.md = decoder(self.arch)
-        self._insns: dict[int, capstone.CsInsn | None] = {}
+        self._insns: dict[int, capstone.CsInsn] = {}
         self.retpolines = dict(program.indirect_thunks)
         self.assumptions: dict[str, None] = {}
         self.functions: set[int] = {entry}
         self._ctx: Ctx = ()
         self.thresholds: tuple[int, ...] = ()  # imm - 1 and imm of every `cmp reg, imm` met
         self.heads: set[int] = set()  # targets of backward jumps: where small integers widen
+        self._regions: dict[int, Region | None] = {}
 
     # -- driver
     def run(self) -> Proof:
-        states: dict[tuple[int, Ctx], State] = {}
+        """Chaotic iteration in address order: every state reaching a node is joined
+        into one pending state before the node is stepped, and the pending node with
+        the lowest (call context, address) goes first, so the two arms of a branch
+        meet at their join point before the code after it runs once (a last-in
+        first-out worklist ran that code again for every arm, and loop bodies again
+        for every path into them)."""
+        states: dict[tuple, State] = {}
+        pending: dict[tuple, State] = {}
+        order: list[tuple] = []
         start = State(0, {self.sp: ("s", 0)}, {})
-        work = [(self.entry, (), start)]
+        self._push(pending, order, self.entry, (), start)
         visits = 0
-        while work:
-            pc, ctx, st = work.pop()
-            node = (pc, ctx)
+        while order:
+            node = heapq.heappop(order)
+            ctx, pc = node[0], node[1]
+            st = pending.pop(node)
             old = states.get(node)
             if old is not None:
-                if old.sp != st.sp:
-                    raise NoProof(f"the stack pointer at {pc:#x} is not fixed "
-                                  f"({old.sp:+d} and {st.sp:+d} from entry)")
-                new = _join_states(old, st, self.thresholds if pc in self.heads else None)
-                if new.key() == old.key():
+                new = self._merge(pc, old, st)
+                if new.same(old):
                     continue
                 st = new
             states[node] = st
@@ -397,21 +407,46 @@ class Analysis:
             if self.deadline is not None and visits % 256 == 0 and time.monotonic() > self.deadline:
                 raise NoProof(f"time bound: the fixpoint was not reached in the time given "
                               f"({visits} instruction visits)")
-            for succ in self.step(pc, ctx, st.copy()):
-                work.append(succ)
-        return Proof(len(self.functions), len({pc for pc, _ in states}), list(self.assumptions))
+            for spc, sctx, sst in self.step(pc, ctx, st.copy()):
+                self._push(pending, order, spc, sctx, sst)
+        return Proof(len(self.functions), len({n[1] for n in states}), list(self.assumptions))
+
+    def _push(self, pending: dict, order: list, pc: int, ctx: Ctx, st: State) -> None:
+        node = (ctx, pc, st.phase or ())
+        waiting = pending.get(node)
+        if waiting is None:
+            pending[node] = st
+            heapq.heappush(order, node)
+        else:
+            pending[node] = self._merge(pc, waiting, st)
+
+    def _merge(self, pc: int, old: State, st: State) -> State:
+        if old.sp != st.sp:
+            raise NoProof(f"the stack pointer at {pc:#x} is not fixed "
+                          f"({old.sp:+d} and {st.sp:+d} from entry)")
+        return _join_states(old, st, self.thresholds if pc in self.heads else None)
+
+    def region_of(self, pc: int) -> Region | None:
+        """Program.region_of, remembered (the analysis asks about the same few
+        hundred addresses millions of times)."""
+        try:
+            return self._regions[pc]
+        except KeyError:
+            r = self._regions[pc] = self.p.region_of(pc)
+            return r
 
     def insn(self, pc: int) -> capstone.CsInsn:
-        if pc not in self._insns:
-            code = self.p.fetch(pc, 15)
-            self._insns[pc] = next(self.md.disasm(code, pc, count=1), None) if code else None
-            if self._insns[pc] is None and code:
-                self._insns[pc] = _undecoded(code, pc, self.bits)
-        i = self._insns[pc]
+        i = self._insns.get(pc)
+        if i is not None:
+            return i  # decoded, and checked to lie in its region, before
+        code = self.p.fetch(pc, 15)
+        i = next(self.md.disasm(code, pc, count=1), None) if code else None
+        if i is None and code:
+            i = _undecoded(code, pc, self.bits)
         if i is None:
             if self.forbidden[0] <= pc < self.forbidden[1]:
                 raise NoProof(f"reaches the patch site's own code at {pc:#x}")
-            if self.p.region_of(pc) is None:
+            if self.region_of(pc) is None:
                 past = any(lo <= pc < hi for lo, hi in self.p.unloaded)
                 raise NoProof(f"continues into code at {pc:#x} that "
                               + ("was not loaded (callee bound)" if past else "is not available"))
@@ -420,6 +455,7 @@ class Analysis:
             raise NoProof(f"reaches the patch site's own code at {pc:#x}")
         if len(self.p.fetch(pc, i.size)) < i.size:
             raise NoProof(f"`{_text(i, self.bits)}` at {pc:#x} runs past its code region")
+        self._insns[pc] = i
         return i
 
     # -- values
@@ -743,10 +779,16 @@ class Analysis:
             align = (~ops[1].imm & self.arch.mask) + 1
             if align & (align - 1) or align > MAX_ALIGN:
                 raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} aligns the stack pointer to {align:#x}")
-            if self.phase is None or self.modulus % align:
-                raise NeedPhase(align)
-            self.set_reg(st, self.sp, ("s", ((self.phase + st.sp) & -align) - self.phase), ins)
-            return [(nxt, ctx, st)]
+            # one successor per residue of the entry stack pointer modulo the alignment
+            # (no assumption on it), each its own node until the function returns
+            r0, m0, depth = st.phase or (0, 1, len(ctx))
+            out = []
+            for r in range(r0, max(m0, align), m0):
+                s2 = st.copy() if r + m0 < max(m0, align) else st
+                s2.phase = (r, max(m0, align), depth)
+                self.set_reg(s2, self.sp, ("s", ((r + s2.sp) & -align) - r), ins)
+                out.append((nxt, ctx, s2))
+            return out
         if mn.startswith("set") and len(ops) == 1 and ops[0].type == x86.X86_OP_REG \
                 and ops[0].size == 1 and self.md.reg_name(ops[0].reg)[-1] == "l":
             name = self.md.reg_name(ops[0].reg)
@@ -947,7 +989,7 @@ class Analysis:
             return [(t, ctx, st)]
         if self.forbidden[0] <= t < self.forbidden[1]:
             raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} jumps into the patch site's own code")
-        if self.p.region_of(t) is None:
+        if self.region_of(t) is None:
             return self._tail_unknown(ctx, st, f"`{_text(ins, self.bits)}` at {pc:#x}",
                                       f"{t:#x}, code that is not analysed")
         return [(t, ctx, st)]
@@ -972,6 +1014,7 @@ class Analysis:
                           "the call pushed")
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w), None)
+        _leave_phase(st, len(ctx) - 1)
         return [(retpc, ctx[:-1], st)]
 
     def _call(self, ctx, st, ins, nxt):
@@ -984,7 +1027,7 @@ class Analysis:
             t = v[1] if v[0] == "c" else None
         if t is not None and t in self.p.return_thunks:
             raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} calls the return thunk")
-        known = t is not None and self.p.region_of(t) is not None \
+        known = t is not None and self.region_of(t) is not None \
             and not self.forbidden[0] <= t < self.forbidden[1]
         if not known:
             return self._unknown_call(ctx, st, ins, nxt, t)
@@ -1004,7 +1047,7 @@ class Analysis:
     def _unknown_call(self, ctx, st, ins, nxt, t):
         where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"
         self._unknown_effect(ctx, st, f"`{_text(ins, self.bits)}` at {ins.address:#x}", where)
-        if self.p.region_of(nxt) is None:
+        if self.region_of(nxt) is None:
             # nothing follows the call in its function: the callee does not return
             self.assumptions[NORETURN] = None
             return []
@@ -1064,6 +1107,7 @@ class Analysis:
                           "the one its call pushed")
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w + imm), ins)
+        _leave_phase(st, len(ctx) - 1)
         return [(retpc, ctx[:-1], st)]
 
 
@@ -1100,26 +1144,20 @@ def _text(ins, bits: int) -> str:
 MAX_ALIGN = 64
 
 
+def _leave_phase(st: State, depth: int) -> None:
+    """Back in a caller of the function that aligned the stack pointer: the residue
+    split ends (the stack pointer is again an exact offset for every residue, or the
+    join of the residues' states refuses it), and the residues' states join."""
+    if st.phase is not None and depth < st.phase[2]:
+        st.phase = None
+
+
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
             forbidden: tuple[int, int], seconds: float | None = None) -> Proof:
     """Prove `entry`'s function independent of its return-address slot; raises NoProof.
     Code that aligns the stack pointer is analysed once per residue of the entry
-    stack pointer modulo the alignment: no assumption on it is needed. `seconds` bounds
-    the whole analysis (a time bound is a refusal, like any other)."""
+    stack pointer modulo the alignment (from the `and` to its function's return):
+    no assumption on it is needed. `seconds` bounds the whole analysis (a time
+    bound is a refusal, like any other)."""
     deadline = None if seconds is None else time.monotonic() + seconds
-    try:
-        return Analysis(program, entry, preset, forbidden, deadline=deadline).run()
-    except NeedPhase as e:
-        modulus = e.align
-    while True:
-        try:
-            proofs = [Analysis(program, entry, preset, forbidden, r, modulus, deadline).run()
-                      for r in range(modulus)]
-        except NeedPhase as e:
-            modulus = max(modulus, e.align)
-            continue
-        seen: dict[str, None] = {}
-        for p in proofs:
-            seen.update(dict.fromkeys(p.assumptions))
-        return Proof(max(p.functions for p in proofs), max(p.instructions for p in proofs),
-                     list(seen))
+    return Analysis(program, entry, preset, forbidden, deadline=deadline).run()

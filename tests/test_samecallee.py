@@ -390,3 +390,19 @@ def test_branch_conditions_bound_values(name):
         assert proved is None and f"`{refused}" in why, why
         if name == "live_path":
             assert explored.verdict == "not-equivalent" and explored.counterexample.replayed
+
+
+@pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
+def test_realignment_is_checked_for_every_residue_of_the_entry_stack_pointer(arch):
+    """After `and $-64, %sp` the offsets depend on the entry stack pointer modulo 64;
+    a read 56 bytes above the aligned pointer hits the return address for exactly one
+    residue (56, with a push before the `and`), so no proof; 8 bytes lower it never does."""
+    if arch.bits == 64:
+        body = "pushq %rbp\nmovq %rsp,%rbp\nandq $-64,%rsp\nmovq {}(%rsp),%rax\nleave\nret"
+    else:
+        body = "pushl %ebp\nmovl %esp,%ebp\nandl $-64,%esp\nmovl {}(%esp),%eax\nleave\nret"
+    hit = 56 if arch.bits == 64 else 60
+    proved, why = samecallee.decide(build_pair(obligation(arch, "realign_hit", body.format(hit))))
+    assert proved is None and "reads its return address" in why, why
+    proved, why = samecallee.decide(build_pair(obligation(arch, "realign_miss", body.format(-16))))
+    assert proved is not None, why
