@@ -7,7 +7,7 @@ verdict is in `check` below.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import z3
 
@@ -23,6 +23,8 @@ from pvverify.program import SitePair, build
 from pvverify.prove import Refutation, prove, query
 from pvverify.semantics.state import Inputs, PathState
 from pvverify.verdict import Counterexample, Result
+
+CROSS_CHECK_SECONDS = 2.0  # exploration's bound when it checks an object-bounds assumption
 
 ASSUMED = [
     "DF, VM and TF are clear at entry (the kernel calling convention; no single-stepping)",
@@ -119,6 +121,18 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
     # when that gives no proof, with a replayed counterexample where one exists.
     # bounded like exploration: the time bound is the caller's, for each method
     proved, refused = samecallee.decide(pair, timeout)
+    if proved is not None and samecallee.rests_on_objects(proved):
+        # the proof assumed C's object bounds for stack arithmetic it could not follow;
+        # code that breaks them (an index past a local array) is what exploration finds
+        # on small code: a replayed counterexample outranks the assumption
+        short = min(timeout, CROSS_CHECK_SECONDS)
+        explored = _explore(ob, pair, short, replace(limits, seconds=min(limits.seconds, short),
+                                                     solver_ms=min(limits.solver_ms, int(short * 1000))),
+                            replay)
+        if explored.verdict == "not-equivalent":
+            explored.reason += ("; same-callee's proof assumed stack arithmetic stays in its "
+                                "object, which this run breaks")
+            return explored
     if proved is not None:
         return proved
     res = _explore(ob, pair, timeout, limits, replay)

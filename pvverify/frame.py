@@ -75,8 +75,19 @@ FAR = -(1 << 40)
 BELOW: Val = ("r", FAR, -8)
 
 
+# ("o", lo, hi): an address computed from a stack address at an offset in [lo, hi]
+# (hi < 0: below the return address) by arithmetic the analysis does not follow (an
+# unbounded index, a length, an alignment); under STACK_OBJECT it points into the
+# object that stack address pointed into, which lies in one frame below the slot.
+
+
 def stacky(v: Val) -> bool:
-    return v[0] in ("s", "a", "p", "q", "h", "hp", "r")
+    return v[0] in ("s", "a", "p", "q", "h", "hp", "r", "o")
+
+
+def _below(v: Val) -> bool:
+    """A stack address (exact, a range, or into an object) all below the return address."""
+    return v[0] in ("s", "r", "o") and v[-1] < 0
 
 
 def bounds(v: Val) -> tuple[int, int] | None:
@@ -101,6 +112,11 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
     of two of them exact (every cycle is widened at its head, so the fixpoint is reached)."""
     if a == b:
         return a
+    if a[0] == "o" or b[0] == "o":
+        o, other = (a, b) if a[0] == "o" else (b, a)
+        if not stacky(other):
+            return o  # (accesses through it also cover non-stack memory)
+        return ("o", min(o[1], other[1]), max(o[2], other[-1])) if _below(other) else A
     ba, bb = bounds(a), bounds(b)
     if ba and bb:
         lo, hi = min(ba[0], bb[0]), max(ba[1], bb[1])
@@ -144,6 +160,8 @@ def arith(v: Val) -> Val:
     """What an arbitrary computation from v may give."""
     if v[0] in ("c", "i"):
         return N
+    if _below(v):
+        return ("o", v[1], v[-1])
     return A if v[0] in ("s", "a", "h", "r") else Q if v[0] in ("p", "q", "hp") else v
 
 
@@ -192,6 +210,12 @@ OBJECT_ARITHMETIC = (
     "once a stack address was handed to an unknown callee, an address loaded from memory it "
     "could write (or computed from one) points into an object: not at the return address, "
     "nor at a return address of a call in progress (C semantics: no access outside an object)")
+STACK_OBJECT = (
+    "an address computed from a stack address by arithmetic the analysis does not follow "
+    "(an index or length it does not bound, an alignment) stays inside the object that stack "
+    "address pointed into, and so does every access through it (C semantics: no pointer "
+    "arithmetic or access outside an object); such an object lies in one frame, never across "
+    "a return address or a slot where a callee-saved register was pushed")
 TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
         "exploration: its handler's view of the interrupted stack (which holds the return "
         "address, e.g. in a backtrace) is not compared")
@@ -302,14 +326,11 @@ class State:
                      self.saved, self.cmp, self.phase)
 
     def same(self, other: State) -> bool:
-        """Equal as abstract states (dict equality: no sorting, unlike key())."""
+        """Equal as abstract states."""
         return self.sp == other.sp and self.regs == other.regs and self.stack == other.stack \
             and self.leaked == other.leaked and self.df == other.df and self.wild == other.wild \
             and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase
 
-    def key(self) -> tuple:
-        return (self.sp, tuple(sorted(self.regs.items())), tuple(sorted(self.stack.items())),
-                self.leaked, self.df, self.wild, tuple(sorted(self.saved)), self.cmp)
 
 
 def _mixed(*vals: Val) -> Val:
@@ -510,6 +531,8 @@ class Analysis:
                 return ("s", b[1] + m.disp)
             if b[0] == "r":
                 return ("r", b[1] + m.disp, b[2] + m.disp)
+            if b[0] == "o":
+                return b  # a member of the same object
             if b[0] == "c":
                 return const((b[1] + m.disp) & self.arch.mask)
             if b[0] == "h":  # below 4 GiB (plus the displacement): no kernel stack address
@@ -520,7 +543,12 @@ class Analysis:
         bi = bounds(i)
         if b[0] == "s" and bi is not None:
             return ("r", b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp)
-        if b[0] in ("s", "a", "r") or i[0] in ("s", "a", "r"):
+        # base + index: the object of whichever is the stack address (STACK_OBJECT)
+        if _below(b) and not stacky(i):
+            return arith(b)
+        if _below(i) and not stacky(b) and m.scale == 1:
+            return arith(i)
+        if b[0] in ("s", "a", "r", "o") or i[0] in ("s", "a", "r", "o"):
             return A
         if stacky(b) or stacky(i):
             return Q
@@ -550,6 +578,14 @@ class Analysis:
             over = [e for o, e in st.stack.items() if o < hi + size and lo < o + e[0]]
             v = A if any(stacky(e[1]) for e in over) else N
             return join(v, self._heap(st)) if hi + size > self.w and size >= self.w else v
+        if addr[0] == "o":
+            self.assumptions[STACK_OBJECT] = None
+            if addr[1] < st.sp:
+                return A  # (part of) the object may be dead stack: whatever a callee left
+            vals = [e[1] for o, e in st.stack.items() if o in self._object(st, addr)]
+            if size < self.w:
+                return A if any(stacky(x) for x in vals) else N
+            return join(join_all(vals), self._heap(st))
         if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
@@ -566,9 +602,9 @@ class Analysis:
         elif not over:
             v = N
         else:
-            v = N
-            if any(stacky(e[1]) for _, e in over):
-                v = A  # pieces of stack addresses: a piece of an object's address is one too
+            # pieces of stack addresses: a piece of an object's address is one too
+            v = _mixed(*(e[1] for _, e in over))
+            if v != N:
                 if size <= 4 and self.bits == 64 and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1])
                                                         for _, e in over):
                     v = HP
@@ -582,7 +618,7 @@ class Analysis:
             marks = {off for _, off, _ in self._ctx}
             for o, (osize, ov) in list(st.stack.items()):
                 if o not in marks and o not in st.saved:
-                    st.stack[o] = (osize, join(ov, v) if osize == size else join(arith(ov), arith(v)))
+                    st.stack[o] = (osize, join(ov, v) if osize == size else self._spliced(ov, v))
             if stacky(v):
                 st.leaked = True
                 st.wild = st.wild or self._may_be_slot(v)
@@ -598,6 +634,15 @@ class Analysis:
             for o, (osize, ov) in list(st.stack.items()):  # some of them are written
                 if o < hi + size and lo < o + osize:
                     st.stack[o] = (osize, A if stacky(ov) else N)
+            return
+        if addr[0] == "o":
+            self.assumptions[STACK_OBJECT] = None
+            for o in self._object(st, addr):
+                osize, ov = st.stack[o]
+                st.stack[o] = (osize, join(ov, v) if osize == size else _mixed(ov, v))
+            if stacky(v):  # (the address may be no stack address at all)
+                st.leaked = True
+                st.wild = st.wild or self._may_be_slot(v)
             return
         if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} writes through a stack-derived "
@@ -616,7 +661,7 @@ class Analysis:
             del st.stack[o]
             # bytes of an older value that survive beside the new one: a piece of a
             # stack address is no longer one at a known offset
-            rest = A if stacky(ov) else N
+            rest = _mixed(ov)
             if o < k:
                 st.stack[o] = (k - o, rest)
             if o + osize > k + size:
@@ -625,6 +670,23 @@ class Analysis:
         if k >= self.w and stacky(v):
             st.leaked = True
             st.wild = st.wild or self._may_be_slot(v)
+
+    def _object(self, st: State, addr: Val) -> list[int]:
+        """The live stack slots the object of ("o", lo, hi) may cover: from the stack
+        pointer up to the first return address above hi (the object lies in one frame),
+        except return addresses and pushed callee-saved registers (in no object)."""
+        marks = {off for _, off, _ in self._ctx} | {0}
+        top = min(m for m in marks if m > addr[2])
+        return [o for o in st.stack if st.sp <= o < top and o not in marks and o not in st.saved]
+
+    def _spliced(self, old: Val, new: Val) -> Val:
+        """A slot that a store through an object address may have overwritten in part:
+        bytes of `new` among bytes of `old`. Under OBJECT_ARITHMETIC (the store itself
+        is through an address unknown code handed back) a stack address so mangled is
+        one into an object (Q), unless either may already be the return address's."""
+        if self._may_be_slot(old) or self._may_be_slot(new):
+            return A
+        return Q if stacky(old) or stacky(new) else N
 
     def _heap(self, st: State) -> Val:
         """What a pointer-wide load from memory others can write may return."""
@@ -727,7 +789,7 @@ class Analysis:
         if mn == "lea":
             a = self.address(st, ins, ops[1].mem)
             if ops[0].size != self.w:
-                a = A if stacky(a) else N
+                a = (piece(a) if self.bits == 64 and ops[0].size == 4 else A) if stacky(a) else N
             self.set_reg(st, self.md.reg_name(ops[0].reg), a, ins)
             return [(nxt, ctx, st)]
         if mn == "test" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
@@ -797,6 +859,15 @@ class Analysis:
             if st.regs[_full(name, self.bits)] == N:
                 del st.regs[_full(name, self.bits)]
             return [(nxt, ctx, st)]
+        if mn == "sub" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
+                and ops[0].size == self.w and ops[0].reg != ops[1].reg \
+                and _below(self.reg(st, self.md.reg_name(ops[0].reg))) \
+                and _below(self.reg(st, self.md.reg_name(ops[1].reg))):
+            # the difference of two addresses below the return address (within one object,
+            # STACK_OBJECT): a length, no address
+            self.assumptions[STACK_OBJECT] = None
+            self.set_reg(st, self.md.reg_name(ops[0].reg), N, ins)
+            return [(nxt, ctx, st)]
         if mn in ("xor", "sub") and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].reg == ops[1].reg:
             self.set_reg(st, self.md.reg_name(ops[0].reg), const(0), ins)
@@ -860,10 +931,12 @@ class Analysis:
                 # a repeated string instruction over the stack: bounded when the count
                 # is a constant; either direction (DF may have been set)
                 n = self.reg(st, "ecx" if self.bits == 32 else "rcx")
-                if n[0] != "c" or n[1] > 1 << 16:
+                if (n[0] != "c" or n[1] > 1 << 16) and a[1] < 0:
+                    a = arith(a)  # a memset or memcpy of a stack object (STACK_OBJECT)
+                elif n[0] != "c" or n[1] > 1 << 16:
                     raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} repeats a string "
                                   "instruction over the stack a number of times not fixed")
-                if st.df:
+                elif st.df:
                     a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
                 else:
                     size = max(n[1], 1) * size
@@ -1066,7 +1139,7 @@ class Analysis:
         if st.wild:
             raise NoProof(f"{what} calls {where} after storing a stack address that may "
                           "reach the return address where it could read it")
-        given = [("s", v[-1]) for r, v in st.regs.items() if r in args and v[0] in ("s", "r")]
+        given = [("s", v[-1]) for r, v in st.regs.items() if r in args and v[0] in ("s", "r", "o")]
         self.assumptions[UNKNOWN_CALLEE] = None
         marks = sorted({off for _, off, _ in ctx} | {0})
         for _, k in given:

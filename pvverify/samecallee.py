@@ -47,6 +47,7 @@ SHORT = {
     frame.RECURSION: "recursion as an unknown callee",
     frame.NORETURN: "calls with nothing after them do not return",
     frame.OBJECT_ARITHMETIC: "addresses handed back point into objects",
+    frame.STACK_OBJECT: "arithmetic on a stack address stays in its object",
     frame.TRAP: "a trap ends the comparison",
 }
 
@@ -105,6 +106,11 @@ def shape(pair: SitePair) -> Shape | None:
     if not (_nops_to_exit(pair.original, ro) and _nops_to_exit(pair.replacement, rr)):
         return None
     return Shape(f, ro, rr)
+
+
+def rests_on_objects(res: Result) -> bool:
+    """The proof assumed that stack arithmetic it could not follow stays in its object."""
+    return any(frame.STACK_OBJECT in a for a in res.assumptions)
 
 
 def decide(pair: SitePair, seconds: float | None = None) -> tuple[Result | None, str]:
