@@ -604,10 +604,9 @@ class Analysis:
         else:
             # pieces of stack addresses: a piece of an object's address is one too
             v = _mixed(*(e[1] for _, e in over))
-            if v != N:
-                if size <= 4 and self.bits == 64 and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1])
-                                                        for _, e in over):
-                    v = HP
+            if v != N and size <= 4 and self.bits == 64 \
+                    and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1]) for _, e in over):
+                v = HP
         if k >= self.w and size >= self.w:
             v = join(v, self._heap(st))  # the caller's frame is reachable by other pointers
         return v
