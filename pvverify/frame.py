@@ -29,6 +29,7 @@ whose code is not available (`Proof.assumptions`).
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -64,7 +65,7 @@ H: Val = ("h",)
 HP: Val = ("hp",)  # the same of a P or Q
 
 
-# ("i", lo, hi): a small non-negative integer in [lo, hi] (from setcc, lea, merged
+# ("i", lo, hi, g): a small non-negative integer in [lo, hi], congruent to lo mod g (setcc, lea, merged
 # constants); ("r", lo, hi): a stack address at an offset in [lo, hi]. Hulls wider
 # than INTERVAL widen to N / A, so loops reach their fixpoint; a hull of stack
 # addresses all at least 8 bytes below the slot widens to BELOW instead (a stack
@@ -97,8 +98,24 @@ def bounds(v: Val) -> tuple[int, int] | None:
     return (v[1], v[2]) if v[0] == "i" else None
 
 
-def interval(lo: int, hi: int) -> Val:
-    return const(lo) if lo == hi else ("i", lo, hi) if lo >= 0 and hi - lo <= INTERVAL else N
+def stride(v: Val) -> int:
+    """Every value v may take is congruent to its least modulo this (0: a constant)."""
+    return 0 if v[0] == "c" else v[3] if v[0] == "i" else 1
+
+
+def interval(lo: int, hi: int, g: int = 1) -> Val:
+    """[lo, hi] stepping by g (hi snapped down onto the steps); a loop counter that
+    moves by 32 and is tested against 160 is at most 128, not 159."""
+    if g > 1:
+        hi = lo + (hi - lo) // g * g
+    return const(lo) if lo == hi else ("i", lo, hi, max(g, 1)) if lo >= 0 and hi - lo <= INTERVAL else N
+
+
+def _ints(lo: int, hi: int, g: int) -> Val:
+    """An ("i") value wider than INTERVAL allows for a hull (loop heads, refinements)."""
+    if g > 1:
+        hi = lo + (hi - lo) // g * g
+    return const(lo) if lo == hi else ("i", lo, hi, max(g, 1))
 
 
 def piece(v: Val) -> Val:
@@ -120,14 +137,15 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
     ba, bb = bounds(a), bounds(b)
     if ba and bb:
         lo, hi = min(ba[0], bb[0]), max(ba[1], bb[1])
+        g = math.gcd(stride(a), stride(b), abs(ba[0] - bb[0]))
         if hi - lo > INTERVAL and thresholds is None and (a[0] == "i" or b[0] == "i"):
-            return ("i", lo, hi) if hi < 1 << 16 else N
+            return _ints(lo, hi, g) if hi < 1 << 16 else N
         if hi - lo > INTERVAL and thresholds is not None:
             # widening with thresholds: up to the next bound a `cmp reg, imm` tested
             # (the branch it guards refines the value below it again), else N
             hi = min((t for t in thresholds if t >= hi), default=None)
-            return ("i", lo, hi) if hi is not None else N
-        return interval(lo, hi)
+            return _ints(lo, hi, g) if hi is not None else N
+        return interval(lo, hi, g)
     if not stacky(a) and not stacky(b):
         return N
     if a[0] in ("s", "r") and b[0] in ("s", "r"):
@@ -632,7 +650,7 @@ class Analysis:
                 st.saved = frozenset(o for o in st.saved if not lo - self.w < o < hi + size)
             for o, (osize, ov) in list(st.stack.items()):  # some of them are written
                 if o < hi + size and lo < o + osize:
-                    st.stack[o] = (osize, A if stacky(ov) else N)
+                    st.stack[o] = (osize, _mixed(ov, v))
             return
         if addr[0] == "o":
             self.assumptions[STACK_OBJECT] = None
@@ -812,10 +830,11 @@ class Analysis:
             # below 2^16 it is that integer (the write zero-extends); otherwise N
             name = self.md.reg_name(ops[0].reg)
             lo, hi = bounds(self.reg(st, name))  # type: ignore[misc]
+            g = stride(self.reg(st, name))
             d = ops[1].imm if mn == "add" else -ops[1].imm
             st.regs.pop(_full(name, self.bits), None)
             if lo + d >= 0 and hi + d < 1 << 16:  # (a widened interval may be wide)
-                st.regs[_full(name, self.bits)] = const(lo + d) if lo == hi else ("i", lo + d, hi + d)
+                st.regs[_full(name, self.bits)] = _ints(lo + d, hi + d, g)
             return [(nxt, ctx, st)]
         if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
                 and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
@@ -827,7 +846,7 @@ class Analysis:
             elif v[0] == "r":
                 v = ("r", v[1] + d, v[2] + d)
             elif v[0] == "i":
-                v = interval(v[1] + d, v[2] + d)
+                v = interval(v[1] + d, v[2] + d, v[3])
             elif v[0] in ("p", "q"):
                 v = Q
             elif v[0] == "c":
@@ -854,7 +873,7 @@ class Analysis:
                 and ops[0].size == 1 and self.md.reg_name(ops[0].reg)[-1] == "l":
             name = self.md.reg_name(ops[0].reg)
             old = bounds(self.reg(st, name))
-            st.regs[_full(name, self.bits)] = ("i", 0, 1) if old and old[1] < 256 else N
+            st.regs[_full(name, self.bits)] = ("i", 0, 1, 1) if old and old[1] < 256 else N
             if st.regs[_full(name, self.bits)] == N:
                 del st.regs[_full(name, self.bits)]
             return [(nxt, ctx, st)]
@@ -1039,6 +1058,7 @@ class Analysis:
         if b is None and not (v == N and size == self.w):
             return st
         lo, hi = b if b is not None else (0, (1 << (8 * size)) - 1)
+        g, base = max(stride(v), 1) if b is not None else 1, lo
         if rel == "<":
             hi = min(hi, imm - 1)
         elif rel == "<=":
@@ -1051,7 +1071,10 @@ class Analysis:
             return None
         if hi - lo > INTERVAL and hi >= 1 << 16:
             return st  # nothing small to say
-        st.regs[reg] = const(lo) if lo == hi else ("i", lo, hi)
+        lo = base + -(-(lo - base) // g) * g  # onto the steps
+        if lo > hi:
+            return None
+        st.regs[reg] = _ints(lo, hi, g)
         return st
 
     def _goto(self, pc, ctx, st, ins, t):

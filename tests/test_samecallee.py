@@ -359,6 +359,12 @@ BOUNDED = {
                      "addl $32,%eax\nmovq $0,(%rdi,%rdx)\nmovq $0,8(%rdi,%rdx)\n"
                      "movq $0,16(%rdi,%rdx)\nmovq $0,24(%rdi,%rdx)\ncmpl $160,%eax\njb 1b\n"
                      "movq $0,(%rdi,%rax)\naddq $256,%rsp\nret", None),
+    # ... with the array exactly as long as the loop writes: the counter steps by 32 and is
+    # tested against 160, so the last store starts at 128 + 24, never at the slot above
+    "bounded_loop_tight": ("subq $160,%rsp\nmovq %rsp,%rdi\nxorl %eax,%eax\n1: movl %eax,%edx\n"
+                           "addl $32,%eax\nmovq $0,(%rdi,%rdx)\nmovq $0,8(%rdi,%rdx)\n"
+                           "movq $0,16(%rdi,%rdx)\nmovq $0,24(%rdi,%rdx)\ncmpl $160,%eax\njb 1b\n"
+                           "addq $160,%rsp\nret", None),
     # ... bounded by an argument instead: past the array it would run over the return
     # address, which C's object bounds rule out: proved only under STACK_OBJECT (both
     # sides would overwrite it alike anyway)
