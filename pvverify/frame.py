@@ -190,6 +190,11 @@ def join_all(vals) -> Val:
     return out if out is not None else N
 
 
+# FLAGS: the flags as pushf pushed them with DF clear (popf or iret of it keeps DF clear);
+# otherwise like N
+FLAGS: Val = ("f",)
+
+
 # -- refusals --------------------------------------------------------------------
 
 
@@ -234,6 +239,12 @@ STACK_OBJECT = (
     "address pointed into, and so does every access through it (C semantics: no pointer "
     "arithmetic or access outside an object); such an object lies in one frame, never across "
     "a return address or a slot where a callee-saved register was pushed")
+CONTEXT_SWITCH = (
+    "a context switch (`mov D(%next), %sp` right after `mov %sp, D(%prev)`) returns to this "
+    "task when another task loads the stack pointer this task saved; meanwhile other tasks "
+    "run as unknown callees (no pointer into this stack but the saved one, which only the "
+    "switch back uses: no unwinding of a sleeping task's stack, whose backtrace would read "
+    "the return address, is compared)")
 TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
         "exploration: its handler's view of the interrupted stack (which holds the return "
         "address, e.g. in a backtrace) is not compared")
@@ -245,7 +256,7 @@ _NO_EFFECT = {"nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence"
               "prefetcht1", "prefetcht2", "prefetchnta", "serialize", "lkgs"}
 _TRAPS = {"ud2", "int3", "ud1", "ud0"}
 _REFUSE = {  # leave the kernel, far transfers, stack-segment games: no proof from this method
-    "syscall", "sysenter", "sysret", "sysretq", "sysexit", "sysexitq", "iret", "iretd", "iretq",
+    "syscall", "sysenter", "sysret", "sysretq", "sysexit", "sysexitq",
     "int", "int1", "into", "lcall", "ljmp", "retf", "retfq", "lret", "lretq", "enter", "lss",
     "vmrun", "vmload", "vmsave", "vmlaunch", "vmresume", "rsm", "vmcall", "vmmcall",
     "clzero", "maskmovq", "maskmovdqu", "vmaskmovdqu", "xlatb", "xlat", "movdir64b", "enqcmd",
@@ -338,16 +349,20 @@ class State:
     # modulus on this path, forked at call depth `depth` (states of other residues are
     # other nodes: the offsets after the `and` differ)
     phase: tuple[int, int, int] | None = None
+    # (displacement, offset): the stack pointer, at this offset, was just saved to memory
+    # outside the stack at that displacement from some register (a task's saved sp)
+    parked: tuple[int, int] | None = None
 
     def copy(self) -> State:
         return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
-                     self.saved, self.cmp, self.phase)
+                     self.saved, self.cmp, self.phase, self.parked)
 
     def same(self, other: State) -> bool:
         """Equal as abstract states."""
         return self.sp == other.sp and self.regs == other.regs and self.stack == other.stack \
             and self.leaked == other.leaked and self.df == other.df and self.wild == other.wild \
-            and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase
+            and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase \
+            and self.parked == other.parked
 
 
 
@@ -380,7 +395,7 @@ def _join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) ->
                 stack[k] = (size, join(e[1], N))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
                  stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved,
-                 a.cmp if a.cmp == b.cmp else None, a.phase)
+                 a.cmp if a.cmp == b.cmp else None, a.phase, a.parked if a.parked == b.parked else None)
 
 
 # -- the analysis ------------------------------------------------------------------
@@ -522,6 +537,8 @@ class Analysis:
                               "a value not on this stack (a switch to another stack, as a "
                               "context switch or IRQ stack switch does): this method follows "
                               "one stack")
+            if v[1] != st.sp:
+                st.parked = None
             if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
                 for o in [o for o in st.stack if o < v[1]]:
                     del st.stack[o]
@@ -542,8 +559,12 @@ class Analysis:
         b = self.reg(st, base) if base else const(0)
         i = self.reg(st, index) if index else None
         if m.segment not in (0, x86.X86_REG_DS, x86.X86_REG_SS, x86.X86_REG_ES, x86.X86_REG_CS):
-            # %fs/%gs: per-cpu data, never the stack, unless the offset is stack-derived
-            return A if stacky(b) or (i is not None and stacky(i)) else N
+            # %fs/%gs: per-cpu data, never the stack, unless the offset is stack-derived;
+            # an offset from an object address is arithmetic on it (Q, OBJECT_ARITHMETIC)
+            parts = [b] + ([i] if i is not None else [])
+            if any(stacky(x) and x[0] not in ("p", "q", "hp") for x in parts):
+                return A
+            return Q if any(stacky(x) for x in parts) else N
         if i is None:
             if b[0] == "s":
                 return ("s", b[1] + m.disp)
@@ -583,7 +604,7 @@ class Analysis:
             # the return addresses of the calls in progress (OBJECT_ARITHMETIC)
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
-            vals = [e[1] for o, e in st.stack.items() if o not in marks and o not in st.saved]
+            vals = [e[1] for o, e in st.stack.items() if o >= st.sp and o not in marks and o not in st.saved]
             vals.append(self._heap(st))
             if size < self.w:
                 return N if not any(self._may_be_slot(v) for v in vals) else A
@@ -634,7 +655,7 @@ class Analysis:
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
             for o, (osize, ov) in list(st.stack.items()):
-                if o not in marks and o not in st.saved:
+                if o >= st.sp and o not in marks and o not in st.saved:
                     st.stack[o] = (osize, join(ov, v) if osize == size else self._spliced(ov, v))
             if stacky(v):
                 st.leaked = True
@@ -758,11 +779,35 @@ class Analysis:
             return self._call(ctx, st, ins, nxt)
         if mn == "ret":
             return self._ret(ctx, st, ins, ops[0].imm if ops else 0, pc)
+        if mn in ("iret", "iretd", "iretq"):
+            return self._iret(ctx, st, ins, mn)
+        if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_MEM \
+                and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
+            # `addq $8, (%rsp)` after `push %rsp` (sync_core's iret frame): an exact stack
+            # address in memory moves by the immediate and stays exact
+            a = self.address(st, ins, ops[0].mem)
+            v = self.load(st, ins, a, self.w)
+            d = ops[1].imm if mn == "add" else -ops[1].imm
+            if a[0] == "s" and v[0] == "s":
+                self.store(st, ins, a, self.w, ("s", v[1] + d))
+                return [(nxt, ctx, st)]
         if mn in ("push", "pop") and _segment(self.md, ops):
-            # their width depends on the mode and prefixes (SDM Vol. 2B, PUSH): not modelled
-            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} pushes or pops a segment register")
+            # SDM Vol. 2B, PUSH/POP: the stack pointer moves by the operand size (the
+            # mode's width, 2 with a 66 prefix); a push writes the selector in 2 bytes or
+            # zero-extended, so the slot holds no address; POP SS (which also shadows
+            # the next instruction) is not followed
+            size = 2 if 0x66 in ins.prefix else self.w
+            if mn == "push":
+                self.set_reg(st, self.sp, ("s", st.sp - size), ins)
+                self.store(st, ins, ("s", st.sp), size, A)
+                return [(nxt, ctx, st)]
+            if self.md.reg_name(ops[0].reg) == "ss":
+                raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} pops the stack segment")
+            self.load(st, ins, ("s", st.sp), size)
+            self.set_reg(st, self.sp, ("s", st.sp + size), ins)
+            return [(nxt, ctx, st)]
         if mn in ("push", "pushfq", "pushfd", "pushf", "pushw"):
-            v = N if not ops else self._value(st, ins, ops[0])
+            v = FLAGS if not ops and not st.df else N if not ops else self._value(st, ins, ops[0])
             size = self.w if not ops or ops[0].type == x86.X86_OP_IMM else ops[0].size
             self.set_reg(st, self.sp, ("s", st.sp - size), ins)
             self.store(st, ins, ("s", st.sp), size, v)
@@ -772,8 +817,8 @@ class Analysis:
             return [(nxt, ctx, st)]
         if mn in ("pop", "popfq", "popfd", "popf", "popw"):
             size = ops[0].size if ops else self.w
-            st.df = st.df or not ops  # popf may load DF = 1
             v = self.load(st, ins, ("s", st.sp), size)
+            st.df = st.df or not ops and v != FLAGS  # popf may load DF = 1
             self.set_reg(st, self.sp, ("s", st.sp + size), ins)
             if ops:
                 self._write(st, ins, ops[0], v)
@@ -790,7 +835,15 @@ class Analysis:
         if mn in ("mov", "movabs", "movq", "movl") and len(ops) == 2 \
                 and ops[0].size == ops[1].size == self.w \
                 and ops[0].type in (x86.X86_OP_REG, x86.X86_OP_MEM) and not _segment(self.md, ops):
+            if ops[0].type == x86.X86_OP_REG and _full(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
+                    and ops[1].type == x86.X86_OP_MEM and st.parked == (ops[1].mem.disp, st.sp):
+                return self._switch(ctx, st, ins, nxt)
+            parks = ops[0].type == x86.X86_OP_MEM and ops[1].type == x86.X86_OP_REG \
+                and _full(self.md.reg_name(ops[1].reg), self.bits) == self.sp \
+                and self.address(st, ins, ops[0].mem)[0] in ("n", "c", "p", "q")
             self._write(st, ins, ops[0], self._value(st, ins, ops[1]))
+            if parks:
+                st.parked = (ops[0].mem.disp, st.sp)
             return [(nxt, ctx, st)]
         if mn == "mov" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].size == ops[1].size == 4 and self.bits == 64 \
@@ -1189,6 +1242,48 @@ class Analysis:
             if self.bits == 32:
                 st.regs["edx"] = P
 
+    def _iret(self, ctx, st, ins, mn):
+        """IRET to the same privilege level, as the kernel's sync_core() does to itself
+        (SDM Vol. 2A, IRET: pops EIP/RIP, CS, EFLAGS/RFLAGS; in 64-bit mode also RSP and
+        SS). It lands where the frame says: a fixed address, and in 64-bit mode an exact
+        stack pointer; anything else is no proof. The flags it pops may set DF."""
+        what = f"`{_text(ins, self.bits)}` at {ins.address:#x}"
+        if mn != ("iretq" if self.bits == 64 else "iretd") and not (mn == "iret" and self.bits == 32):
+            raise NoProof(f"{what} is not analysed by this method (operand size)")
+        w = self.w
+        rip = self.load(st, ins, ("s", st.sp), w)
+        for k in (1, 2):
+            self.load(st, ins, ("s", st.sp + k * w), w)  # CS, flags: checked, not followed
+        if self.bits == 64:
+            rsp = self.load(st, ins, ("s", st.sp + 3 * w), w)
+            self.load(st, ins, ("s", st.sp + 4 * w), w)
+            if rsp[0] != "s":
+                raise NoProof(f"{what} returns to a stack pointer that is not fixed")
+            top = rsp
+        else:
+            top = ("s", st.sp + 3 * w)
+        if rip[0] != "c":
+            raise NoProof(f"{what} returns to an address that is not fixed")
+        st.df = st.df or self.load(st, ins, ("s", st.sp + 2 * w), w) != FLAGS
+        self.set_reg(st, self.sp, top, ins)
+        return self._goto(ins.address, ctx, st, ins, rip[1])
+
+    def _switch(self, ctx, st, ins, nxt):
+        """`mov D(%next), %sp` right after `mov %sp, D(%prev)`: the context switch
+        (__switch_to_asm). The instructions after it run for this task when another
+        task switches back to it, loading the stack pointer this task saved: so the
+        analysis goes on at that stack pointer, with other tasks' code in between as
+        unknown code (CONTEXT_SWITCH). Every register but the stack pointer holds what
+        the resuming task left there; the pops that follow restore this task's own."""
+        self._unknown_effect(ctx, st, f"`{_text(ins, self.bits)}` at {ins.address:#x}",
+                             "other tasks (a context switch)")
+        self.assumptions[CONTEXT_SWITCH] = None
+        heap = self._heap(st)
+        st.regs = {self.sp: ("s", st.sp)} | {r: heap for r in _CALLEE_SAVED[self.bits] if r != self.sp
+                                            and heap != N}
+        st.parked = None
+        return [(nxt, ctx, st)]
+
     def _ret(self, ctx, st, ins, imm, pc):
         what = f"`{_text(ins, self.bits)}`" if ins is not None else "the return thunk"
         if not ctx:
@@ -1218,10 +1313,13 @@ class _Insn:
 
 def _undecoded(code: bytes, pc: int, bits: int) -> _Insn | None:
     """LKGS r16 (F2 0F 00 /6, mod = 3; Intel SDM Vol. 2A, LKGS): loads the swapped GS
-    base from a descriptor table; it touches no memory the stack pointer reaches."""
+    base from a descriptor table; it touches no memory the stack pointer reaches.
+    SERIALIZE likewise (this capstone does not decode either)."""
     if len(code) >= 4 and code[0] == 0xF2 and code[1:3] == b"\x0f\x00" \
             and (code[3] >> 3) & 7 == 6 and code[3] >> 6 == 3:
         return _Insn(pc, 4, "lkgs", f"r{code[3] & 7}")
+    if code[:3] == b"\x0f\x01\xe8":  # SERIALIZE (NP 0F 01 E8; SDM Vol. 2B): no operands
+        return _Insn(pc, 3, "serialize", "")
     return None
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build
 
-from pvverify import samecallee
+from pvverify import frame, samecallee
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.check import check
 from pvverify.ctype import parse_ctype
@@ -432,3 +432,42 @@ def test_an_index_past_a_local_breaks_the_object_assumption_and_exploration_says
     res = check(ob, timeout=20)
     assert res.verdict == "not-equivalent" and res.counterexample.replayed, res.reason
     assert "stays in its object" in res.reason
+
+
+@pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
+def test_a_context_switch_resumes_on_the_stack_this_task_saved(arch):
+    """__switch_to_asm's shape: save the stack pointer in prev, load next's. The code
+    after the load runs for this task when another task switches back to it, so it is
+    analysed on this task's stack (CONTEXT_SWITCH, stated); a read of the return
+    address after the switch back is still refused, and a load of the stack pointer
+    from anywhere but the field just saved is no switch this method follows."""
+    if arch.bits == 64:
+        body = "pushq %rbp\npushq %rbx\nmovq %rsp,16(%rdi)\nmovq 16(%rsi),%rsp\npopq %rbx\npopq %rbp\n{}ret"
+        read, other = "movq (%rsp),%rax\n", body.replace("movq 16(%rsi)", "movq 24(%rsi)")
+    else:
+        body = "pushl %ebp\npushl %ebx\nmovl %esp,16(%eax)\nmovl 16(%edx),%esp\npopl %ebx\npopl %ebp\n{}ret"
+        read, other = "movl (%esp),%ecx\n", body.replace("movl 16(%edx)", "movl 20(%edx)")
+    proved, why = samecallee.decide(build_pair(obligation(arch, "switch", body.format(""))))
+    assert proved is not None, why
+    assert any(frame.CONTEXT_SWITCH in a for a in proved.assumptions), proved.assumptions
+    proved, why = samecallee.decide(build_pair(obligation(arch, "switch_read", body.format(read))))
+    assert proved is None and "reads its return address" in why, why
+    proved, why = samecallee.decide(build_pair(obligation(arch, "not_a_switch", other.format(""))))
+    assert proved is None and "not on this stack" in why, why
+
+
+@pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
+def test_iret_to_self_lands_where_its_frame_says(arch):
+    """sync_core()'s IRET to the next instruction (SDM Vol. 2A, IRET): the frame's
+    return address and (64-bit) stack pointer are followed; one that returns to an
+    address it loaded from memory is no proof."""
+    if arch.bits == 64:
+        body = ("movl %ss,%eax\npushq %rax\npushq %rsp\naddq $8,(%rsp)\npushfq\nmovl %cs,%eax\n"
+                "pushq %rax\npushq ${}\niretq\n1: ret")
+    else:
+        body = "pushfl\npushl %cs\npushl ${}\niret\n1: ret"
+    proved, why = samecallee.decide(build_pair(obligation(arch, "iret_self", body.format("1f"))))
+    assert proved is not None, why
+    bad = body.replace("pushq ${}", "pushq (%rdi)").replace("pushl ${}", "pushl (%eax)")
+    proved, why = samecallee.decide(build_pair(obligation(arch, "iret_away", bad)))
+    assert proved is None and "not fixed" in why, why

@@ -177,6 +177,20 @@ class Targets:
                     f = self.img.function_at(dest) if dest is not None else None
                     if f is not None and f[0] == dest:
                         taken.append(dest)
+        # past the bound, a function loaded but not scanned still comes with the
+        # `.altinstr_aux` fragments it jumps to (they are its own code, run before
+        # alternatives are applied), so the code that runs in it is all there
+        for start, data in work:
+            for ins in self.md.disasm(data, start):
+                op = ins.operands[0] if ins.operands else None
+                if ins.group(capstone.CS_GRP_JUMP) and op is not None \
+                        and op.type == capstone.x86.X86_OP_IMM:
+                    dest = op.imm & self.arch.mask
+                    if self.img.function_at(dest) is None and \
+                            not any(lo <= dest < hi for lo, hi in covered) and \
+                            (frag := self.fragment(dest)) is not None:
+                        seen[frag[0]] = frag[1]
+                        covered.append((frag[0], frag[0] + len(frag[1])))
         self._closure[addr] = tuple(sorted(seen.items()))
         self.slots[addr] = tuple(sorted(used.items()))
         return self._closure[addr]
