@@ -133,6 +133,8 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
         o, other = (a, b) if a[0] == "o" else (b, a)
         if not stacky(other):
             return o  # (accesses through it also cover non-stack memory)
+        if other[0] in ("p", "q", "hp"):
+            return Q  # into an object either way (STACK_OBJECT, OBJECT_ARITHMETIC)
         return ("o", min(o[1], other[1]), max(o[2], other[-1])) if _below(other) else A
     ba, bb = bounds(a), bounds(b)
     if ba and bb:
@@ -734,6 +736,8 @@ class Analysis:
         """A stack address that may point into the return-address slot."""
         if v[0] == "q":
             self.assumptions[OBJECT_ARITHMETIC] = None
+        if v[0] == "o":
+            self.assumptions[STACK_OBJECT] = None
         if v[0] == "r":
             return v[1] < self.w and v[2] > -self.w
         return v[0] == "a" or v[0] == "s" and -self.w < v[1] < self.w
@@ -1228,6 +1232,8 @@ class Analysis:
                     if self._may_be_slot(v):
                         raise NoProof(f"{what} passes {where} a pointer to memory holding a "
                                       f"stack address that may reach the return address (at {o:+d})")
+                    if v[0] == "o":
+                        self.assumptions[STACK_OBJECT] = None  # (it becomes Q: not the slot)
                     st.stack[o] = (size, join(v, P) if size >= self.w else join(v, N))
             st.leaked = True
         for k, (size, v) in list(st.stack.items()):

@@ -143,7 +143,9 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     table = b.table(o.table)
     slot_addr = table.address + o.slot * table.width
     target = b.code.read_word(slot_addr) or 0
-    fn = targets.function(target)
+    # an asm entry point with no symbol size (5.10's native_iret): its code up to
+    # the first unconditional transfer
+    fn = targets.function(target) or targets.fragment(target)
     if fn is None:
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
                               "with a size in the symbol table")

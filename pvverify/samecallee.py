@@ -73,31 +73,62 @@ def _nops_to_exit(prog: Program, pc: int) -> bool:
     return True
 
 
+def _first(pair: SitePair, mnemonic: str):
+    """Both sides' first instructions when both are `mnemonic` (direct in the
+    replacement, through memory in the original), else None."""
+    md = decoder(pair.arch)
+    repl = next(md.disasm(pair.replacement.fetch(pair.site, 15), pair.site, count=1), None)
+    orig = next(md.disasm(pair.original.fetch(pair.site, 15), pair.site, count=1), None)
+    if repl is None or orig is None or repl.mnemonic != mnemonic or orig.mnemonic != mnemonic:
+        return None
+    return repl, orig
+
+
+def _slot(pair: SitePair, orig) -> int | None:
+    """The slot `call/jmp *slot` reads (absolute or rip-relative), or None."""
+    m = orig.operands[0].mem
+    if m.index != 0 or m.segment != 0:
+        return None
+    if m.base == x86.X86_REG_RIP:
+        return (orig.address + orig.size + m.disp) & pair.arch.mask
+    return m.disp & pair.arch.mask if m.base == 0 else None
+
+
+def _holds(pair: SitePair, slot: int, f: int) -> bool:
+    held = dict(pair.preset).get(slot)
+    w = pair.arch.width
+    return held is not None and len(held) >= w and int.from_bytes(held[:w], "little") == f
+
+
+def same_jump(pair: SitePair) -> int | None:
+    """F when the original is `jmp *slot`, the slot holds F, and the replacement is
+    `jmp F` (pre-5.13 cpu.iret and usergs_sysret sites): both paths reach F from the
+    same state, with nothing pushed, so nothing differs from there on."""
+    got = _first(pair, "jmp")
+    if got is None:
+        return None
+    repl, orig = got
+    if repl.operands[0].type != x86.X86_OP_IMM or orig.operands[0].type != x86.X86_OP_MEM:
+        return None
+    f = repl.operands[0].imm & pair.arch.mask
+    slot = _slot(pair, orig)
+    return f if slot is not None and _holds(pair, slot, f) else None
+
+
 def shape(pair: SitePair) -> Shape | None:
     """The same-callee shape, or None: the replacement is `call F` + NOPs, the
     original is `call *slot` + NOPs, and the slot holds F in the shared memory."""
     arch = pair.arch
-    md = decoder(arch)
-    repl = next(md.disasm(pair.replacement.fetch(pair.site, 15), pair.site, count=1), None)
-    orig = next(md.disasm(pair.original.fetch(pair.site, 15), pair.site, count=1), None)
-    if repl is None or orig is None or repl.mnemonic != "call" or orig.mnemonic != "call":
+    got = _first(pair, "call")
+    if got is None:
         return None
+    repl, orig = got
     rop, oop = repl.operands[0], orig.operands[0]
     if rop.type != x86.X86_OP_IMM or oop.type != x86.X86_OP_MEM:
         return None
     f = rop.imm & arch.mask
-    m = oop.mem
-    if m.index != 0 or m.segment != 0:
-        return None
-    if m.base == x86.X86_REG_RIP:
-        slot = (orig.address + orig.size + m.disp) & arch.mask
-    elif m.base == 0:
-        slot = m.disp & arch.mask
-    else:
-        return None
-    preset = dict(pair.preset)
-    held = preset.get(slot)
-    if held is None or len(held) < arch.width or int.from_bytes(held[:arch.width], "little") != f:
+    slot = _slot(pair, orig)
+    if slot is None or not _holds(pair, slot, f):
         return None
     # both calls read the slot before F runs: it must not lie in the stack slot F gets
     if pair.original.regions[1:] != pair.replacement.regions[1:] or \
@@ -117,6 +148,13 @@ def rests_on_objects(res: Result) -> bool:
 def decide(pair: SitePair, seconds: float | None = None) -> tuple[Result | None, str]:
     """(an `equivalent` Result, "") with its proof, or (None, why not) when the
     pair has another shape or the proof is refused (or not reached in `seconds`)."""
+    f = same_jump(pair)
+    if f is not None:
+        res = Result("equivalent", f"both paths jump to {f:#x} from the same state (the original "
+                     "through the slot that holds it): nothing is pushed, so nothing differs "
+                     "from there on", method=METHOD)
+        res.assumptions = []
+        return res, ""
     sh = shape(pair)
     if sh is None:
         return None, "not a direct call to the slot's own target"

@@ -102,7 +102,8 @@ class Targets:
         end = 0
         for ins in self.md.disasm(data, addr):
             end = ins.address + ins.size - addr
-            if ins.mnemonic in ("jmp", "ret", "ud2", "int3") or ins.mnemonic.startswith("ljmp"):
+            if ins.mnemonic in ("jmp", "ret", "ud2", "int3", "iret", "iretd", "iretq") \
+                    or ins.mnemonic.startswith("ljmp"):
                 return addr, data[:end]
         return None
 
