@@ -247,6 +247,10 @@ CONTEXT_SWITCH = (
     "run as unknown callees (no pointer into this stack but the saved one, which only the "
     "switch back uses: no unwinding of a sleeping task's stack, whose backtrace would read "
     "the return address, is compared)")
+STACK_ALIGNED = ("the stack pointer is a multiple of the width at entry (every push, call and "
+                 "frame on a kernel stack moves it by multiples of it; x86_64 interrupt entry "
+                 "aligns it, SDM Vol. 3A 6.14.2): code that aligns it is analysed once per such "
+                 "residue")
 TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
         "exploration: its handler's view of the interrupted stack (which holds the return "
         "address, e.g. in a backtrace) is not compared")
@@ -917,8 +921,10 @@ class Analysis:
             if align & (align - 1) or align > MAX_ALIGN:
                 raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} aligns the stack pointer to {align:#x}")
             # one successor per residue of the entry stack pointer modulo the alignment
-            # (no assumption on it), each its own node until the function returns
-            r0, m0, depth = st.phase or (0, 1, len(ctx))
+            # (multiples of the width: STACK_ALIGNED), each its own node until the
+            # function returns
+            self.assumptions[STACK_ALIGNED] = None
+            r0, m0, depth = st.phase or (0, self.w, len(ctx))
             out = []
             for r in range(r0, max(m0, align), m0):
                 s2 = st.copy() if r + m0 < max(m0, align) else st
@@ -1355,8 +1361,8 @@ def analyse(program: Program, entry: int, preset: dict[int, bytes],
             forbidden: tuple[int, int], seconds: float | None = None) -> Proof:
     """Prove `entry`'s function independent of its return-address slot; raises NoProof.
     Code that aligns the stack pointer is analysed once per residue of the entry
-    stack pointer modulo the alignment (from the `and` to its function's return):
-    no assumption on it is needed. `seconds` bounds the whole analysis (a time
-    bound is a refusal, like any other)."""
+    stack pointer modulo the alignment (from the `and` to its function's return),
+    residues that are multiples of the width (STACK_ALIGNED, stated when used).
+    `seconds` bounds the whole analysis (a time bound is a refusal, like any other)."""
     deadline = None if seconds is None else time.monotonic() + seconds
     return Analysis(program, entry, preset, forbidden, deadline=deadline).run()

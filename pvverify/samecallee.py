@@ -48,6 +48,7 @@ SHORT = {
     frame.NORETURN: "calls with nothing after them do not return",
     frame.OBJECT_ARITHMETIC: "addresses handed back point into objects",
     frame.STACK_OBJECT: "arithmetic on a stack address stays in its object",
+    frame.STACK_ALIGNED: "the stack pointer is width-aligned at entry",
     frame.CONTEXT_SWITCH: "a context switch returns to this task with its stack as it left it",
     frame.TRAP: "a trap ends the comparison",
 }
