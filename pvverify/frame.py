@@ -358,17 +358,21 @@ class State:
     # (displacement, offset): the stack pointer, at this offset, was just saved to memory
     # outside the stack at that displacement from some register (a task's saved sp)
     parked: tuple[int, int] | None = None
+    # per function in progress (outermost first): the callee-saved registers it has not
+    # written yet, which still hold its caller's values; a `mov` of one to the stack is
+    # a save like a push (gcc's shrink-wrapped prologues), so the slot is in no object
+    pristine: tuple[frozenset, ...] = ()
 
     def copy(self) -> State:
         return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
-                     self.saved, self.cmp, self.phase, self.parked)
+                     self.saved, self.cmp, self.phase, self.parked, self.pristine)
 
     def same(self, other: State) -> bool:
         """Equal as abstract states."""
         return self.sp == other.sp and self.regs == other.regs and self.stack == other.stack \
             and self.leaked == other.leaked and self.df == other.df and self.wild == other.wild \
             and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase \
-            and self.parked == other.parked
+            and self.parked == other.parked and self.pristine == other.pristine
 
 
 
@@ -401,7 +405,8 @@ def _join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) ->
                 stack[k] = (size, join(e[1], N))
     return State(a.sp, {r: v for r, v in regs.items() if v != N},
                  stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved,
-                 a.cmp if a.cmp == b.cmp else None, a.phase, a.parked if a.parked == b.parked else None)
+                 a.cmp if a.cmp == b.cmp else None, a.phase, a.parked if a.parked == b.parked else None,
+                 tuple(x & y for x, y in zip(a.pristine, b.pristine, strict=True)))
 
 
 # -- the analysis ------------------------------------------------------------------
@@ -447,7 +452,8 @@ class Analysis:
         states: dict[tuple, State] = {}
         pending: dict[tuple, State] = {}
         order: list[tuple] = []
-        start = State(0, {self.sp: ("s", 0)}, {})
+        start = State(0, {self.sp: ("s", 0)}, {},
+                      pristine=(frozenset(_CALLEE_SAVED[self.bits] - {self.sp}),))
         self._push(pending, order, self.entry, (), start)
         visits = 0
         while order:
@@ -524,6 +530,7 @@ class Analysis:
 
     def set_reg(self, st: State, name: str, v: Val, ins) -> None:
         full = _full(name, self.bits)
+        _touch(st, full)
         if _partial(name):
             old = st.regs.get(full, N)
             limit = 256 if name.lower()[-1] in "lb" else 65536 if name.lower()[-1] != "h" else 0
@@ -846,12 +853,15 @@ class Analysis:
             if ops[0].type == x86.X86_OP_REG and _full(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
                     and ops[1].type == x86.X86_OP_MEM and st.parked == (ops[1].mem.disp, st.sp):
                 return self._switch(ctx, st, ins, nxt)
-            parks = ops[0].type == x86.X86_OP_MEM and ops[1].type == x86.X86_OP_REG \
-                and _full(self.md.reg_name(ops[1].reg), self.bits) == self.sp \
-                and self.address(st, ins, ops[0].mem)[0] in ("n", "c", "p", "q")
+            src = _full(self.md.reg_name(ops[1].reg), self.bits) if ops[1].type == x86.X86_OP_REG else None
+            dest = self.address(st, ins, ops[0].mem) if ops[0].type == x86.X86_OP_MEM else None
+            parks = src == self.sp and dest is not None and dest[0] in ("n", "c", "p", "q")
             self._write(st, ins, ops[0], self._value(st, ins, ops[1]))
             if parks:
                 st.parked = (ops[0].mem.disp, st.sp)
+            elif dest is not None and dest[0] == "s" and st.pristine and src in st.pristine[-1] \
+                    and src != self.sp:
+                st.saved = st.saved | {dest[1]}
             return [(nxt, ctx, st)]
         if mn == "mov" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].size == ops[1].size == 4 and self.bits == 64 \
@@ -859,6 +869,7 @@ class Analysis:
             # a small integer copied to a 32-bit register: the same value, zero-extended
             v = self.reg(st, self.md.reg_name(ops[1].reg))
             st.regs[_full(self.md.reg_name(ops[0].reg), self.bits)] = v
+            _touch(st, _full(self.md.reg_name(ops[0].reg), self.bits))
             return [(nxt, ctx, st)]
         if mn == "mov" and len(ops) == 2 and ops[1].type == x86.X86_OP_IMM:
             self._write(st, ins, ops[0], const(ops[1].imm & self.arch.mask) if ops[0].type == x86.X86_OP_REG
@@ -896,6 +907,7 @@ class Analysis:
             st.regs.pop(_full(name, self.bits), None)
             if lo + d >= 0 and hi + d < 1 << 16:  # (a widened interval may be wide)
                 st.regs[_full(name, self.bits)] = _ints(lo + d, hi + d, g)
+            _touch(st, _full(name, self.bits))
             return [(nxt, ctx, st)]
         if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
                 and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
@@ -937,6 +949,7 @@ class Analysis:
             name = self.md.reg_name(ops[0].reg)
             old = bounds(self.reg(st, name))
             st.regs[_full(name, self.bits)] = ("i", 0, 1, 1) if old and old[1] < 256 else N
+            _touch(st, _full(name, self.bits))
             if st.regs[_full(name, self.bits)] == N:
                 del st.regs[_full(name, self.bits)]
             return [(nxt, ctx, st)]
@@ -1173,6 +1186,7 @@ class Analysis:
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w), None)
         _leave_phase(st, len(ctx) - 1)
+        st.pristine = st.pristine[:-1]
         return [(retpc, ctx[:-1], st)]
 
     def _call(self, ctx, st, ins, nxt):
@@ -1200,6 +1214,7 @@ class Analysis:
         self.set_reg(st, self.sp, ("s", st.sp - self.w), ins)
         self.store(st, ins, ("s", st.sp), self.w, const(nxt))
         self.functions.add(t)
+        st.pristine = st.pristine + (frozenset(_CALLEE_SAVED[self.bits] - {self.sp}),)
         return [(t, ctx + ((nxt, st.sp, t),), st)]
 
     def _unknown_call(self, ctx, st, ins, nxt, t):
@@ -1294,6 +1309,8 @@ class Analysis:
         st.regs = {self.sp: ("s", st.sp)} | {r: heap for r in _CALLEE_SAVED[self.bits] if r != self.sp
                                             and heap != N}
         st.parked = None
+        if st.pristine:  # the registers are another task's now
+            st.pristine = st.pristine[:-1] + (frozenset(),)
         return [(nxt, ctx, st)]
 
     def _ret(self, ctx, st, ins, imm, pc):
@@ -1310,6 +1327,7 @@ class Analysis:
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w + imm), ins)
         _leave_phase(st, len(ctx) - 1)
+        st.pristine = st.pristine[:-1]
         return [(retpc, ctx[:-1], st)]
 
 
@@ -1347,6 +1365,12 @@ def _text(ins, bits: int) -> str:
 
 
 MAX_ALIGN = 64
+
+
+def _touch(st: State, full: str) -> None:
+    """A write to a register: in this function it no longer holds the caller's value."""
+    if st.pristine and full in st.pristine[-1]:
+        st.pristine = st.pristine[:-1] + (st.pristine[-1] - {full},)
 
 
 def _leave_phase(st: State, depth: int) -> None:

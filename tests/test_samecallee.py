@@ -471,3 +471,25 @@ def test_iret_to_self_lands_where_its_frame_says(arch):
     bad = body.replace("pushq ${}", "pushq (%rdi)").replace("pushl ${}", "pushl (%eax)")
     proved, why = samecallee.decide(build_pair(obligation(arch, "iret_away", bad)))
     assert proved is None and "not fixed" in why, why
+
+
+@pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
+def test_a_callee_saved_register_saved_by_mov_is_in_no_object(arch):
+    """gcc's shrink-wrapped prologues save callee-saved registers with `mov` instead of
+    `push`: such a slot is no object an unknown callee could write through a pointer
+    into the frame, so the caller's frame pointer comes back intact for its `leave`.
+    The same `mov` after the register was overwritten is a spill of data, not a save."""
+    if arch.bits == 64:
+        body = ("pushq %rbp\nmovq %rsp,%rbp\ncall 2f\nleave\nret\n"
+                "2: subq $24,%rsp\n{}movq %rbp,8(%rsp)\nmovq %rdi,%rax\nleaq 16(%rsp),%rdi\n"
+                "call *%rax\nmovq 8(%rsp),%rbp\naddq $24,%rsp\nret")
+        clobber = "movq %rsi,%rbp\n"
+    else:
+        body = ("pushl %ebp\nmovl %esp,%ebp\ncall 2f\nleave\nret\n"
+                "2: subl $12,%esp\n{}movl %ebp,4(%esp)\nmovl %eax,%ecx\nleal 8(%esp),%eax\n"
+                "call *%ecx\nmovl 4(%esp),%ebp\naddl $12,%esp\nret")
+        clobber = "movl %edx,%ebp\n"
+    proved, why = samecallee.decide(build_pair(obligation(arch, "mov_save", body.format(""))))
+    assert proved is not None, why
+    proved, why = samecallee.decide(build_pair(obligation(arch, "spill", body.format(clobber))))
+    assert proved is None and "leave" in why, why
