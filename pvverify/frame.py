@@ -28,6 +28,7 @@ whose code is not available (`Proof.assumptions`).
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import time
@@ -310,6 +311,7 @@ _JCC = ("jo", "jno", "jb", "jae", "je", "jne", "jbe", "ja", "js", "jns", "jp", "
         "jle", "jg", "jrcxz", "jecxz", "jcxz", "loop", "loope", "loopne")
 
 
+@functools.cache
 def _full(name: str, bits: int) -> str:
     """A register's full-width name (al, ax, eax -> rax); others as they are."""
     n = name.lower()
@@ -385,28 +387,37 @@ def _mixed(*vals: Val) -> Val:
     return Q if any(stacky(v) for v in vals) else N
 
 
+def _join_entry(ea, eb, thresholds):
+    """Two stack entries at one offset (either may be missing: an input value, N)."""
+    if ea is not None and eb is not None and ea[0] == eb[0]:
+        return (ea[0], join(ea[1], eb[1], thresholds))
+    if ea is not None and eb is not None:  # another width: no longer one value
+        return (max(ea[0], eb[0]), _mixed(ea[1], eb[1]))
+    e = ea if ea is not None else eb
+    return (e[0], join(e[1], N))
+
+
 def _join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> State:
     if a.regs == b.regs:  # (most joins: dict equality is far cheaper than the loop)
         regs = dict(a.regs)
     else:
         regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
-    stack: dict[int, tuple[int, Val]] = dict(a.stack) if a.stack == b.stack else {}
-    for k in () if stack else set(a.stack) | set(b.stack):
-        ea, eb = a.stack.get(k), b.stack.get(k)
-        if ea is not None and eb is not None and ea[0] == eb[0]:
-            stack[k] = (ea[0], join(ea[1], eb[1], thresholds))
-        else:  # missing on one side (an input value there: N), or of another width
-            e = ea or eb
-            assert e is not None
-            size = max(ea[0] if ea else 0, eb[0] if eb else 0)
-            if ea and eb:  # another width: no longer one value
-                stack[k] = (size, _mixed(ea[1], eb[1]))
-            else:
-                stack[k] = (size, join(e[1], N))
-    return State(a.sp, {r: v for r, v in regs.items() if v != N},
-                 stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild, a.saved & b.saved,
-                 a.cmp if a.cmp == b.cmp else None, a.phase, a.parked if a.parked == b.parked else None,
-                 tuple(x & y for x, y in zip(a.pristine, b.pristine, strict=True)))
+        regs = {r: v for r, v in regs.items() if v != N}
+    # only the entries that differ are joined (deep frames hold a hundred, few change)
+    stack = dict(a.stack)
+    if a.stack != b.stack:
+        bs = b.stack
+        for k, eb in bs.items():
+            ea = stack.get(k)
+            if ea != eb:
+                stack[k] = _join_entry(ea, eb, thresholds)
+        for k in [k for k in stack if k not in bs]:
+            stack[k] = _join_entry(stack[k], None, thresholds)
+    pristine = a.pristine if a.pristine == b.pristine else \
+        tuple(x & y for x, y in zip(a.pristine, b.pristine, strict=True))
+    return State(a.sp, regs, stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild,
+                 a.saved & b.saved, a.cmp if a.cmp == b.cmp else None, a.phase,
+                 a.parked if a.parked == b.parked else None, pristine)
 
 
 # -- the analysis ------------------------------------------------------------------
@@ -440,6 +451,7 @@ class Analysis:
         self.thresholds: tuple[int, ...] = ()  # imm - 1 and imm of every `cmp reg, imm` met
         self.heads: set[int] = set()  # targets of backward jumps: where small integers widen
         self._regions: dict[int, Region | None] = {}
+        self._static: dict[int, tuple] = {}  # _operands_of, per instruction address
 
     # -- driver
     def run(self) -> Proof:
@@ -981,11 +993,10 @@ class Analysis:
         else:
             self.store(st, ins, self.address(st, ins, op.mem), op.size, v)
 
-    def _generic(self, st: State, ins, ctx: Ctx, nxt: int, string: bool = False):
-        """Any other instruction, with or without modelled semantics: its outputs are
-        some function of its inputs. Every memory operand may be read and written."""
+    def _operands_of(self, ins) -> tuple:
+        """What _generic needs of an instruction that does not depend on the state
+        (computed once per address: capstone's register queries are slow)."""
         mn = ins.mnemonic.split()[-1]
-        count = self.reg(st, "ecx" if self.bits == 32 else "rcx")
         reads, writes = ins.regs_access()
         rnames = {self.md.reg_name(r) for r in reads}
         wnames = [self.md.reg_name(r) for r in writes]
@@ -998,10 +1009,6 @@ class Analysis:
         sp_as_data = any(o.type == x86.X86_OP_REG and _full(self.md.reg_name(o.reg), self.bits) == self.sp
                          for o in ins.operands)
         implicit_sp = any(_full(r, self.bits) == self.sp for r in rnames - bases) and not sp_as_data
-        if writes_sp or implicit_sp:
-            # an implicit stack access, or a stack pointer change not modelled here
-            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} uses the stack in a way "
-                          "this method does not model")
         # MOVZX/MOVSX/MOVSXD into a 32- or 64-bit register write all of it (SDM Vol. 2B:
         # a 32-bit destination is zero-extended in 64-bit mode); into 16 bits they keep
         # the rest, so the old value flows on
@@ -1013,6 +1020,20 @@ class Analysis:
             and ins.operands[0].type == x86.X86_OP_REG else set()
         # a register used only to address memory is not data, nor one only written
         data = explicit | (rnames - bases - dest)
+        return mn, wnames, mem_ops, pure, data, writes_sp or implicit_sp
+
+    def _generic(self, st: State, ins, ctx: Ctx, nxt: int, string: bool = False):
+        """Any other instruction, with or without modelled semantics: its outputs are
+        some function of its inputs. Every memory operand may be read and written."""
+        info = self._static.get(ins.address)
+        if info is None:
+            info = self._static[ins.address] = self._operands_of(ins)
+        mn, wnames, mem_ops, pure, data, uses_sp = info
+        if uses_sp:
+            # an implicit stack access, or a stack pointer change not modelled here
+            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} uses the stack in a way "
+                          "this method does not model")
+        count = self.reg(st, "ecx" if self.bits == 32 else "rcx")
         inputs = [self.reg(st, r) for r in data]
         inputs = [arith(v) for v in inputs]
         addrs = []
