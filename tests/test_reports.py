@@ -352,9 +352,11 @@ PAE = sorted(KERNELS.glob("linux-image-6.1.0-*-686-pae-dbg/usr/lib/debug/boot/vm
 def test_reports_on_a_debian_kernel(tmp_path):
     out = tmp_path / "out dir#1"
     out.mkdir()
+    # every outcome of this kernel is proved at the default bound: a bound too short for
+    # the proofs gives the reports failing (unknown) sites at real source lines to show
     code, text = gate(PAE[0], "--sarif", out / "r.sarif", "--junit", out / "r.xml", "--html",
-                      out / "r.html", "--timeout", "5")
-    assert code in (1, 2)
+                      out / "r.html", "--timeout", "0.02")
+    assert code == 2
     lines = text.splitlines()
     assert len(lines) < 40, text  # grouped, not one line per site
     sites = [x for x in lines if x.startswith("      at ")]
