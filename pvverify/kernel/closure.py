@@ -158,43 +158,57 @@ class Targets:
                 add(taken.pop(0))
                 continue
             start, data = work.pop()
-            for ins in self.md.disasm(data, start):
-                op = ins.operands[0] if ins.operands else None
-                if ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL):
-                    if op is not None and op.type == capstone.x86.X86_OP_IMM:
-                        add(op.imm & self.arch.mask)
-                    elif op is not None and op.type == capstone.x86.X86_OP_MEM:
-                        slot = self._table_slot(ins, op)
-                        if slot is not None:
-                            used[slot[0]] = slot[1]
-                            add(int.from_bytes(slot[1], "little"))
-                elif ins.mnemonic in ("lea", "mov") and len(ins.operands) == 2:
-                    src = ins.operands[1]
-                    dest = None
-                    if src.type == capstone.x86.X86_OP_IMM:
-                        dest = src.imm & self.arch.mask
-                    elif ins.mnemonic == "lea" and src.mem.base == capstone.x86.X86_REG_RIP:
-                        dest = (ins.address + ins.size + src.mem.disp) & self.arch.mask
-                    f = self.img.function_at(dest) if dest is not None else None
-                    if f is not None and f[0] == dest:
-                        taken.append(dest)
+            for kind, value in self._references(start, data):
+                if kind in ("jump", "call"):
+                    add(value)
+                elif kind == "slot":
+                    slot = self._table_slot(value, value.operands[0])
+                    if slot is not None:
+                        used[slot[0]] = slot[1]
+                        add(int.from_bytes(slot[1], "little"))
+                else:
+                    f = self.img.function_at(value)
+                    if f is not None and f[0] == value:
+                        taken.append(value)
         # past the bound, a function loaded but not scanned still comes with the
         # `.altinstr_aux` fragments it jumps to (they are its own code, run before
         # alternatives are applied), so the code that runs in it is all there
         for start, data in work:
-            for ins in self.md.disasm(data, start):
-                op = ins.operands[0] if ins.operands else None
-                if ins.group(capstone.CS_GRP_JUMP) and op is not None \
-                        and op.type == capstone.x86.X86_OP_IMM:
-                    dest = op.imm & self.arch.mask
-                    if self.img.function_at(dest) is None and \
-                            not any(lo <= dest < hi for lo, hi in covered) and \
-                            (frag := self.fragment(dest)) is not None:
-                        seen[frag[0]] = frag[1]
-                        covered.append((frag[0], frag[0] + len(frag[1])))
+            for kind, dest in self._references(start, data):
+                if kind == "jump" and self.img.function_at(dest) is None and \
+                        not any(lo <= dest < hi for lo, hi in covered) and \
+                        (frag := self.fragment(dest)) is not None:
+                    seen[frag[0]] = frag[1]
+                    covered.append((frag[0], frag[0] + len(frag[1])))
         self._closure[addr] = tuple(sorted(seen.items()))
         self.slots[addr] = tuple(sorted(used.items()))
         return self._closure[addr]
+
+    def _references(self, start: int, data: bytes):
+        """What the code refers to: ("jump" | "call", destination) for direct branches,
+        ("slot", instruction) for branches through memory, ("taken", address) for an
+        address `lea x(%rip)` or a `mov $imm` puts in a register or memory. From the
+        text of capstone's lite decoder (Intel syntax), decoding in full only the
+        branches through memory: full decoding of every instruction was most of a
+        warm gate run."""
+        mask = self.arch.mask
+        for at, size, mn, ops in self.md.disasm_lite(data, start):
+            if mn == "call" or mn.startswith(("j", "loop")):
+                kind = "call" if mn == "call" else "jump"
+                if ops.startswith("0x") or ops.isdigit():
+                    yield kind, int(ops, 0) & mask
+                elif "[" in ops:
+                    i = at - start
+                    ins = next(self.md.disasm(data[i:i + size], at, count=1), None)
+                    if ins is not None and ins.operands and ins.operands[0].type == capstone.x86.X86_OP_MEM:
+                        yield "slot", ins
+            elif mn in ("lea", "mov") and ", " in ops:
+                src = ops.rsplit(", ", 1)[1]
+                if mn == "mov" and (src.startswith(("0x", "-0x")) or src.lstrip("-").isdigit()):
+                    yield "taken", int(src, 0) & mask
+                elif mn == "lea" and src.startswith("[rip") and src.endswith("]"):
+                    disp = src[4:-1].replace(" ", "")
+                    yield "taken", (at + size + (int(disp, 0) if disp else 0)) & mask
 
     def _table_slot(self, ins: capstone.CsInsn, op) -> tuple[int, bytes] | None:
         """The ops-table slot a `call *pv_ops+N` reads, with its initial contents: a
