@@ -24,7 +24,7 @@ from pvverify.prove import Refutation, prove, query
 from pvverify.semantics.state import Inputs, PathState
 from pvverify.verdict import Counterexample, Result
 
-CROSS_CHECK_SECONDS = 2.0  # exploration's bound when it checks an object-bounds assumption
+CROSS_CHECK_SECONDS = 1.0  # exploration's bound when it checks an object-bounds assumption
 
 ASSUMED = [
     "DF, VM and TF are clear at entry (the kernel calling convention; no single-stepping)",
