@@ -1326,9 +1326,14 @@ class Analysis:
         self._unknown_effect(ctx, st, f"`{_text(ins, self.bits)}` at {ins.address:#x}",
                              "other tasks (a context switch)")
         self.assumptions[CONTEXT_SWITCH] = None
+        # The instructions after the switch also run at once, for the next task, with
+        # this task's registers: one that holds an address into this stack may not be
+        # used before it is loaded afresh (the real switch pops them first), so it is
+        # "anywhere" (A) until written; the others hold what the resuming task left.
         heap = self._heap(st)
+        ours = {r for r, v in st.regs.items() if r != self.sp and stacky(v) and v[0] not in ("p", "q", "hp")}
         st.regs = {self.sp: ("s", st.sp)} | {r: heap for r in _CALLEE_SAVED[self.bits] if r != self.sp
-                                            and heap != N}
+                                            and heap != N} | dict.fromkeys(ours, A)
         st.parked = None
         if st.pristine:  # the registers are another task's now
             st.pristine = st.pristine[:-1] + (frozenset(),)

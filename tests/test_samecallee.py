@@ -454,6 +454,16 @@ def test_a_context_switch_resumes_on_the_stack_this_task_saved(arch):
     assert proved is None and "reads its return address" in why, why
     proved, why = samecallee.decide(build_pair(obligation(arch, "not_a_switch", other.format(""))))
     assert proved is None and "not on this stack" in why, why
+    # right after the switch the next task runs this code with this task's registers: a
+    # frame pointer into this stack, read before it is popped, reaches the return address
+    if arch.bits == 64:
+        fp = ("pushq %rbp\nmovq %rsp,%rbp\npushq %rbx\nmovq %rsp,16(%rdi)\nmovq 16(%rsi),%rsp\n"
+              "movq 8(%rbp),%rax\nmovq %rax,(%rsi)\npopq %rbx\npopq %rbp\nret")
+    else:
+        fp = ("pushl %ebp\nmovl %esp,%ebp\npushl %ebx\nmovl %esp,16(%eax)\nmovl 16(%edx),%esp\n"
+              "movl 4(%ebp),%ecx\nmovl %ecx,(%edx)\npopl %ebx\npopl %ebp\nret")
+    proved, why = samecallee.decide(build_pair(obligation(arch, "switch_frame_pointer", fp)))
+    assert proved is None and ("8(%rbp)" if arch.bits == 64 else "4(%ebp)") in why, why
 
 
 @pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
