@@ -378,17 +378,18 @@ def _symbols(img: Image) -> list[Symbol]:
                                      parts[1:-1], strict=False))
     if len(parts) > 1:
         names[0] = parts[0]
+    if parts and max(map(len, parts)) >= MAX_NAME:  # too long to be a name: checked below
+        names = {o: n for o, n in names.items() if len(n) < MAX_NAME}
 
     def name_at(off: int) -> str:
-        n = names.get(off)
-        if n is None or len(n) >= MAX_NAME:
-            n = names[off] = _cstr(img.path, text, off)
+        n = names[off] = _cstr(img.path, text, off)
         return n
 
+    get = names.get
     if img.bits == 64:
-        return [Symbol(name_at(name), value, sz, info & 0xF, shndx)
+        return [Symbol(get(name) if name in names else name_at(name), value, sz, info & 0xF, shndx)
                 for name, info, _o, shndx, value, sz in struct.iter_unpack("<IBBHQQ", data)]
-    return [Symbol(name_at(name), value, sz, info & 0xF, shndx)
+    return [Symbol(get(name) if name in names else name_at(name), value, sz, info & 0xF, shndx)
             for name, value, sz, info, _o, shndx in struct.iter_unpack("<IIIBBH", data)]
 
 
@@ -470,26 +471,35 @@ def _relocate(img: Image, rs: Section, target: Section, buf: bytearray) -> None:
         else:
             entries = ((o, i >> 8, i & 0xFF, None) for o, i in
                        struct.iter_unpack("<II", data[:len(data) // step * step]))
+    # one loop over hundreds of thousands of relocations in a package run: values
+    # taken from a list, written with pack_into (an out-of-range write is bad input)
+    values = [sym.value for sym in img.symbols]
+    nsym, size, base = len(values), target.size, target.addr
+    pack = struct.pack_into
     for off, symi, rtype, addend in entries:
-        if symi >= len(img.symbols) or off >= target.size:
+        if symi >= nsym or off >= size:
             raise ElfError(f"{img.path}: relocation in {rs.name} out of range")
-        sym = img.symbols[symi]
-        s = sym.value
-        p = target.addr + off
+        s = values[symi]
         if img.bits == 64:
             if rtype == 1:  # R_X86_64_64
-                _put(buf, off, s + addend, 8)
+                width, v = 8, s + addend
             elif rtype in (2, 4):  # PC32, PLT32
-                _put(buf, off, s + addend - p, 4)
+                width, v = 4, s + addend - base - off
             elif rtype in (10, 11):  # 32, 32S
-                _put(buf, off, s + addend, 4)
+                width, v = 4, s + addend
+            else:
+                continue
         else:
             a = int.from_bytes(buf[off:off + 4], "little", signed=True) if addend is None else addend
             if rtype == 1:  # R_386_32
-                _put(buf, off, s + a, 4)
+                width, v = 4, s + a
             elif rtype in (2, 4):  # R_386_PC32, PLT32
-                _put(buf, off, s + a - p, 4)
-
-
-def _put(buf: bytearray, off: int, value: int, size: int) -> None:
-    buf[off:off + size] = (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+                width, v = 4, s + a - base - off
+            else:
+                continue
+        if off + width > size:
+            raise ElfError(f"{img.path}: relocation in {rs.name} out of range")
+        if width == 8:
+            pack("<Q", buf, off, v & 0xFFFFFFFFFFFFFFFF)
+        else:
+            pack("<I", buf, off, v & 0xFFFFFFFF)
