@@ -88,8 +88,24 @@ class SiteIssue:
 # -- obligations ---------------------------------------------------------------
 
 
+_FREE: dict[tuple[int, bytes], bool] = {}  # per code, where the answer is the same at every address
+
+
 def _position_free(arch: Arch, md: capstone.Cs, code: bytes, at: int) -> bool:
-    """True if code means the same at any address once rel32 call/jmp are re-targeted."""
+    """True if code means the same at any address once rel32 call/jmp are re-targeted.
+    Remembered per code unless it has a short branch (whose answer depends on `at`):
+    thousands of outcomes share a few hundred replacements."""
+    got = _FREE.get((arch.bits, code))
+    if got is not None:
+        return got
+    if not any((ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL)) and ins.size != 5
+               for ins in md.disasm(code, at)):
+        _FREE[(arch.bits, code)] = _free_at(md, code, at)
+        return _FREE[(arch.bits, code)]
+    return _free_at(md, code, at)
+
+
+def _free_at(md: capstone.Cs, code: bytes, at: int) -> bool:
     for ins in md.disasm(code, at):
         for op in ins.operands:
             if op.type == capstone.x86.X86_OP_MEM and op.mem.base == capstone.x86.X86_REG_RIP:
@@ -584,7 +600,7 @@ def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
     from pvverify.counterexample import att_decoder
 
     md = att_decoder(arch.bits)
-    out = [f"{i.mnemonic} {i.op_str}".strip() for i in md.disasm(code, at)]
+    out = [f"{mn} {ops}".strip() for _, _, mn, ops in md.disasm_lite(code, at)]
     return out or ["(nothing: NOPs only)"]
 
 
