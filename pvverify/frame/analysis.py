@@ -1,427 +1,78 @@
-"""Does a function's behaviour depend on its own return-address slot?
-
-An abstract interpretation over the function's control flow (and that of the
-callees it reaches, each analysed in the context of its call), run to a
-fixpoint rather than unrolled, so loops are covered. It tracks:
-
-- the stack pointer, as an exact offset from its value at the function's entry
-  (the return-address slot is [0, width));
-- for every register and every stack slot at a known offset, what kind of
-  value it holds: a constant, a value not derived from the stack pointer, a
-  stack pointer at a known offset, or a stack-derived value of unknown offset;
-- whether a stack-derived value was stored where other code could load it
-  (global memory, the caller's frame).
-
-The property proved is noninterference: no instruction reads, writes, copies or
-compares the bytes of the return-address slot, except the final `ret` (or
-`jmp __x86_return_thunk`) at entry depth that consumes it. Two runs that start
-from states differing only in that slot then execute the same instructions
-with the same values and differ, at the end, only in that (dead) slot and in
-where the `ret` went. Anything the analysis cannot bound is a refusal naming
-the instruction; it never guesses.
-
-Soundness rests on the separation assumption every proof already makes (no
-pointer but the stack pointer points below the entry stack pointer; see
-check.ASSUMED), plus, only where used, the stated assumptions about callees
-whose code is not available (`Proof.assumptions`).
-"""
+"""The fixpoint: every instruction of the function and its callees, stepped over
+abstract states until nothing changes, refusing whatever could reach the slot."""
 
 from __future__ import annotations
 
-import functools
 import heapq
-import math
 import time
-from dataclasses import dataclass, field
 
 import capstone
 from capstone import x86
 
 from pvverify.arch import Arch
+from pvverify.frame.assumptions import (
+    CONTEXT_SWITCH,
+    NORETURN,
+    OBJECT_ARITHMETIC,
+    RECURSION,
+    STACK_ALIGNED,
+    STACK_OBJECT,
+    TAIL_CALL,
+    TRAP,
+    UNKNOWN_CALLEE,
+    UNKNOWN_TAIL,
+    NoProof,
+    Proof,
+)
+from pvverify.frame.instructions import (
+    ARGS,
+    BIG,
+    CALLEE_SAVED,
+    EXTENDS,
+    JCC,
+    MOVES,
+    NO_EFFECT,
+    READS_ONLY,
+    REFUSE,
+    SIZE,
+    STRING,
+    TABLES,
+    TRAPS,
+    UNSIGNED,
+    addrs_read_value,
+    att,
+    full_reg,
+    partial_reg,
+    pure_write,
+    segment_operand,
+    undecoded,
+)
+from pvverify.frame.state import State, join_states, leave_phase, touch
+from pvverify.frame.values import (
+    FLAGS,
+    HP,
+    INTERVAL,
+    A,
+    H,
+    N,
+    P,
+    Q,
+    Val,
+    arith,
+    below,
+    bounds,
+    const,
+    interval,
+    ints,
+    join,
+    join_all,
+    mixed,
+    piece,
+    stacky,
+    stride,
+)
 from pvverify.kernel.closure import decoder
 from pvverify.program import Program, Region
-from pvverify.semantics.operands import att_text
-
-# -- abstract values -------------------------------------------------------------
-# ("c", v): the constant v (not a stack address); N: any value not derived from
-# the stack pointer; ("s", k): entry stack pointer + k; A: possibly stack-derived,
-# offset unknown (top).
-Val = tuple
-N: Val = ("n",)
-A: Val = ("a",)
-
-
-def const(v: int) -> Val:
-    return ("c", v)
-
-
-# P: an address the analysed code did not compute, that code it cannot see gave
-# back (UNKNOWN_CALLEE): it may be a stack address, but not the return address's.
-# Q: arithmetic on a P (OBJECT_ARITHMETIC says why it is not the slot's either).
-P: Val = ("p",)
-Q: Val = ("q",)
-# H: the low 32 bits of a stack-derived value, zero-extended (x86_64 only): never a
-# kernel address itself, but two of them could be put together again.
-H: Val = ("h",)
-HP: Val = ("hp",)  # the same of a P or Q
-
-
-# ("i", lo, hi, g): a small non-negative integer in [lo, hi], congruent to lo mod g (setcc, lea, merged
-# constants); ("r", lo, hi): a stack address at an offset in [lo, hi]. Hulls wider
-# than INTERVAL widen to N / A, so loops reach their fixpoint; a hull of stack
-# addresses all at least 8 bytes below the slot widens to BELOW instead (a stack
-# address somewhere below the slot: two paths through a callee that leave different
-# addresses of its dead frame in a scratch register join to it).
-INTERVAL = 64
-FAR = -(1 << 40)
-BELOW: Val = ("r", FAR, -8)
-
-
-# ("o", lo, hi): an address computed from a stack address at an offset in [lo, hi]
-# (hi < 0: below the return address) by arithmetic the analysis does not follow (an
-# unbounded index, a length, an alignment); under STACK_OBJECT it points into the
-# object that stack address pointed into, which lies in one frame below the slot.
-
-
-def stacky(v: Val) -> bool:
-    return v[0] in ("s", "a", "p", "q", "h", "hp", "r", "o")
-
-
-def _below(v: Val) -> bool:
-    """A stack address (exact, a range, or into an object) all below the return address."""
-    return v[0] in ("s", "r", "o") and v[-1] < 0
-
-
-def bounds(v: Val) -> tuple[int, int] | None:
-    """[lo, hi] of a small non-negative integer, or None."""
-    if v[0] == "c" and 0 <= v[1] < 1 << 16:
-        return v[1], v[1]
-    return (v[1], v[2]) if v[0] == "i" else None
-
-
-def stride(v: Val) -> int:
-    """Every value v may take is congruent to its least modulo this (0: a constant)."""
-    return 0 if v[0] == "c" else v[3] if v[0] == "i" else 1
-
-
-def interval(lo: int, hi: int, g: int = 1) -> Val:
-    """[lo, hi] stepping by g (hi snapped down onto the steps); a loop counter that
-    moves by 32 and is tested against 160 is at most 128, not 159."""
-    if g > 1:
-        hi = lo + (hi - lo) // g * g
-    return const(lo) if lo == hi else ("i", lo, hi, max(g, 1)) if lo >= 0 and hi - lo <= INTERVAL else N
-
-
-def _ints(lo: int, hi: int, g: int) -> Val:
-    """An ("i") value wider than INTERVAL allows for a hull (loop heads, refinements)."""
-    if g > 1:
-        hi = lo + (hi - lo) // g * g
-    return const(lo) if lo == hi else ("i", lo, hi, max(g, 1))
-
-
-def piece(v: Val) -> Val:
-    """The low 32 bits of v (x86_64), zero-extended."""
-    return HP if v[0] in ("p", "q", "hp") else H if stacky(v) else N
-
-
-def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
-    """The least value covering a and b; `thresholds` (at a loop head: the target of a
-    backward jump, which every cycle passes) widens small integers, None keeps the hull
-    of two of them exact (every cycle is widened at its head, so the fixpoint is reached)."""
-    if a == b:
-        return a
-    if a[0] == "o" or b[0] == "o":
-        o, other = (a, b) if a[0] == "o" else (b, a)
-        if not stacky(other):
-            return o  # (accesses through it also cover non-stack memory)
-        if other[0] in ("p", "q", "hp"):
-            return Q  # into an object either way (STACK_OBJECT, OBJECT_ARITHMETIC)
-        return ("o", min(o[1], other[1]), max(o[2], other[-1])) if _below(other) else A
-    ba, bb = bounds(a), bounds(b)
-    if ba and bb:
-        lo, hi = min(ba[0], bb[0]), max(ba[1], bb[1])
-        g = math.gcd(stride(a), stride(b), abs(ba[0] - bb[0]))
-        if hi - lo > INTERVAL and thresholds is None and (a[0] == "i" or b[0] == "i"):
-            return _ints(lo, hi, g) if hi < 1 << 16 else N
-        if hi - lo > INTERVAL and thresholds is not None:
-            # widening with thresholds: up to the next bound a `cmp reg, imm` tested
-            # (the branch it guards refines the value below it again), else N
-            hi = min((t for t in thresholds if t >= hi), default=None)
-            return _ints(lo, hi, g) if hi is not None else N
-        return interval(lo, hi, g)
-    if not stacky(a) and not stacky(b):
-        return N
-    if a[0] in ("s", "r") and b[0] in ("s", "r"):
-        lo = min(a[1], b[1])
-        hi = max(a[-1], b[-1])
-        if hi > -8 and lo < 8:
-            return A  # may be the slot's
-        if hi - lo <= INTERVAL:
-            return ("r", lo, hi)
-        # wider: forget how far below (every access through it is checked against the
-        # slot over the whole range), keep that it is below the slot; a range above
-        # the slot (the caller's frame) is too rare to keep
-        return BELOW if hi <= -8 else A
-    if A in (a, b):
-        return A
-    s = a if a[0] == "s" else b if b[0] == "s" else None
-    if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
-        return A  # two stack addresses, or one that may be the slot's: offset unknown
-    if H in (a, b):
-        other = b if a == H else a
-        return H if not stacky(other) or other == H else A
-    if HP in (a, b):
-        other = b if a == HP else a
-        if not stacky(other):
-            return HP
-    return Q if Q in (a, b) or HP in (a, b) else P
-
-
-def arith(v: Val) -> Val:
-    """What an arbitrary computation from v may give."""
-    if v[0] in ("c", "i"):
-        return N
-    if _below(v):
-        return ("o", v[1], v[-1])
-    return A if v[0] in ("s", "a", "h", "r") else Q if v[0] in ("p", "q", "hp") else v
-
-
-def join_all(vals) -> Val:
-    out: Val | None = None
-    for v in vals:
-        out = v if out is None else join(out, v)
-    return out if out is not None else N
-
-
-# FLAGS: the flags as pushf pushed them with DF clear (popf or iret of it keeps DF clear);
-# otherwise like N
-FLAGS: Val = ("f",)
-
-
-# -- refusals --------------------------------------------------------------------
-
-
-class NoProof(Exception):
-    """The analysis cannot bound something: the message names the instruction."""
-
-
-@dataclass
-class Proof:
-    """The function never touches its return-address slot but to return through it."""
-
-    functions: int                     # distinct function entries analysed
-    instructions: int                  # distinct instruction addresses analysed
-    assumptions: list[str] = field(default_factory=list)
-
-
-UNKNOWN_CALLEE = (
-    "an unknown callee (an indirect call whose target is not fixed, or code past the callee "
-    "bound) behaves as a C function: it reads its arguments, memory reachable from them and "
-    "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
-    "through a pointer it was given (no unwinding above its own frame), and a stack address "
-    "it was given comes back (from memory) only whole, never as narrower pieces; it does not write "
-    "the slots where its callers pushed callee-saved registers (they are in no object); it preserves the "
-    "callee-saved registers and the stack pointer, and returns to its return address")
-TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
-             "the return address) is a tail call to a function (the kernel builds with "
-             "-fno-jump-tables where it uses retpolines), which returns to that return address")
-UNKNOWN_TAIL = ("code reached by a tail call that the analysis cannot see receives the site's "
-                "return address as its own and uses it only to return (it is no tracing or "
-                "lockdep hook reading __builtin_return_address(0))")
-RECURSION = ("a recursive call (to a function already being analysed further up the call chain) "
-             "is taken as a call to an unknown callee")
-NORETURN = ("an unknown callee with no code after its call (the end of a function, as gcc "
-            "leaves it after a noreturn call such as __stack_chk_fail) does not return")
-OBJECT_ARITHMETIC = (
-    "once a stack address was handed to an unknown callee, an address loaded from memory it "
-    "could write (or computed from one) points into an object: not at the return address, "
-    "nor at a return address of a call in progress (C semantics: no access outside an object)")
-STACK_OBJECT = (
-    "an address computed from a stack address by arithmetic the analysis does not follow "
-    "(an index or length it does not bound, an alignment) stays inside the object that stack "
-    "address pointed into, and so does every access through it (C semantics: no pointer "
-    "arithmetic or access outside an object); such an object lies in one frame, never across "
-    "a return address or a slot where a callee-saved register was pushed")
-CONTEXT_SWITCH = (
-    "a context switch (`mov D(%next), %sp` right after `mov %sp, D(%prev)`) returns to this "
-    "task when another task loads the stack pointer this task saved; meanwhile other tasks "
-    "run as unknown callees (no pointer into this stack but the saved one, which only the "
-    "switch back uses: no unwinding of a sleeping task's stack, whose backtrace would read "
-    "the return address, is compared)")
-STACK_ALIGNED = ("the stack pointer is a multiple of the width at entry (every push, call and "
-                 "frame on a kernel stack moves it by multiples of it; x86_64 interrupt entry "
-                 "aligns it, SDM Vol. 3A 6.14.2): code that aligns it is analysed once per such "
-                 "residue")
-TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
-        "exploration: its handler's view of the interrupted stack (which holds the return "
-        "address, e.g. in a backtrace) is not compared")
-
-# -- instruction classes -----------------------------------------------------------
-
-_NO_EFFECT = {"nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "hlt",
-              "clflush", "clflushopt", "clwb", "invlpg", "prefetch", "prefetchw", "prefetcht0",
-              "prefetcht1", "prefetcht2", "prefetchnta", "serialize", "lkgs"}
-_TRAPS = {"ud2", "int3", "ud1", "ud0"}
-_REFUSE = {  # leave the kernel, far transfers, stack-segment games: no proof from this method
-    "syscall", "sysenter", "sysret", "sysretq", "sysexit", "sysexitq",
-    "int", "int1", "into", "lcall", "ljmp", "retf", "retfq", "lret", "lretq", "enter", "lss",
-    "vmrun", "vmload", "vmsave", "vmlaunch", "vmresume", "rsm", "vmcall", "vmmcall",
-    "clzero", "maskmovq", "maskmovdqu", "vmaskmovdqu", "xlatb", "xlat", "movdir64b", "enqcmd",
-    "enqcmds", "pushal", "popal", "pushaw", "popaw", "pusha", "popa", "bound",
-}
-# memory operands whose size capstone under-reports: any stack-addressed use is refused
-_BIG = {"xsave", "xsave64", "xsaveopt", "xsaveopt64", "xsaves", "xsaves64", "xsavec", "xsavec64",
-        "xrstor", "xrstor64", "xrstors", "xrstors64"}
-# ... or whose size it reports differently from the SDM's (Vol. 2 of each instruction)
-_SIZE = {"fxsave": 512, "fxsave64": 512, "fxrstor": 512, "fxrstor64": 512, "fnsave": 108,
-         "fsave": 108, "frstor": 108, "fnstenv": 28, "fstenv": 28, "fldenv": 28,
-         "cmpxchg16b": 16, "cmpxchg8b": 8, "invpcid": 16, "invept": 16, "invvpid": 16,
-         "vmptrld": 8, "vmptrst": 8, "vmclear": 8, "vmxon": 8}
-_READS_ONLY = {"cmp", "test", "bt", "ptest", "vptest", "comiss", "comisd", "ucomiss", "ucomisd",
-               "lgdt", "lidt", "lldt", "ltr", "verr", "verw", "prefetcht0", "clflush"}
-_STORES = {"mov", "movabs", "movq", "movd", "movl", "movnti", "movaps", "movups", "movapd", "movupd",
-           "movdqa", "movdqu", "vmovdqa", "vmovdqu", "vmovaps", "vmovups", "sgdt", "sidt", "str",
-           "sldt", "smsw", "fnstcw", "fnstsw", "stmxcsr", "vstmxcsr", "fxsave", "fxsave64", "fnstenv",
-           "movbe"} | {p + s for p in ("movs", "stos") for s in "bwdq"}
-
-
-_MOVES = {"mov", "movd", "movl", "movnti"}
-# unsigned conditions after `cmp reg, imm`: (taken, not taken)
-_UNSIGNED = {"jb": ("<", ">="), "jae": (">=", "<"), "jbe": ("<=", ">"), "ja": (">", "<=")}
-_EXTENDS = {"movzx", "movsx", "movsxd"}
-
-
-def addrs_read_value(ins) -> bool:
-    """The instruction's source is memory (not a register)."""
-    return ins.operands[1].type == x86.X86_OP_MEM
-
-
-def _pure_write(mn: str) -> bool:
-    """The first operand is only written (its old value does not flow anywhere)."""
-    return mn in _STORES or mn.startswith("set") and mn != "setssbsy"
-
-
-_TABLES = {"lgdt", "lidt", "sgdt", "sidt"}  # 10 bytes in 64-bit mode, 6 in 32-bit
-_STRING = {p + s for p in ("movs", "stos", "lods", "cmps", "scas") for s in "bwdq"} | \
-    {"insb", "insw", "insd", "outsb", "outsw", "outsd"}
-_CALLEE_SAVED = {64: {"rbx", "rbp", "rsp", "r12", "r13", "r14", "r15"},
-                 32: {"ebx", "esi", "edi", "ebp", "esp"}}
-_ARGS = {64: ("rdi", "rsi", "rdx", "rcx", "r8", "r9"), 32: ("eax", "edx", "ecx")}
-_JCC = ("jo", "jno", "jb", "jae", "je", "jne", "jbe", "ja", "js", "jns", "jp", "jnp", "jl", "jge",
-        "jle", "jg", "jrcxz", "jecxz", "jcxz", "loop", "loope", "loopne")
-
-
-@functools.cache
-def _full(name: str, bits: int) -> str:
-    """A register's full-width name (al, ax, eax -> rax); others as they are."""
-    n = name.lower()
-    legacy = {"al": "ax", "ah": "ax", "bl": "bx", "bh": "bx", "cl": "cx", "ch": "cx", "dl": "dx",
-              "dh": "dx", "sil": "si", "dil": "di", "bpl": "bp", "spl": "sp"}
-    if n in legacy:
-        n = legacy[n]
-    if n in ("ax", "bx", "cx", "dx", "si", "di", "bp", "sp"):
-        return ("r" if bits == 64 else "e") + n
-    if n[0] == "e" and n[1:] in ("ax", "bx", "cx", "dx", "si", "di", "bp", "sp"):
-        return ("r" if bits == 64 else "e") + n[1:]
-    if n[0] == "r" and n[1:] in ("ax", "bx", "cx", "dx", "si", "di", "bp", "sp"):
-        return n
-    if n.startswith("r") and n[1:].rstrip("bwd").isdigit():
-        return n.rstrip("bwd")
-    if n[:3] in ("xmm", "ymm", "zmm"):
-        return "vec" + n[3:]
-    return n
-
-
-def _partial(name: str) -> bool:
-    """A write to this register keeps the rest of the full register."""
-    n = name.lower()
-    return n in ("al", "ah", "bl", "bh", "cl", "ch", "dl", "dh", "sil", "dil", "bpl", "spl",
-                 "ax", "bx", "cx", "dx", "si", "di", "bp", "sp") or (n.startswith("r") and n[-1] in "bw"
-                                                                         and n[1:-1].isdigit())
-
-
-# -- abstract state ------------------------------------------------------------------
-
-
-@dataclass
-class State:
-    sp: int                                    # stack pointer - entry stack pointer
-    regs: dict[str, Val]                       # missing: N
-    stack: dict[int, tuple[int, Val]]          # offset -> (size, value)
-    leaked: bool = False                       # a stack-derived value is in reachable memory
-    df: bool = False                           # DF may be set (clear at entry: check.ASSUMED)
-    wild: bool = False                         # ... and it may be the return address's
-    saved: frozenset = frozenset()             # slots a callee-saved register was pushed to
-    cmp: tuple | None = None                   # (register, imm, size): flags of `cmp reg, imm` just run
-    # after `and $-align, %sp`: (r, modulus, depth): the entry stack pointer is r modulo
-    # modulus on this path, forked at call depth `depth` (states of other residues are
-    # other nodes: the offsets after the `and` differ)
-    phase: tuple[int, int, int] | None = None
-    # (displacement, offset): the stack pointer, at this offset, was just saved to memory
-    # outside the stack at that displacement from some register (a task's saved sp)
-    parked: tuple[int, int] | None = None
-    # per function in progress (outermost first): the callee-saved registers it has not
-    # written yet, which still hold its caller's values; a `mov` of one to the stack is
-    # a save like a push (gcc's shrink-wrapped prologues), so the slot is in no object
-    pristine: tuple[frozenset, ...] = ()
-
-    def copy(self) -> State:
-        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
-                     self.saved, self.cmp, self.phase, self.parked, self.pristine)
-
-    def same(self, other: State) -> bool:
-        """Equal as abstract states."""
-        return self.sp == other.sp and self.regs == other.regs and self.stack == other.stack \
-            and self.leaked == other.leaked and self.df == other.df and self.wild == other.wild \
-            and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase \
-            and self.parked == other.parked and self.pristine == other.pristine
-
-
-
-def _mixed(*vals: Val) -> Val:
-    """Bytes of values laid out differently on two paths, read as one: a piece of a stack
-    address is one of unknown offset (A); pieces of addresses unknown code handed back
-    (P, Q, HP) are arithmetic on them (Q), under OBJECT_ARITHMETIC like Q itself."""
-    if any(stacky(v) and v[0] not in ("p", "q", "hp") for v in vals):
-        return A
-    return Q if any(stacky(v) for v in vals) else N
-
-
-def _join_entry(ea, eb, thresholds):
-    """Two stack entries at one offset (either may be missing: an input value, N)."""
-    if ea is not None and eb is not None and ea[0] == eb[0]:
-        return (ea[0], join(ea[1], eb[1], thresholds))
-    if ea is not None and eb is not None:  # another width: no longer one value
-        return (max(ea[0], eb[0]), _mixed(ea[1], eb[1]))
-    e = ea if ea is not None else eb
-    return (e[0], join(e[1], N))
-
-
-def _join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> State:
-    if a.regs == b.regs:  # (most joins: dict equality is far cheaper than the loop)
-        regs = dict(a.regs)
-    else:
-        regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
-        regs = {r: v for r, v in regs.items() if v != N}
-    # only the entries that differ are joined (deep frames hold a hundred, few change)
-    stack = dict(a.stack)
-    if a.stack != b.stack:
-        bs = b.stack
-        for k, eb in bs.items():
-            ea = stack.get(k)
-            if ea != eb:
-                stack[k] = _join_entry(ea, eb, thresholds)
-        for k in [k for k in stack if k not in bs]:
-            stack[k] = _join_entry(stack[k], None, thresholds)
-    pristine = a.pristine if a.pristine == b.pristine else \
-        tuple(x & y for x, y in zip(a.pristine, b.pristine, strict=True))
-    return State(a.sp, regs, stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild,
-                 a.saved & b.saved, a.cmp if a.cmp == b.cmp else None, a.phase,
-                 a.parked if a.parked == b.parked else None, pristine)
-
-
-# -- the analysis ------------------------------------------------------------------
-
 
 Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
 
@@ -465,7 +116,7 @@ class Analysis:
         pending: dict[tuple, State] = {}
         order: list[tuple] = []
         start = State(0, {self.sp: ("s", 0)}, {},
-                      pristine=(frozenset(_CALLEE_SAVED[self.bits] - {self.sp}),))
+                      pristine=(frozenset(CALLEE_SAVED[self.bits] - {self.sp}),))
         self._push(pending, order, self.entry, (), start)
         visits = 0
         while order:
@@ -502,7 +153,7 @@ class Analysis:
         if old.sp != st.sp:
             raise NoProof(f"the stack pointer at {pc:#x} is not fixed "
                           f"({old.sp:+d} and {st.sp:+d} from entry)")
-        return _join_states(old, st, self.thresholds if pc in self.heads else None)
+        return join_states(old, st, self.thresholds if pc in self.heads else None)
 
     def region_of(self, pc: int) -> Region | None:
         """Program.region_of, remembered (the analysis asks about the same few
@@ -520,7 +171,7 @@ class Analysis:
         code = self.p.fetch(pc, 15)
         i = next(self.md.disasm(code, pc, count=1), None) if code else None
         if i is None and code:
-            i = _undecoded(code, pc, self.bits)
+            i = undecoded(code, pc, self.bits)
         if i is None:
             if self.forbidden[0] <= pc < self.forbidden[1]:
                 raise NoProof(f"reaches the patch site's own code at {pc:#x}")
@@ -532,18 +183,18 @@ class Analysis:
         if self.forbidden[0] <= pc < self.forbidden[1]:
             raise NoProof(f"reaches the patch site's own code at {pc:#x}")
         if len(self.p.fetch(pc, i.size)) < i.size:
-            raise NoProof(f"`{_text(i, self.bits)}` at {pc:#x} runs past its code region")
+            raise NoProof(f"`{att(i, self.bits)}` at {pc:#x} runs past its code region")
         self._insns[pc] = i
         return i
 
     # -- values
     def reg(self, st: State, name: str) -> Val:
-        return st.regs.get(_full(name, self.bits), N)
+        return st.regs.get(full_reg(name, self.bits), N)
 
     def set_reg(self, st: State, name: str, v: Val, ins) -> None:
-        full = _full(name, self.bits)
-        _touch(st, full)
-        if _partial(name):
+        full = full_reg(name, self.bits)
+        touch(st, full)
+        if partial_reg(name):
             old = st.regs.get(full, N)
             limit = 256 if name.lower()[-1] in "lb" else 65536 if name.lower()[-1] != "h" else 0
             bo, bv = bounds(old), bounds(v)
@@ -558,7 +209,7 @@ class Analysis:
                 # e.g. i386 __switch_to_asm's `mov TASK_threadsp(%edx), %esp`: the code
                 # after it runs on another task's stack and returns through that task's
                 # return address. Nothing bounds what that stack holds: no proof.
-                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} makes the stack pointer "
+                raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} makes the stack pointer "
                               "a value not on this stack (a switch to another stack, as a "
                               "context switch or IRQ stack switch does): this method follows "
                               "one stack")
@@ -608,9 +259,9 @@ class Analysis:
         if b[0] == "s" and bi is not None:
             return ("r", b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp)
         # base + index: the object of whichever is the stack address (STACK_OBJECT)
-        if _below(b) and not stacky(i):
+        if below(b) and not stacky(i):
             return arith(b)
-        if _below(i) and not stacky(b) and m.scale == 1:
+        if below(i) and not stacky(b) and m.scale == 1:
             return arith(i)
         if b[0] in ("s", "a", "r", "o") or i[0] in ("s", "a", "r", "o"):
             return A
@@ -651,7 +302,7 @@ class Analysis:
                 return A if any(stacky(x) for x in vals) else N
             return join(join_all(vals), self._heap(st))
         if addr[0] in ("a", "h", "hp"):
-            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} accesses memory through a "
+            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
             # a stack address given to unknown code comes back whole (UNKNOWN_CALLEE)
@@ -667,7 +318,7 @@ class Analysis:
             v = N
         else:
             # pieces of stack addresses: a piece of an object's address is one too
-            v = _mixed(*(e[1] for _, e in over))
+            v = mixed(*(e[1] for _, e in over))
             if v != N and size <= 4 and self.bits == 64 \
                     and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1]) for _, e in over):
                 v = HP
@@ -690,25 +341,25 @@ class Analysis:
             lo, hi = addr[1], addr[2]
             self._check_slot(ins, lo, hi - lo + size, "may write")
             if stacky(v):
-                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} stores a stack address at a "
+                raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} stores a stack address at a "
                               "stack offset not fixed")
             if st.saved:
                 st.saved = frozenset(o for o in st.saved if not lo - self.w < o < hi + size)
             for o, (osize, ov) in list(st.stack.items()):  # some of them are written
                 if o < hi + size and lo < o + osize:
-                    st.stack[o] = (osize, _mixed(ov, v))
+                    st.stack[o] = (osize, mixed(ov, v))
             return
         if addr[0] == "o":
             self.assumptions[STACK_OBJECT] = None
             for o in self._object(st, addr):
                 osize, ov = st.stack[o]
-                st.stack[o] = (osize, join(ov, v) if osize == size else _mixed(ov, v))
+                st.stack[o] = (osize, join(ov, v) if osize == size else mixed(ov, v))
             if stacky(v):  # (the address may be no stack address at all)
                 st.leaked = True
                 st.wild = st.wild or self._may_be_slot(v)
             return
         if addr[0] in ("a", "h", "hp"):
-            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} writes through a stack-derived "
+            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} writes through a stack-derived "
                           "pointer of unknown offset (it may be the return address)")
         if addr[0] != "s":
             if stacky(v):
@@ -724,7 +375,7 @@ class Analysis:
             del st.stack[o]
             # bytes of an older value that survive beside the new one: a piece of a
             # stack address is no longer one at a known offset
-            rest = _mixed(ov)
+            rest = mixed(ov)
             if o < k:
                 st.stack[o] = (k - o, rest)
             if o + osize > k + size:
@@ -767,7 +418,7 @@ class Analysis:
 
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
         if k < self.w and k + size > 0:
-            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} {what} its return address "
+            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} {what} its return address "
                           f"(stack offset {k:+d}, {size} bytes): the patched call's return "
                           "address, which differs between the two sides")
 
@@ -788,18 +439,18 @@ class Analysis:
         ins = self.insn(pc)
         nxt = pc + ins.size
         mn = ins.mnemonic.split()[-1]
-        if mn in _NO_EFFECT or mn.startswith("nop"):
+        if mn in NO_EFFECT or mn.startswith("nop"):
             return [(nxt, ctx, st)]
         if mn in ("std", "cld"):
             st.df = mn == "std"
             return [(nxt, ctx, st)]
-        if mn in _TRAPS:
+        if mn in TRAPS:
             self.assumptions[TRAP] = None
             return []
-        if mn in _REFUSE:
-            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} is not analysed by this method")
+        if mn in REFUSE:
+            raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} is not analysed by this method")
         ops = ins.operands
-        if mn == "jmp" or mn in _JCC or mn.startswith("j") and mn not in ("jmp",) and len(ops) == 1 \
+        if mn == "jmp" or mn in JCC or mn.startswith("j") and mn not in ("jmp",) and len(ops) == 1 \
                 and ops[0].type == x86.X86_OP_IMM:
             return self._jump(pc, ctx, st, ins, mn, nxt, pending)
         if mn == "call":
@@ -818,7 +469,7 @@ class Analysis:
             if a[0] == "s" and v[0] == "s":
                 self.store(st, ins, a, self.w, ("s", v[1] + d))
                 return [(nxt, ctx, st)]
-        if mn in ("push", "pop") and _segment(self.md, ops):
+        if mn in ("push", "pop") and segment_operand(self.md, ops):
             # SDM Vol. 2B, PUSH/POP: the stack pointer moves by the operand size (the
             # mode's width, 2 with a 66 prefix); a push writes the selector in 2 bytes or
             # zero-extended, so the slot holds no address; POP SS (which also shadows
@@ -829,7 +480,7 @@ class Analysis:
                 self.store(st, ins, ("s", st.sp), size, A)
                 return [(nxt, ctx, st)]
             if self.md.reg_name(ops[0].reg) == "ss":
-                raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} pops the stack segment")
+                raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} pops the stack segment")
             self.load(st, ins, ("s", st.sp), size)
             self.set_reg(st, self.sp, ("s", st.sp + size), ins)
             return [(nxt, ctx, st)]
@@ -839,7 +490,7 @@ class Analysis:
             self.set_reg(st, self.sp, ("s", st.sp - size), ins)
             self.store(st, ins, ("s", st.sp), size, v)
             if ops and ops[0].type == x86.X86_OP_REG and size == self.w \
-                    and _full(self.md.reg_name(ops[0].reg), self.bits) in _CALLEE_SAVED[self.bits]:
+                    and full_reg(self.md.reg_name(ops[0].reg), self.bits) in CALLEE_SAVED[self.bits]:
                 st.saved = st.saved | {st.sp}
             return [(nxt, ctx, st)]
         if mn in ("pop", "popfq", "popfd", "popf", "popw"):
@@ -856,16 +507,17 @@ class Analysis:
             self.set_reg(st, self.sp, ("s", st.sp + self.w), ins)
             self.set_reg(st, "ebp" if self.bits == 32 else "rbp", v, ins)
             return [(nxt, ctx, st)]
-        if mn in _STRING and not any(o.type == x86.X86_OP_REG and "mm" in self.md.reg_name(o.reg)
+        if mn in STRING and not any(o.type == x86.X86_OP_REG and "mm" in self.md.reg_name(o.reg)
                                      for o in ops):
             return self._generic(st, ins, ctx, nxt, string=True)
         if mn in ("mov", "movabs", "movq", "movl") and len(ops) == 2 \
                 and ops[0].size == ops[1].size == self.w \
-                and ops[0].type in (x86.X86_OP_REG, x86.X86_OP_MEM) and not _segment(self.md, ops):
-            if ops[0].type == x86.X86_OP_REG and _full(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
-                    and ops[1].type == x86.X86_OP_MEM and st.parked == (ops[1].mem.disp, st.sp):
+                and ops[0].type in (x86.X86_OP_REG, x86.X86_OP_MEM) and not segment_operand(self.md, ops):
+            to_sp = ops[0].type == x86.X86_OP_REG \
+                and full_reg(self.md.reg_name(ops[0].reg), self.bits) == self.sp
+            if to_sp and ops[1].type == x86.X86_OP_MEM and st.parked == (ops[1].mem.disp, st.sp):
                 return self._switch(ctx, st, ins, nxt)
-            src = _full(self.md.reg_name(ops[1].reg), self.bits) if ops[1].type == x86.X86_OP_REG else None
+            src = full_reg(self.md.reg_name(ops[1].reg), self.bits) if ops[1].type == x86.X86_OP_REG else None
             dest = self.address(st, ins, ops[0].mem) if ops[0].type == x86.X86_OP_MEM else None
             parks = src == self.sp and dest is not None and dest[0] in ("n", "c", "p", "q")
             self._write(st, ins, ops[0], self._value(st, ins, ops[1]))
@@ -880,8 +532,8 @@ class Analysis:
                 and bounds(self.reg(st, self.md.reg_name(ops[1].reg))) is not None:
             # a small integer copied to a 32-bit register: the same value, zero-extended
             v = self.reg(st, self.md.reg_name(ops[1].reg))
-            st.regs[_full(self.md.reg_name(ops[0].reg), self.bits)] = v
-            _touch(st, _full(self.md.reg_name(ops[0].reg), self.bits))
+            st.regs[full_reg(self.md.reg_name(ops[0].reg), self.bits)] = v
+            touch(st, full_reg(self.md.reg_name(ops[0].reg), self.bits))
             return [(nxt, ctx, st)]
         if mn == "mov" and len(ops) == 2 and ops[1].type == x86.X86_OP_IMM:
             self._write(st, ins, ops[0], const(ops[1].imm & self.arch.mask) if ops[0].type == x86.X86_OP_REG
@@ -896,13 +548,13 @@ class Analysis:
         if mn == "test" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].reg == ops[1].reg:
             out = self._generic(st, ins, ctx, nxt)
-            st.cmp = (_full(self.md.reg_name(ops[0].reg), self.bits), "z", ops[0].size)
+            st.cmp = (full_reg(self.md.reg_name(ops[0].reg), self.bits), "z", ops[0].size)
             return out
         if mn == "cmp" and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
                 and ops[1].type == x86.X86_OP_IMM and ops[0].size in (4, 8) \
                 and 0 < ops[1].imm < 1 << 16:
             out = self._generic(st, ins, ctx, nxt)  # reads the register: checks as before
-            reg = _full(self.md.reg_name(ops[0].reg), self.bits)
+            reg = full_reg(self.md.reg_name(ops[0].reg), self.bits)
             st.cmp = (reg, ops[1].imm, ops[0].size)
             if ops[1].imm not in self.thresholds:
                 self.thresholds = tuple(sorted({*self.thresholds, ops[1].imm - 1, ops[1].imm}))
@@ -916,10 +568,10 @@ class Analysis:
             lo, hi = bounds(self.reg(st, name))  # type: ignore[misc]
             g = stride(self.reg(st, name))
             d = ops[1].imm if mn == "add" else -ops[1].imm
-            st.regs.pop(_full(name, self.bits), None)
+            st.regs.pop(full_reg(name, self.bits), None)
             if lo + d >= 0 and hi + d < 1 << 16:  # (a widened interval may be wide)
-                st.regs[_full(name, self.bits)] = _ints(lo + d, hi + d, g)
-            _touch(st, _full(name, self.bits))
+                st.regs[full_reg(name, self.bits)] = ints(lo + d, hi + d, g)
+            touch(st, full_reg(name, self.bits))
             return [(nxt, ctx, st)]
         if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
                 and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
@@ -939,11 +591,11 @@ class Analysis:
             self.set_reg(st, name, v, ins)
             return [(nxt, ctx, st)]
         if mn == "and" and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
-                and _full(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
+                and full_reg(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
                 and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
             align = (~ops[1].imm & self.arch.mask) + 1
             if align & (align - 1) or align > MAX_ALIGN:
-                raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} aligns the stack pointer to {align:#x}")
+                raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} aligns the stack pointer to {align:#x}")
             # one successor per residue of the entry stack pointer modulo the alignment
             # (multiples of the width: STACK_ALIGNED), each its own node until the
             # function returns
@@ -960,15 +612,15 @@ class Analysis:
                 and ops[0].size == 1 and self.md.reg_name(ops[0].reg)[-1] == "l":
             name = self.md.reg_name(ops[0].reg)
             old = bounds(self.reg(st, name))
-            st.regs[_full(name, self.bits)] = ("i", 0, 1, 1) if old and old[1] < 256 else N
-            _touch(st, _full(name, self.bits))
-            if st.regs[_full(name, self.bits)] == N:
-                del st.regs[_full(name, self.bits)]
+            st.regs[full_reg(name, self.bits)] = ("i", 0, 1, 1) if old and old[1] < 256 else N
+            touch(st, full_reg(name, self.bits))
+            if st.regs[full_reg(name, self.bits)] == N:
+                del st.regs[full_reg(name, self.bits)]
             return [(nxt, ctx, st)]
         if mn == "sub" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
                 and ops[0].size == self.w and ops[0].reg != ops[1].reg \
-                and _below(self.reg(st, self.md.reg_name(ops[0].reg))) \
-                and _below(self.reg(st, self.md.reg_name(ops[1].reg))):
+                and below(self.reg(st, self.md.reg_name(ops[0].reg))) \
+                and below(self.reg(st, self.md.reg_name(ops[1].reg))):
             # the difference of two addresses below the return address (within one object,
             # STACK_OBJECT): a length, no address
             self.assumptions[STACK_OBJECT] = None
@@ -1005,14 +657,14 @@ class Analysis:
             mem_ops = []
         bases = {self.md.reg_name(o.mem.base) for o in mem_ops if o.mem.base} | \
                 {self.md.reg_name(o.mem.index) for o in mem_ops if o.mem.index}
-        writes_sp = any(_full(r, self.bits) == self.sp for r in wnames)
-        sp_as_data = any(o.type == x86.X86_OP_REG and _full(self.md.reg_name(o.reg), self.bits) == self.sp
+        writes_sp = any(full_reg(r, self.bits) == self.sp for r in wnames)
+        sp_as_data = any(o.type == x86.X86_OP_REG and full_reg(self.md.reg_name(o.reg), self.bits) == self.sp
                          for o in ins.operands)
-        implicit_sp = any(_full(r, self.bits) == self.sp for r in rnames - bases) and not sp_as_data
+        implicit_sp = any(full_reg(r, self.bits) == self.sp for r in rnames - bases) and not sp_as_data
         # MOVZX/MOVSX/MOVSXD into a 32- or 64-bit register write all of it (SDM Vol. 2B:
         # a 32-bit destination is zero-extended in 64-bit mode); into 16 bits they keep
         # the rest, so the old value flows on
-        pure = _pure_write(mn) or mn in _EXTENDS and ins.operands[0].type == x86.X86_OP_REG \
+        pure = pure_write(mn) or mn in EXTENDS and ins.operands[0].type == x86.X86_OP_REG \
             and ins.operands[0].size >= 4
         explicit = {self.md.reg_name(o.reg) for i, o in enumerate(ins.operands)
                     if o.type == x86.X86_OP_REG and not (i == 0 and pure)}
@@ -1031,7 +683,7 @@ class Analysis:
         mn, wnames, mem_ops, pure, data, uses_sp = info
         if uses_sp:
             # an implicit stack access, or a stack pointer change not modelled here
-            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} uses the stack in a way "
+            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} uses the stack in a way "
                           "this method does not model")
         count = self.reg(st, "ecx" if self.bits == 32 else "rcx")
         inputs = [self.reg(st, r) for r in data]
@@ -1039,8 +691,8 @@ class Analysis:
         addrs = []
         for o in mem_ops:
             a = self.address(st, ins, o.mem)
-            size = 1 << 20 if mn in _BIG else _SIZE.get(mn, max(o.size, 1))
-            if mn in _TABLES:
+            size = 1 << 20 if mn in BIG else SIZE.get(mn, max(o.size, 1))
+            if mn in TABLES:
                 size = 10 if self.bits == 64 else 6
             if string and a[0] == "s" and ins.prefix[0] in (0xF2, 0xF3):
                 # a repeated string instruction over the stack: bounded when the count
@@ -1049,28 +701,28 @@ class Analysis:
                 if (n[0] != "c" or n[1] > 1 << 16) and a[1] < 0:
                     a = arith(a)  # a memset or memcpy of a stack object (STACK_OBJECT)
                 elif n[0] != "c" or n[1] > 1 << 16:
-                    raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} repeats a string "
+                    raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} repeats a string "
                                   "instruction over the stack a number of times not fixed")
                 elif st.df:
                     a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
                 else:
                     size = max(n[1], 1) * size
             elif string and a[0] == "a":
-                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} is a string instruction "
+                raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} is a string instruction "
                               "over the stack at an offset not fixed")
             if a[0] == "s" and size >= (1 << 16):
-                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} accesses a stack area "
+                raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} accesses a stack area "
                               "of a size this method does not bound")
             # written: the destination (Intel order puts it first), or what capstone
             # marks written, or both operands of an exchange
-            if (o is ins.operands[0] and mn not in _READS_ONLY) or o.access & capstone.CS_AC_WRITE \
+            if (o is ins.operands[0] and mn not in READS_ONLY) or o.access & capstone.CS_AC_WRITE \
                     or mn == "xchg":
                 addrs.append((a, size))
             v = self.load(st, ins, a, size)  # refuses the slot, whether read or written
             if not (o is ins.operands[0] and pure):
                 inputs.append(arith(v))
         out = join_all(inputs) if inputs else N
-        if mn in _MOVES and len(data) == 1 and len(ins.operands) == 2 and not addrs_read_value(ins):
+        if mn in MOVES and len(data) == 1 and len(ins.operands) == 2 and not addrs_read_value(ins):
             # a narrow copy of a register: a piece of a stack address is no address
             v = self.reg(st, next(iter(data)))
             out = piece(v) if stacky(v) and v[0] != "a" and self.bits == 64 else arith(v)
@@ -1082,8 +734,8 @@ class Analysis:
             if r in ("rflags", "eflags", "flags", "rip", "eip"):
                 continue
             if r in ("ss",):
-                raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} loads the stack segment")
-            full = _full(r, self.bits)
+                raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} loads the stack segment")
+            full = full_reg(r, self.bits)
             if string and full[1:] == "cx" and ins.prefix[0] in (0xF2, 0xF3):
                 v = const(0) if mn[:4] in ("movs", "stos", "lods") else N  # the count runs out
             elif string and full[1:] in ("di", "si"):
@@ -1134,14 +786,14 @@ class Analysis:
                         fall = None
                     else:
                         taken = None
-            elif pending is not None and pending[1] != "z" and mn in _UNSIGNED:
-                fall = self._refine(fall, pending, _UNSIGNED[mn][1])
-                taken = self._refine(taken, pending, _UNSIGNED[mn][0])
+            elif pending is not None and pending[1] != "z" and mn in UNSIGNED:
+                fall = self._refine(fall, pending, UNSIGNED[mn][1])
+                taken = self._refine(taken, pending, UNSIGNED[mn][0])
             out = [(nxt, ctx, fall)] if fall is not None else []
             return out + (self._goto(pc, ctx, taken, ins, t) if taken is not None else [])
         t = self._target(st, ins, op)
         if t is None:
-            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} jumps to a target that is not fixed")
+            raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} jumps to a target that is not fixed")
         return self._goto(pc, ctx, st, ins, t)
 
     def _refine(self, st: State, cmp: tuple, rel: str) -> State | None:
@@ -1171,7 +823,7 @@ class Analysis:
         lo = base + -(-(lo - base) // g) * g  # onto the steps
         if lo > hi:
             return None
-        st.regs[reg] = _ints(lo, hi, g)
+        st.regs[reg] = ints(lo, hi, g)
         return st
 
     def _goto(self, pc, ctx, st, ins, t):
@@ -1180,9 +832,9 @@ class Analysis:
         if t in self.p.return_thunks or t in self.retpolines:
             return [(t, ctx, st)]
         if self.forbidden[0] <= t < self.forbidden[1]:
-            raise NoProof(f"`{_text(ins, self.bits)}` at {pc:#x} jumps into the patch site's own code")
+            raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} jumps into the patch site's own code")
         if self.region_of(t) is None:
-            return self._tail_unknown(ctx, st, f"`{_text(ins, self.bits)}` at {pc:#x}",
+            return self._tail_unknown(ctx, st, f"`{att(ins, self.bits)}` at {pc:#x}",
                                       f"{t:#x}, code that is not analysed")
         return [(t, ctx, st)]
 
@@ -1206,7 +858,7 @@ class Analysis:
                           "the call pushed")
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w), None)
-        _leave_phase(st, len(ctx) - 1)
+        leave_phase(st, len(ctx) - 1)
         st.pristine = st.pristine[:-1]
         return [(retpc, ctx[:-1], st)]
 
@@ -1219,7 +871,7 @@ class Analysis:
             v = self.reg(st, via)
             t = v[1] if v[0] == "c" else None
         if t is not None and t in self.p.return_thunks:
-            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x} calls the return thunk")
+            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} calls the return thunk")
         known = t is not None and self.region_of(t) is not None \
             and not self.forbidden[0] <= t < self.forbidden[1]
         if not known:
@@ -1230,17 +882,17 @@ class Analysis:
             self.assumptions[RECURSION] = None
             return self._unknown_call(ctx, st, ins, nxt, t)
         if len(ctx) >= self.MAX_DEPTH:
-            raise NoProof(f"`{_text(ins, self.bits)}` at {ins.address:#x}: calls nested deeper than "
+            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x}: calls nested deeper than "
                           f"{self.MAX_DEPTH} (recursion?)")
         self.set_reg(st, self.sp, ("s", st.sp - self.w), ins)
         self.store(st, ins, ("s", st.sp), self.w, const(nxt))
         self.functions.add(t)
-        st.pristine = st.pristine + (frozenset(_CALLEE_SAVED[self.bits] - {self.sp}),)
+        st.pristine = st.pristine + (frozenset(CALLEE_SAVED[self.bits] - {self.sp}),)
         return [(t, ctx + ((nxt, st.sp, t),), st)]
 
     def _unknown_call(self, ctx, st, ins, nxt, t):
         where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"
-        self._unknown_effect(ctx, st, f"`{_text(ins, self.bits)}` at {ins.address:#x}", where)
+        self._unknown_effect(ctx, st, f"`{att(ins, self.bits)}` at {ins.address:#x}", where)
         if self.region_of(nxt) is None:
             # nothing follows the call in its function: the callee does not return
             self.assumptions[NORETURN] = None
@@ -1250,7 +902,7 @@ class Analysis:
     def _unknown_effect(self, ctx, st, what: str, where: str, tail: bool = False) -> None:
         """What code the analysis cannot see may do, under UNKNOWN_CALLEE; refuses
         when it could reach the return-address slot."""
-        args = set(_ARGS[self.bits])
+        args = set(ARGS[self.bits])
         for r, v in st.regs.items():
             if r == self.sp or not stacky(v):
                 continue
@@ -1281,7 +933,7 @@ class Analysis:
         for k, (size, v) in list(st.stack.items()):
             if k >= self.w:
                 st.stack[k] = (size, join(v, N))
-        keep = _CALLEE_SAVED[self.bits]
+        keep = CALLEE_SAVED[self.bits]
         for r in list(st.regs):
             if r not in keep:
                 del st.regs[r]
@@ -1295,7 +947,7 @@ class Analysis:
         (SDM Vol. 2A, IRET: pops EIP/RIP, CS, EFLAGS/RFLAGS; in 64-bit mode also RSP and
         SS). It lands where the frame says: a fixed address, and in 64-bit mode an exact
         stack pointer; anything else is no proof. The flags it pops may set DF."""
-        what = f"`{_text(ins, self.bits)}` at {ins.address:#x}"
+        what = f"`{att(ins, self.bits)}` at {ins.address:#x}"
         if mn != ("iretq" if self.bits == 64 else "iretd") and not (mn == "iret" and self.bits == 32):
             raise NoProof(f"{what} is not analysed by this method (operand size)")
         w = self.w
@@ -1323,7 +975,7 @@ class Analysis:
         analysis goes on at that stack pointer, with other tasks' code in between as
         unknown code (CONTEXT_SWITCH). Every register but the stack pointer holds what
         the resuming task left there; the pops that follow restore this task's own."""
-        self._unknown_effect(ctx, st, f"`{_text(ins, self.bits)}` at {ins.address:#x}",
+        self._unknown_effect(ctx, st, f"`{att(ins, self.bits)}` at {ins.address:#x}",
                              "other tasks (a context switch)")
         self.assumptions[CONTEXT_SWITCH] = None
         # The instructions after the switch also run at once, for the next task, with
@@ -1332,7 +984,7 @@ class Analysis:
         # "anywhere" (A) until written; the others hold what the resuming task left.
         heap = self._heap(st)
         ours = {r for r, v in st.regs.items() if r != self.sp and stacky(v) and v[0] not in ("p", "q", "hp")}
-        st.regs = {self.sp: ("s", st.sp)} | {r: heap for r in _CALLEE_SAVED[self.bits] if r != self.sp
+        st.regs = {self.sp: ("s", st.sp)} | {r: heap for r in CALLEE_SAVED[self.bits] if r != self.sp
                                             and heap != N} | dict.fromkeys(ours, A)
         st.parked = None
         if st.pristine:  # the registers are another task's now
@@ -1340,7 +992,7 @@ class Analysis:
         return [(nxt, ctx, st)]
 
     def _ret(self, ctx, st, ins, imm, pc):
-        what = f"`{_text(ins, self.bits)}`" if ins is not None else "the return thunk"
+        what = f"`{att(ins, self.bits)}`" if ins is not None else "the return thunk"
         if not ctx:
             if st.sp != 0:
                 raise NoProof(f"{what} at {pc:#x} returns with the stack "
@@ -1352,59 +1004,12 @@ class Analysis:
                           "the one its call pushed")
         del st.stack[off]
         self.set_reg(st, self.sp, ("s", off + self.w + imm), ins)
-        _leave_phase(st, len(ctx) - 1)
+        leave_phase(st, len(ctx) - 1)
         st.pristine = st.pristine[:-1]
         return [(retpc, ctx[:-1], st)]
 
 
-@dataclass(frozen=True)
-class _Insn:
-    """An instruction capstone does not decode, decoded here (register forms only)."""
-
-    address: int
-    size: int
-    mnemonic: str
-    op_str: str
-
-
-def _undecoded(code: bytes, pc: int, bits: int) -> _Insn | None:
-    """LKGS r16 (F2 0F 00 /6, mod = 3; Intel SDM Vol. 2A, LKGS): loads the swapped GS
-    base from a descriptor table; it touches no memory the stack pointer reaches.
-    SERIALIZE likewise (this capstone does not decode either)."""
-    if len(code) >= 4 and code[0] == 0xF2 and code[1:3] == b"\x0f\x00" \
-            and (code[3] >> 3) & 7 == 6 and code[3] >> 6 == 3:
-        return _Insn(pc, 4, "lkgs", f"r{code[3] & 7}")
-    if code[:3] == b"\x0f\x01\xe8":  # SERIALIZE (NP 0F 01 E8; SDM Vol. 2B): no operands
-        return _Insn(pc, 3, "serialize", "")
-    return None
-
-
-def _segment(md, ops) -> bool:
-    return any(o.type == x86.X86_OP_REG and md.reg_name(o.reg) in ("cs", "ds", "es", "fs", "gs", "ss")
-               for o in ops)
-
-
-def _text(ins, bits: int) -> str:
-    """AT&T, as reasons quote instructions everywhere (capstone's decoder here is Intel)."""
-    code = bytes(getattr(ins, "bytes", b""))
-    return (att_text(code, ins.address, bits) if code else "") or f"{ins.mnemonic} {ins.op_str}".strip()
-
-
 MAX_ALIGN = 64
-
-
-def _touch(st: State, full: str) -> None:
-    """A write to a register: in this function it no longer holds the caller's value."""
-    if st.pristine and full in st.pristine[-1]:
-        st.pristine = st.pristine[:-1] + (st.pristine[-1] - {full},)
-
-
-def _leave_phase(st: State, depth: int) -> None:
-    """Back in a caller of the function that aligned the stack pointer: the residue
-    split ends (the stack pointer is again an exact offset for every residue, or the
-    join of the residues' states refuses it), and the residues' states join."""
-    if st.phase is not None and depth < st.phase[2]:
-        st.phase = None
 
 
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
@@ -1416,3 +1021,4 @@ def analyse(program: Program, entry: int, preset: dict[int, bytes],
     `seconds` bounds the whole analysis (a time bound is a refusal, like any other)."""
     deadline = None if seconds is None else time.monotonic() + seconds
     return Analysis(program, entry, preset, forbidden, deadline=deadline).run()
+

@@ -1,0 +1,62 @@
+"""What a same-callee proof may rest on, stated in its result when used, and how it
+ends: a Proof, or a NoProof naming the instruction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class NoProof(Exception):
+    """The analysis cannot bound something: the message names the instruction."""
+
+
+@dataclass
+class Proof:
+    """The function never touches its return-address slot but to return through it."""
+
+    functions: int                     # distinct function entries analysed
+    instructions: int                  # distinct instruction addresses analysed
+    assumptions: list[str] = field(default_factory=list)
+
+
+UNKNOWN_CALLEE = (
+    "an unknown callee (an indirect call whose target is not fixed, or code past the callee "
+    "bound) behaves as a C function: it reads its arguments, memory reachable from them and "
+    "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
+    "through a pointer it was given (no unwinding above its own frame), and a stack address "
+    "it was given comes back (from memory) only whole, never as narrower pieces; it does not write "
+    "the slots where its callers pushed callee-saved registers (they are in no object); it preserves the "
+    "callee-saved registers and the stack pointer, and returns to its return address")
+TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
+             "the return address) is a tail call to a function (the kernel builds with "
+             "-fno-jump-tables where it uses retpolines), which returns to that return address")
+UNKNOWN_TAIL = ("code reached by a tail call that the analysis cannot see receives the site's "
+                "return address as its own and uses it only to return (it is no tracing or "
+                "lockdep hook reading __builtin_return_address(0))")
+RECURSION = ("a recursive call (to a function already being analysed further up the call chain) "
+             "is taken as a call to an unknown callee")
+NORETURN = ("an unknown callee with no code after its call (the end of a function, as gcc "
+            "leaves it after a noreturn call such as __stack_chk_fail) does not return")
+OBJECT_ARITHMETIC = (
+    "once a stack address was handed to an unknown callee, an address loaded from memory it "
+    "could write (or computed from one) points into an object: not at the return address, "
+    "nor at a return address of a call in progress (C semantics: no access outside an object)")
+STACK_OBJECT = (
+    "an address computed from a stack address by arithmetic the analysis does not follow "
+    "(an index or length it does not bound, an alignment) stays inside the object that stack "
+    "address pointed into, and so does every access through it (C semantics: no pointer "
+    "arithmetic or access outside an object); such an object lies in one frame, never across "
+    "a return address or a slot where a callee-saved register was pushed")
+CONTEXT_SWITCH = (
+    "a context switch (`mov D(%next), %sp` right after `mov %sp, D(%prev)`) returns to this "
+    "task when another task loads the stack pointer this task saved; meanwhile other tasks "
+    "run as unknown callees (no pointer into this stack but the saved one, which only the "
+    "switch back uses: no unwinding of a sleeping task's stack, whose backtrace would read "
+    "the return address, is compared)")
+STACK_ALIGNED = ("the stack pointer is a multiple of the width at entry (every push, call and "
+                 "frame on a kernel stack moves it by multiples of it; x86_64 interrupt entry "
+                 "aligns it, SDM Vol. 3A 6.14.2): code that aligns it is analysed once per such "
+                 "residue")
+TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
+        "exploration: its handler's view of the interrupted stack (which holds the return "
+        "address, e.g. in a backtrace) is not compared")
