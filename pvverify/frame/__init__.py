@@ -33,18 +33,18 @@ fixpoint itself).
 
 from pvverify.frame.analysis import analyse
 from pvverify.frame.assumptions import (
-    CONTEXT_SWITCH,
-    NORETURN,
-    OBJECT_ARITHMETIC,
-    RECURSION,
-    STACK_ALIGNED,
-    STACK_OBJECT,
-    TAIL_CALL,
-    TRAP,
-    UNKNOWN_CALLEE,
-    UNKNOWN_TAIL,
-    NoProof,
-    Proof,
+           CONTEXT_SWITCH,
+           NORETURN,
+           OBJECT_ARITHMETIC,
+           RECURSION,
+           STACK_ALIGNED,
+           STACK_OBJECT,
+           TAIL_CALL,
+           TRAP,
+           UNKNOWN_CALLEE,
+           UNKNOWN_TAIL,
+           NoProof,
+           Proof,
 )
 
 __all__ = ["CONTEXT_SWITCH", "NORETURN", "OBJECT_ARITHMETIC", "RECURSION", "STACK_ALIGNED",

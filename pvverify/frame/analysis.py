@@ -10,22 +10,9 @@ import capstone
 from capstone import x86
 
 from pvverify.arch import Arch
-from pvverify.frame.assumptions import (
-    CONTEXT_SWITCH,
-    NORETURN,
-    OBJECT_ARITHMETIC,
-    RECURSION,
-    STACK_ALIGNED,
-    STACK_OBJECT,
-    TAIL_CALL,
-    TRAP,
-    UNKNOWN_CALLEE,
-    UNKNOWN_TAIL,
-    NoProof,
-    Proof,
-)
+from pvverify.frame.assumptions import STACK_ALIGNED, STACK_OBJECT, TRAP, NoProof, Proof
+from pvverify.frame.control import Control
 from pvverify.frame.instructions import (
-    ARGS,
     BIG,
     CALLEE_SAVED,
     EXTENDS,
@@ -38,35 +25,27 @@ from pvverify.frame.instructions import (
     STRING,
     TABLES,
     TRAPS,
-    UNSIGNED,
     addrs_read_value,
     att,
     full_reg,
-    partial_reg,
     pure_write,
     segment_operand,
     undecoded,
 )
-from pvverify.frame.state import State, join_states, leave_phase, touch
+from pvverify.frame.memory import Memory
+from pvverify.frame.state import Ctx, State, join_states, touch
 from pvverify.frame.values import (
     FLAGS,
-    HP,
-    INTERVAL,
     A,
-    H,
     N,
-    P,
     Q,
-    Val,
     arith,
     below,
     bounds,
     const,
     interval,
     ints,
-    join,
     join_all,
-    mixed,
     piece,
     stacky,
     stride,
@@ -74,11 +53,11 @@ from pvverify.frame.values import (
 from pvverify.kernel.closure import decoder
 from pvverify.program import Program, Region
 
-Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
 
-
-class Analysis:
-    """One run of the analysis over `entry` as `program` lays out the code."""
+class Analysis(Memory, Control):
+    """One run of the analysis over `entry` as `program` lays out the code: the driver
+    and the per-instruction step here, registers and memory in Memory (memory.py),
+    branches, calls and returns in Control (control.py)."""
 
     MAX_VISITS = 200_000
     MAX_DEPTH = 24
@@ -188,241 +167,6 @@ class Analysis:
         return i
 
     # -- values
-    def reg(self, st: State, name: str) -> Val:
-        return st.regs.get(full_reg(name, self.bits), N)
-
-    def set_reg(self, st: State, name: str, v: Val, ins) -> None:
-        full = full_reg(name, self.bits)
-        touch(st, full)
-        if partial_reg(name):
-            old = st.regs.get(full, N)
-            limit = 256 if name.lower()[-1] in "lb" else 65536 if name.lower()[-1] != "h" else 0
-            bo, bv = bounds(old), bounds(v)
-            if bv is not None:  # the rest of the register is zero when old fits below limit
-                v = v if bo is not None and bo[1] < limit and bv[1] < limit else N
-            else:
-                v = join(old, v)
-        elif full != name.lower() and self.bits == 64:  # a 32-bit write zero-extends
-            v = const(v[1] & 0xFFFFFFFF) if v[0] == "c" else piece(v)
-        if full == self.sp:
-            if v[0] != "s":
-                # e.g. i386 __switch_to_asm's `mov TASK_threadsp(%edx), %esp`: the code
-                # after it runs on another task's stack and returns through that task's
-                # return address. Nothing bounds what that stack holds: no proof.
-                raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} makes the stack pointer "
-                              "a value not on this stack (a switch to another stack, as a "
-                              "context switch or IRQ stack switch does): this method follows "
-                              "one stack")
-            if v[1] != st.sp:
-                st.parked = None
-            if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
-                for o in [o for o in st.stack if o < v[1]]:
-                    del st.stack[o]
-                st.saved = frozenset(o for o in st.saved if o >= v[1])
-            st.sp = v[1]
-            st.regs[full] = ("s", st.sp)
-        elif v == N:
-            st.regs.pop(full, None)
-        else:
-            st.regs[full] = v
-
-    def address(self, st: State, ins, m) -> Val:
-        """The abstract address of a memory operand."""
-        base = self.md.reg_name(m.base) if m.base else None
-        index = self.md.reg_name(m.index) if m.index else None
-        if base in ("rip", "eip"):
-            return const((ins.address + ins.size + m.disp) & self.arch.mask)
-        b = self.reg(st, base) if base else const(0)
-        i = self.reg(st, index) if index else None
-        if m.segment not in (0, x86.X86_REG_DS, x86.X86_REG_SS, x86.X86_REG_ES, x86.X86_REG_CS):
-            # %fs/%gs: per-cpu data, never the stack, unless the offset is stack-derived;
-            # an offset from an object address is arithmetic on it (Q, OBJECT_ARITHMETIC)
-            parts = [b] + ([i] if i is not None else [])
-            if any(stacky(x) and x[0] not in ("p", "q", "hp") for x in parts):
-                return A
-            return Q if any(stacky(x) for x in parts) else N
-        if i is None:
-            if b[0] == "s":
-                return ("s", b[1] + m.disp)
-            if b[0] == "r":
-                return ("r", b[1] + m.disp, b[2] + m.disp)
-            if b[0] == "o":
-                return b  # a member of the same object
-            if b[0] == "c":
-                return const((b[1] + m.disp) & self.arch.mask)
-            if b[0] == "h":  # below 4 GiB (plus the displacement): no kernel stack address
-                return H if -(1 << 31) <= m.disp < (1 << 31) else A
-            if b[0] == "hp":
-                return HP if -(1 << 31) <= m.disp < (1 << 31) else Q
-            return Q if b[0] in ("p", "q") and m.disp else b
-        bi = bounds(i)
-        if b[0] == "s" and bi is not None:
-            return ("r", b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp)
-        # base + index: the object of whichever is the stack address (STACK_OBJECT)
-        if below(b) and not stacky(i):
-            return arith(b)
-        if below(i) and not stacky(b) and m.scale == 1:
-            return arith(i)
-        if b[0] in ("s", "a", "r", "o") or i[0] in ("s", "a", "r", "o"):
-            return A
-        if stacky(b) or stacky(i):
-            return Q
-        if bounds(b) and bi and b[0] == "c":
-            return interval(b[1] + bi[0] * m.scale + m.disp, b[1] + bi[1] * m.scale + m.disp) \
-                if bi[0] != bi[1] else const((b[1] + bi[0] * m.scale + m.disp) & self.arch.mask)
-        if b[0] == "c" and i[0] == "c":
-            return const((b[1] + i[1] * m.scale + m.disp) & self.arch.mask)
-        return N
-
-    def load(self, st: State, ins, addr: Val, size: int) -> Val:
-        if addr[0] in ("p", "q"):
-            # an object that code not analysed handed back: anywhere but the slot and
-            # the return addresses of the calls in progress (OBJECT_ARITHMETIC)
-            self.assumptions[OBJECT_ARITHMETIC] = None
-            marks = {off for _, off, _ in self._ctx}
-            vals = [e[1] for o, e in st.stack.items() if o >= st.sp and o not in marks and o not in st.saved]
-            vals.append(self._heap(st))
-            if size < self.w:
-                return N if not any(self._may_be_slot(v) for v in vals) else A
-            return A if any(self._may_be_slot(v) for v in vals) else P
-        if addr[0] == "r":
-            lo, hi = addr[1], addr[2]
-            self._check_slot(ins, lo, hi - lo + size, "may read")
-            if lo < st.sp:
-                return A
-            over = [e for o, e in st.stack.items() if o < hi + size and lo < o + e[0]]
-            v = A if any(stacky(e[1]) for e in over) else N
-            return join(v, self._heap(st)) if hi + size > self.w and size >= self.w else v
-        if addr[0] == "o":
-            self.assumptions[STACK_OBJECT] = None
-            if addr[1] < st.sp:
-                return A  # (part of) the object may be dead stack: whatever a callee left
-            vals = [e[1] for o, e in st.stack.items() if o in self._object(st, addr)]
-            if size < self.w:
-                return A if any(stacky(x) for x in vals) else N
-            return join(join_all(vals), self._heap(st))
-        if addr[0] in ("a", "h", "hp"):
-            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} accesses memory through a "
-                          "stack-derived pointer of unknown offset (it may be the return address)")
-        if addr[0] != "s":
-            # a stack address given to unknown code comes back whole (UNKNOWN_CALLEE)
-            return self._heap(st) if size >= self.w else N
-        k = addr[1]
-        self._check_slot(ins, k, size, "reads")
-        if k < st.sp:
-            return A  # below the stack pointer: whatever a callee left there
-        over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
-        if len(over) == 1 and over[0][0] == k and over[0][1][0] == size:
-            v = over[0][1][1]
-        elif not over:
-            v = N
-        else:
-            # pieces of stack addresses: a piece of an object's address is one too
-            v = mixed(*(e[1] for _, e in over))
-            if v != N and size <= 4 and self.bits == 64 \
-                    and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1]) for _, e in over):
-                v = HP
-        if k >= self.w and size >= self.w:
-            v = join(v, self._heap(st))  # the caller's frame is reachable by other pointers
-        return v
-
-    def store(self, st: State, ins, addr: Val, size: int, v: Val) -> None:
-        if addr[0] in ("p", "q"):
-            self.assumptions[OBJECT_ARITHMETIC] = None
-            marks = {off for _, off, _ in self._ctx}
-            for o, (osize, ov) in list(st.stack.items()):
-                if o >= st.sp and o not in marks and o not in st.saved:
-                    st.stack[o] = (osize, join(ov, v) if osize == size else self._spliced(ov, v))
-            if stacky(v):
-                st.leaked = True
-                st.wild = st.wild or self._may_be_slot(v)
-            return
-        if addr[0] == "r":
-            lo, hi = addr[1], addr[2]
-            self._check_slot(ins, lo, hi - lo + size, "may write")
-            if stacky(v):
-                raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} stores a stack address at a "
-                              "stack offset not fixed")
-            if st.saved:
-                st.saved = frozenset(o for o in st.saved if not lo - self.w < o < hi + size)
-            for o, (osize, ov) in list(st.stack.items()):  # some of them are written
-                if o < hi + size and lo < o + osize:
-                    st.stack[o] = (osize, mixed(ov, v))
-            return
-        if addr[0] == "o":
-            self.assumptions[STACK_OBJECT] = None
-            for o in self._object(st, addr):
-                osize, ov = st.stack[o]
-                st.stack[o] = (osize, join(ov, v) if osize == size else mixed(ov, v))
-            if stacky(v):  # (the address may be no stack address at all)
-                st.leaked = True
-                st.wild = st.wild or self._may_be_slot(v)
-            return
-        if addr[0] in ("a", "h", "hp"):
-            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} writes through a stack-derived "
-                          "pointer of unknown offset (it may be the return address)")
-        if addr[0] != "s":
-            if stacky(v):
-                st.leaked = True
-                st.wild = st.wild or self._may_be_slot(v)
-            return
-        k = addr[1]
-        self._check_slot(ins, k, size, "writes")
-        if st.saved:
-            st.saved = frozenset(o for o in st.saved if not k - self.w < o < k + size)
-        over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
-        for o, (osize, ov) in over:
-            del st.stack[o]
-            # bytes of an older value that survive beside the new one: a piece of a
-            # stack address is no longer one at a known offset
-            rest = mixed(ov)
-            if o < k:
-                st.stack[o] = (k - o, rest)
-            if o + osize > k + size:
-                st.stack[k + size] = (o + osize - k - size, rest)
-        st.stack[k] = (size, v)
-        if k >= self.w and stacky(v):
-            st.leaked = True
-            st.wild = st.wild or self._may_be_slot(v)
-
-    def _object(self, st: State, addr: Val) -> list[int]:
-        """The live stack slots the object of ("o", lo, hi) may cover: from the stack
-        pointer up to the first return address above hi (the object lies in one frame),
-        except return addresses and pushed callee-saved registers (in no object)."""
-        marks = {off for _, off, _ in self._ctx} | {0}
-        top = min(m for m in marks if m > addr[2])
-        return [o for o in st.stack if st.sp <= o < top and o not in marks and o not in st.saved]
-
-    def _spliced(self, old: Val, new: Val) -> Val:
-        """A slot that a store through an object address may have overwritten in part:
-        bytes of `new` among bytes of `old`. Under OBJECT_ARITHMETIC (the store itself
-        is through an address unknown code handed back) a stack address so mangled is
-        one into an object (Q), unless either may already be the return address's."""
-        if self._may_be_slot(old) or self._may_be_slot(new):
-            return A
-        return Q if stacky(old) or stacky(new) else N
-
-    def _heap(self, st: State) -> Val:
-        """What a pointer-wide load from memory others can write may return."""
-        return A if st.wild else P if st.leaked else N
-
-    def _may_be_slot(self, v: Val) -> bool:
-        """A stack address that may point into the return-address slot."""
-        if v[0] == "q":
-            self.assumptions[OBJECT_ARITHMETIC] = None
-        if v[0] == "o":
-            self.assumptions[STACK_OBJECT] = None
-        if v[0] == "r":
-            return v[1] < self.w and v[2] > -self.w
-        return v[0] == "a" or v[0] == "s" and -self.w < v[1] < self.w
-
-    def _check_slot(self, ins, k: int, size: int, what: str) -> None:
-        if k < self.w and k + size > 0:
-            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} {what} its return address "
-                          f"(stack offset {k:+d}, {size} bytes): the patched call's return "
-                          "address, which differs between the two sides")
-
-    # -- one instruction
     def step(self, pc: int, ctx: Ctx, st: State) -> list[tuple[int, Ctx, State]]:
         self._ctx = ctx
         pending, st.cmp = st.cmp, None  # flags last set by `cmp reg, imm`, for a jcc right after
@@ -632,19 +376,6 @@ class Analysis:
             return [(nxt, ctx, st)]
         return self._generic(st, ins, ctx, nxt)
 
-    def _value(self, st: State, ins, op) -> Val:
-        if op.type == x86.X86_OP_REG:
-            return self.reg(st, self.md.reg_name(op.reg))
-        if op.type == x86.X86_OP_IMM:
-            return const(op.imm & self.arch.mask)
-        return self.load(st, ins, self.address(st, ins, op.mem), op.size)
-
-    def _write(self, st: State, ins, op, v: Val) -> None:
-        if op.type == x86.X86_OP_REG:
-            self.set_reg(st, self.md.reg_name(op.reg), v, ins)
-        else:
-            self.store(st, ins, self.address(st, ins, op.mem), op.size, v)
-
     def _operands_of(self, ins) -> tuple:
         """What _generic needs of an instruction that does not depend on the state
         (computed once per address: capstone's register queries are slow)."""
@@ -754,261 +485,6 @@ class Analysis:
         return [(nxt, ctx, st)]
 
     # -- control flow
-    def _target(self, st: State, ins, op) -> int | None:
-        """A branch's destination, when the analysis knows it."""
-        if op.type == x86.X86_OP_IMM:
-            return op.imm & self.arch.mask
-        if op.type == x86.X86_OP_REG:
-            v = self.reg(st, self.md.reg_name(op.reg))
-            return v[1] if v[0] == "c" else None
-        a = self.address(st, ins, op.mem)
-        self.load(st, ins, a, op.size)  # refuses a read of the slot
-        if a[0] == "c" and a[1] in self.preset and len(self.preset[a[1]]) >= self.w:
-            return int.from_bytes(self.preset[a[1]][:self.w], "little")
-        return None
-
-    def _jump(self, pc, ctx, st, ins, mn, nxt, pending=None):
-        op = ins.operands[0]
-        if mn != "jmp":
-            if mn.startswith("loop") or mn.endswith("cxz"):
-                c = "ecx" if self.bits == 32 else "rcx"
-                if stacky(self.reg(st, c)):
-                    self.set_reg(st, c, A, ins)
-            t = self._target(st, ins, op)
-            assert t is not None
-            fall, taken = st.copy(), st
-            if pending is not None and pending[1] == "z" and mn in ("je", "jne"):
-                # `test reg, reg`: ZF says whether it is zero; a known value picks the edge
-                v = st.regs.get(pending[0], N)
-                b = bounds(v) if v[0] != "c" else (v[1] & ((1 << (8 * pending[2])) - 1),) * 2
-                if b is not None and b[1] < 1 << (8 * pending[2]) and (b[0] > 0 or b[1] == 0):
-                    if (b[1] == 0) == (mn == "je"):
-                        fall = None
-                    else:
-                        taken = None
-            elif pending is not None and pending[1] != "z" and mn in UNSIGNED:
-                fall = self._refine(fall, pending, UNSIGNED[mn][1])
-                taken = self._refine(taken, pending, UNSIGNED[mn][0])
-            out = [(nxt, ctx, fall)] if fall is not None else []
-            return out + (self._goto(pc, ctx, taken, ins, t) if taken is not None else [])
-        t = self._target(st, ins, op)
-        if t is None:
-            raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} jumps to a target that is not fixed")
-        return self._goto(pc, ctx, st, ins, t)
-
-    def _refine(self, st: State, cmp: tuple, rel: str) -> State | None:
-        """The state on the edge where `reg rel imm` (unsigned, SDM Vol. 1 B.1: JB is CF=1,
-        JBE CF=1 or ZF=1, ...) holds after `cmp reg, imm`; None when it cannot hold.
-        Only a value whose compared bytes are all of it is refined: a small integer
-        (its upper bits are zero), or any value compared at full width."""
-        reg, imm, size = cmp
-        v = st.regs.get(reg, N)
-        b = bounds(v)
-        if b is None and not (v == N and size == self.w):
-            return st
-        lo, hi = b if b is not None else (0, (1 << (8 * size)) - 1)
-        g, base = max(stride(v), 1) if b is not None else 1, lo
-        if rel == "<":
-            hi = min(hi, imm - 1)
-        elif rel == "<=":
-            hi = min(hi, imm)
-        elif rel == ">":
-            lo = max(lo, imm + 1)
-        else:
-            lo = max(lo, imm)
-        if lo > hi:
-            return None
-        if hi - lo > INTERVAL and hi >= 1 << 16:
-            return st  # nothing small to say
-        lo = base + -(-(lo - base) // g) * g  # onto the steps
-        if lo > hi:
-            return None
-        st.regs[reg] = ints(lo, hi, g)
-        return st
-
-    def _goto(self, pc, ctx, st, ins, t):
-        if t <= pc:
-            self.heads.add(t)
-        if t in self.p.return_thunks or t in self.retpolines:
-            return [(t, ctx, st)]
-        if self.forbidden[0] <= t < self.forbidden[1]:
-            raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} jumps into the patch site's own code")
-        if self.region_of(t) is None:
-            return self._tail_unknown(ctx, st, f"`{att(ins, self.bits)}` at {pc:#x}",
-                                      f"{t:#x}, code that is not analysed")
-        return [(t, ctx, st)]
-
-    def _tail_unknown(self, ctx, st, what: str, where: str):
-        """A jump out of the analysed code with the frame torn down (the stack pointer
-        at the current return address): a tail call, which returns for the current
-        function. Anything else leaving the analysed code has no proof."""
-        top = ctx[-1][1] if ctx else 0
-        if st.sp != top:
-            raise NoProof(f"{what} jumps to {where} with the stack pointer {st.sp:+d} from entry "
-                          "(not a tail call)")
-        self._unknown_effect(ctx, st, what, where, tail=True)
-        self.assumptions[TAIL_CALL] = None
-        if not ctx:
-            # the unknown code returns for F: its return address is F's own
-            self.assumptions[UNKNOWN_TAIL] = None
-            return []
-        retpc, off, _ = ctx[-1]
-        if st.stack.get(off) != (self.w, const(retpc)):
-            raise NoProof(f"{what} tail-calls {where} with a return address other than the one "
-                          "the call pushed")
-        del st.stack[off]
-        self.set_reg(st, self.sp, ("s", off + self.w), None)
-        leave_phase(st, len(ctx) - 1)
-        st.pristine = st.pristine[:-1]
-        return [(retpc, ctx[:-1], st)]
-
-    def _call(self, ctx, st, ins, nxt):
-        op = ins.operands[0]
-        t = self._target(st, ins, op)
-        via = None
-        if t is not None and t in self.retpolines:
-            via = self.retpolines[t]
-            v = self.reg(st, via)
-            t = v[1] if v[0] == "c" else None
-        if t is not None and t in self.p.return_thunks:
-            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} calls the return thunk")
-        known = t is not None and self.region_of(t) is not None \
-            and not self.forbidden[0] <= t < self.forbidden[1]
-        if not known:
-            return self._unknown_call(ctx, st, ins, nxt, t)
-        if any(f == t for _, _, f in ctx):
-            # recursion: the instance below is analysed; a deeper one is taken as
-            # code not analysed, under the same assumption
-            self.assumptions[RECURSION] = None
-            return self._unknown_call(ctx, st, ins, nxt, t)
-        if len(ctx) >= self.MAX_DEPTH:
-            raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x}: calls nested deeper than "
-                          f"{self.MAX_DEPTH} (recursion?)")
-        self.set_reg(st, self.sp, ("s", st.sp - self.w), ins)
-        self.store(st, ins, ("s", st.sp), self.w, const(nxt))
-        self.functions.add(t)
-        st.pristine = st.pristine + (frozenset(CALLEE_SAVED[self.bits] - {self.sp}),)
-        return [(t, ctx + ((nxt, st.sp, t),), st)]
-
-    def _unknown_call(self, ctx, st, ins, nxt, t):
-        where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"
-        self._unknown_effect(ctx, st, f"`{att(ins, self.bits)}` at {ins.address:#x}", where)
-        if self.region_of(nxt) is None:
-            # nothing follows the call in its function: the callee does not return
-            self.assumptions[NORETURN] = None
-            return []
-        return [(nxt, ctx, st)]
-
-    def _unknown_effect(self, ctx, st, what: str, where: str, tail: bool = False) -> None:
-        """What code the analysis cannot see may do, under UNKNOWN_CALLEE; refuses
-        when it could reach the return-address slot."""
-        args = set(ARGS[self.bits])
-        for r, v in st.regs.items():
-            if r == self.sp or not stacky(v):
-                continue
-            if self._may_be_slot(v) and (r in args or v[0] == "s"):
-                raise NoProof(f"{what} passes {where} a pointer in %{r} that may reach the "
-                              "return address")
-        if st.wild:
-            raise NoProof(f"{what} calls {where} after storing a stack address that may "
-                          "reach the return address where it could read it")
-        given = [("s", v[-1]) for r, v in st.regs.items() if r in args and v[0] in ("s", "r", "o")]
-        self.assumptions[UNKNOWN_CALLEE] = None
-        marks = sorted({off for _, off, _ in ctx} | {0})
-        for _, k in given:
-            # the object it points at lies in the frame that holds it: from the stack
-            # pointer up to that frame's return address (a C object never spans one)
-            top = next(m for m in marks if m > k) if k < 0 else None
-            for o, (size, v) in list(st.stack.items()):
-                if o in marks or o in st.saved:
-                    continue
-                if (top is None and o >= self.w) or (top is not None and st.sp <= o < top):
-                    if self._may_be_slot(v):
-                        raise NoProof(f"{what} passes {where} a pointer to memory holding a "
-                                      f"stack address that may reach the return address (at {o:+d})")
-                    if v[0] == "o":
-                        self.assumptions[STACK_OBJECT] = None  # (it becomes Q: not the slot)
-                    st.stack[o] = (size, join(v, P) if size >= self.w else join(v, N))
-            st.leaked = True
-        for k, (size, v) in list(st.stack.items()):
-            if k >= self.w:
-                st.stack[k] = (size, join(v, N))
-        keep = CALLEE_SAVED[self.bits]
-        for r in list(st.regs):
-            if r not in keep:
-                del st.regs[r]
-        if st.leaked:  # it may return what it was given
-            st.regs["eax" if self.bits == 32 else "rax"] = P
-            if self.bits == 32:
-                st.regs["edx"] = P
-
-    def _iret(self, ctx, st, ins, mn):
-        """IRET to the same privilege level, as the kernel's sync_core() does to itself
-        (SDM Vol. 2A, IRET: pops EIP/RIP, CS, EFLAGS/RFLAGS; in 64-bit mode also RSP and
-        SS). It lands where the frame says: a fixed address, and in 64-bit mode an exact
-        stack pointer; anything else is no proof. The flags it pops may set DF."""
-        what = f"`{att(ins, self.bits)}` at {ins.address:#x}"
-        if mn != ("iretq" if self.bits == 64 else "iretd") and not (mn == "iret" and self.bits == 32):
-            raise NoProof(f"{what} is not analysed by this method (operand size)")
-        w = self.w
-        rip = self.load(st, ins, ("s", st.sp), w)
-        for k in (1, 2):
-            self.load(st, ins, ("s", st.sp + k * w), w)  # CS, flags: checked, not followed
-        if self.bits == 64:
-            rsp = self.load(st, ins, ("s", st.sp + 3 * w), w)
-            self.load(st, ins, ("s", st.sp + 4 * w), w)
-            if rsp[0] != "s":
-                raise NoProof(f"{what} returns to a stack pointer that is not fixed")
-            top = rsp
-        else:
-            top = ("s", st.sp + 3 * w)
-        if rip[0] != "c":
-            raise NoProof(f"{what} returns to an address that is not fixed")
-        st.df = st.df or self.load(st, ins, ("s", st.sp + 2 * w), w) != FLAGS
-        self.set_reg(st, self.sp, top, ins)
-        return self._goto(ins.address, ctx, st, ins, rip[1])
-
-    def _switch(self, ctx, st, ins, nxt):
-        """`mov D(%next), %sp` right after `mov %sp, D(%prev)`: the context switch
-        (__switch_to_asm). The instructions after it run for this task when another
-        task switches back to it, loading the stack pointer this task saved: so the
-        analysis goes on at that stack pointer, with other tasks' code in between as
-        unknown code (CONTEXT_SWITCH). Every register but the stack pointer holds what
-        the resuming task left there; the pops that follow restore this task's own."""
-        self._unknown_effect(ctx, st, f"`{att(ins, self.bits)}` at {ins.address:#x}",
-                             "other tasks (a context switch)")
-        self.assumptions[CONTEXT_SWITCH] = None
-        # The instructions after the switch also run at once, for the next task, with
-        # this task's registers: one that holds an address into this stack may not be
-        # used before it is loaded afresh (the real switch pops them first), so it is
-        # "anywhere" (A) until written; the others hold what the resuming task left.
-        heap = self._heap(st)
-        ours = {r for r, v in st.regs.items() if r != self.sp and stacky(v) and v[0] not in ("p", "q", "hp")}
-        st.regs = {self.sp: ("s", st.sp)} | {r: heap for r in CALLEE_SAVED[self.bits] if r != self.sp
-                                            and heap != N} | dict.fromkeys(ours, A)
-        st.parked = None
-        if st.pristine:  # the registers are another task's now
-            st.pristine = st.pristine[:-1] + (frozenset(),)
-        return [(nxt, ctx, st)]
-
-    def _ret(self, ctx, st, ins, imm, pc):
-        what = f"`{att(ins, self.bits)}`" if ins is not None else "the return thunk"
-        if not ctx:
-            if st.sp != 0:
-                raise NoProof(f"{what} at {pc:#x} returns with the stack "
-                              f"pointer {st.sp:+d} from entry (not through the return address)")
-            return []  # consumes the return address: the end this method proves
-        retpc, off, _ = ctx[-1]
-        if st.sp != off or st.stack.get(off) != (self.w, const(retpc)):
-            raise NoProof(f"{what} at {pc:#x} returns to an address other than "
-                          "the one its call pushed")
-        del st.stack[off]
-        self.set_reg(st, self.sp, ("s", off + self.w + imm), ins)
-        leave_phase(st, len(ctx) - 1)
-        st.pristine = st.pristine[:-1]
-        return [(retpc, ctx[:-1], st)]
-
-
 MAX_ALIGN = 64
 
 
@@ -1021,4 +497,5 @@ def analyse(program: Program, entry: int, preset: dict[int, bytes],
     `seconds` bounds the whole analysis (a time bound is a refusal, like any other)."""
     deadline = None if seconds is None else time.monotonic() + seconds
     return Analysis(program, entry, preset, forbidden, deadline=deadline).run()
+
 

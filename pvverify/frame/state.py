@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from pvverify.frame.values import N, Val, join, mixed
 
+Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
+
 
 @dataclass
 class State:
