@@ -70,6 +70,12 @@ CASES = {
                    "addq $32,%rsp\nret",
                    "pushl %edi\nsubl $8,%esp\nmovl %esp,%edi\nmovl $4,%ecx\nxorl %eax,%eax\n"
                    "rep stosl\naddl $8,%esp\npopl %edi\nret", "rep stos"),
+    # a copy of the slot's address pushed and popped, then read back from the stack it
+    # was left in (below the stack pointer, re-exposed by a `sub`), and followed
+    "stale": ("leaq (%rsp),%rax\npushq %rax\npopq %rcx\nsubq $8,%rsp\npopq %rdx\n"
+              "movq (%rdx),%rdx\nmovq %rdx,(%rdi)\nret",
+              "leal (%esp),%ecx\npushl %ecx\npopl %ecx\nsubl $4,%esp\npopl %edx\n"
+              "movl (%edx),%edx\nmovl %edx,(%eax)\nret", "mov"),
     "leaks_to_callee": ("leaq (%rsp),%rdi\ncall 1f\nret\n1: movq (%rdi),%rax\nret",
                         "leal (%esp),%eax\ncall 1f\nret\n1: movl (%eax),%eax\nret", "mov"),
 }

@@ -221,7 +221,7 @@ class Analysis(Memory, Control):
             size = 2 if 0x66 in ins.prefix else self.w
             if mn == "push":
                 self.set_reg(st, self.sp, ("s", st.sp - size), ins)
-                self.store(st, ins, ("s", st.sp), size, A)
+                self.store(st, ins, ("s", st.sp), 2, N)  # the rest: as it was
                 return [(nxt, ctx, st)]
             if self.md.reg_name(ops[0].reg) == "ss":
                 raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} pops the stack segment")

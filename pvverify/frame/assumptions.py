@@ -24,7 +24,8 @@ UNKNOWN_CALLEE = (
     "bound) behaves as a C function: it reads its arguments, memory reachable from them and "
     "globals, its stack arguments only inside its caller's frame, and its caller's frame only "
     "through a pointer it was given (no unwinding above its own frame), and a stack address "
-    "it was given comes back (from memory) only whole, never as narrower pieces; it does not write "
+    "it was given comes back (from memory) only whole, never as narrower pieces; it reads no byte "
+    "of an object that nothing wrote (an indeterminate value in C); it does not write "
     "the slots where its callers pushed callee-saved registers (they are in no object); it preserves the "
     "callee-saved registers and the stack pointer, and returns to its return address")
 TAIL_CALL = ("a jump out of the analysed code with the frame torn down (the stack pointer at "
@@ -40,13 +41,15 @@ NORETURN = ("an unknown callee with no code after its call (the end of a functio
 OBJECT_ARITHMETIC = (
     "once a stack address was handed to an unknown callee, an address loaded from memory it "
     "could write (or computed from one) points into an object: not at the return address, "
-    "nor at a return address of a call in progress (C semantics: no access outside an object)")
+    "nor at a return address of a call in progress, and no byte of that object is read before it "
+    "is written (C semantics: no access outside an object; an unwritten byte is indeterminate)")
 STACK_OBJECT = (
     "an address computed from a stack address by arithmetic the analysis does not follow "
     "(an index or length it does not bound, an alignment) stays inside the object that stack "
     "address pointed into, and so does every access through it (C semantics: no pointer "
-    "arithmetic or access outside an object); such an object lies in one frame, never across "
-    "a return address or a slot where a callee-saved register was pushed")
+    "arithmetic or access outside an object, and an unwritten byte of it is indeterminate, never "
+    "read); such an object lies in one frame, never across a return address or a slot where a "
+    "callee-saved register was pushed")
 CONTEXT_SWITCH = (
     "a context switch (`mov D(%next), %sp` right after `mov %sp, D(%prev)`) returns to this "
     "task when another task loads the stack pointer this task saved; meanwhile other tasks "

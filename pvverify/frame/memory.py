@@ -62,7 +62,9 @@ class Memory:
                 st.parked = None
             if v[1] > st.sp:  # what is left below the stack pointer is dead (loads there are A)
                 for o in [o for o in st.stack if o < v[1]]:
-                    del st.stack[o]
+                    left = st.stack.pop(o)
+                    if stacky(left[1]):
+                        self._bury(st, o, left)
                 st.saved = frozenset(o for o in st.saved if o >= v[1])
             st.sp = v[1]
             st.regs[full] = ("s", st.sp)
@@ -126,7 +128,7 @@ class Memory:
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
             vals = [e[1] for o, e in st.stack.items() if o >= st.sp and o not in marks and o not in st.saved]
-            vals.append(self._heap(st))
+            vals.append(self._heap(st))  # (not bytes of an object nothing wrote: C)
             if size < self.w:
                 return N if not any(self._may_be_slot(v) for v in vals) else A
             return A if any(self._may_be_slot(v) for v in vals) else P
@@ -137,6 +139,7 @@ class Memory:
                 return A
             over = [e for o, e in st.stack.items() if o < hi + size and lo < o + e[0]]
             v = A if any(stacky(e[1]) for e in over) else N
+            v = join(v, self._unwritten(st, lo, hi + size - lo))
             return join(v, self._heap(st)) if hi + size > self.w and size >= self.w else v
         if addr[0] == "o":
             self.assumptions[STACK_OBJECT] = None
@@ -145,7 +148,7 @@ class Memory:
             vals = [e[1] for o, e in st.stack.items() if o in self._object(st, addr)]
             if size < self.w:
                 return A if any(stacky(x) for x in vals) else N
-            return join(join_all(vals), self._heap(st))
+            return join(join_all(vals), self._heap(st))  # (not bytes of it nothing wrote: C)
         if addr[0] in ("a", "h", "hp"):
             raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} accesses memory through a "
                           "stack-derived pointer of unknown offset (it may be the return address)")
@@ -167,9 +170,28 @@ class Memory:
             if v != N and size <= 4 and self.bits == 64 \
                     and all(e[1][0] in ("p", "q", "hp") or not stacky(e[1]) for _, e in over):
                 v = HP
+        if st.dead and sum(min(o + e[0], k + size) - max(o, k) for o, e in over) < size:
+            v = join(v, self._unwritten(st, k, size))  # bytes not written since: maybe left
         if k >= self.w and size >= self.w:
             v = join(v, self._heap(st))  # the caller's frame is reachable by other pointers
         return v
+
+    def _unwritten(self, st: State, k: int, size: int) -> Val:
+        """What the bytes [k, k + size) may hold where nothing wrote them since the stack
+        pointer last rose over them: a stack address left there, else an input value.
+        Whole values where they lie as they were left, pieces of them (A) otherwise."""
+        out = N
+        for o, (n, v) in st.dead.items():
+            if o < k + size and k < o + n:
+                out = join(out, v if (o, n) == (k, size) else mixed(v))
+        return out
+
+    def _bury(self, st: State, o: int, entry: tuple[int, Val]) -> None:
+        """A stack address left below the stack pointer at o (replacing what lay there)."""
+        n = entry[0]
+        for d in [d for d, e in st.dead.items() if d < o + n and o < d + e[0]]:
+            del st.dead[d]
+        st.dead[o] = entry
 
     def store(self, st: State, ins, addr: Val, size: int, v: Val) -> None:
         if addr[0] in ("p", "q"):
@@ -213,6 +235,12 @@ class Memory:
             return
         k = addr[1]
         self._check_slot(ins, k, size, "writes")
+        for d in [d for d, e in st.dead.items() if d < k + size and k < d + e[0]]:
+            n, dv = st.dead.pop(d)  # written over: what is left of it is pieces
+            if d < k:
+                st.dead[d] = (k - d, mixed(dv))
+            if d + n > k + size:
+                st.dead[k + size] = (d + n - k - size, mixed(dv))
         if st.saved:
             st.saved = frozenset(o for o in st.saved if not k - self.w < o < k + size)
         over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]

@@ -3,7 +3,7 @@ two of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pvverify.frame.values import N, Val, join, mixed
 
@@ -31,17 +31,22 @@ class State:
     # written yet, which still hold its caller's values; a `mov` of one to the stack is
     # a save like a push (gcc's shrink-wrapped prologues), so the slot is in no object
     pristine: tuple[frozenset, ...] = ()
+    # offset -> (size, value): stack addresses left below the stack pointer when it rose
+    # (a push popped, a callee's frame); a later `sub` re-exposes those bytes, and a read
+    # of them before anything writes them again gives that value back
+    dead: dict[int, tuple[int, Val]] = field(default_factory=dict)
 
     def copy(self) -> State:
         return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
-                     self.saved, self.cmp, self.phase, self.parked, self.pristine)
+                     self.saved, self.cmp, self.phase, self.parked, self.pristine, dict(self.dead))
 
     def same(self, other: State) -> bool:
         """Equal as abstract states."""
         return self.sp == other.sp and self.regs == other.regs and self.stack == other.stack \
             and self.leaked == other.leaked and self.df == other.df and self.wild == other.wild \
             and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase \
-            and self.parked == other.parked and self.pristine == other.pristine
+            and self.parked == other.parked and self.pristine == other.pristine \
+            and self.dead == other.dead
 
 
 
@@ -75,7 +80,7 @@ def join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> 
         tuple(x & y for x, y in zip(a.pristine, b.pristine, strict=True))
     return State(a.sp, regs, stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild,
                  a.saved & b.saved, a.cmp if a.cmp == b.cmp else None, a.phase,
-                 a.parked if a.parked == b.parked else None, pristine)
+                 a.parked if a.parked == b.parked else None, pristine, _join_dead(a.dead, b.dead))
 
 
 def touch(st: State, full: str) -> None:
@@ -92,4 +97,16 @@ def leave_phase(st: State, depth: int) -> None:
         st.phase = None
 
 
-
+def _join_dead(a: dict, b: dict) -> dict:
+    """Stack addresses left in dead stack on either path (missing: none there)."""
+    if a == b:
+        return dict(a)
+    out = {}
+    for k in a.keys() | b.keys():
+        ea, eb = a.get(k), b.get(k)
+        if ea is not None and eb is not None and ea[0] == eb[0]:
+            out[k] = (ea[0], join(ea[1], eb[1]))
+        else:
+            e = ea if eb is None else eb if ea is None else (max(ea[0], eb[0]), mixed(ea[1], eb[1]))
+            out[k] = e
+    return out
