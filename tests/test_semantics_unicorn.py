@@ -10,7 +10,7 @@ trace event must agree.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from machine_states import CODE, FREE_FLAGS, states
 
@@ -87,6 +87,10 @@ def _differential(arch: Arch, text: str, state: ConcreteState) -> None:
         return  # both refuse the state (xgetbv with ECX = 1): the model says unknown there
     if cpu.stop.startswith("unsupported"):
         pytest.fail(f"`{text}`: the CPU model could not run this state: {cpu.stop}")
+    if "UC_ERR_MAP" in cpu.stop:
+        # unicorn cannot map the page an access needs (the last page, whose end wraps past
+        # 2^64): it witnesses nothing about this state, so hypothesis draws another
+        reject()
     _compare(arch, model, cpu, text)
 
 
