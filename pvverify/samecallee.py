@@ -113,7 +113,14 @@ def same_jump(pair: SitePair) -> int | None:
         return None
     f = repl.operands[0].imm & pair.arch.mask
     slot = _slot(pair, orig)
-    return f if slot is not None and _holds(pair, slot, f) else None
+    return f if slot is not None and _holds(pair, slot, f) and _same_code_but_site(pair, f) else None
+
+
+def _same_code_but_site(pair: SitePair, f: int) -> bool:
+    """Both programs hold the same code everywhere but the site, and F is not in the
+    site (where each side's bytes differ): from F on, both run the same code."""
+    return pair.original.regions[1:] == pair.replacement.regions[1:] and \
+        not pair.original.regions[0].contains(f) and not pair.replacement.regions[0].contains(f)
 
 
 def shape(pair: SitePair) -> Shape | None:
@@ -132,8 +139,7 @@ def shape(pair: SitePair) -> Shape | None:
     if slot is None or not _holds(pair, slot, f):
         return None
     # both calls read the slot before F runs: it must not lie in the stack slot F gets
-    if pair.original.regions[1:] != pair.replacement.regions[1:] or \
-            pair.original.region_of(f) is None or pair.original.regions[0].contains(f):
+    if not _same_code_but_site(pair, f) or pair.original.region_of(f) is None:
         return None
     ro, rr = orig.address + orig.size, repl.address + repl.size
     if not (_nops_to_exit(pair.original, ro) and _nops_to_exit(pair.replacement, rr)):

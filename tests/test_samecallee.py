@@ -509,3 +509,31 @@ def test_a_callee_saved_register_saved_by_mov_is_in_no_object(arch):
     assert proved is not None, why
     proved, why = samecallee.decide(build_pair(obligation(arch, "spill", body.format(clobber))))
     assert proved is None and "leave" in why, why
+
+
+@pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
+def test_a_jump_to_the_slots_own_target_is_decided_without_it(arch):
+    """Pre-5.13 `cpu.iret` sites: `jmp *slot` patched to `jmp F` where the slot holds F.
+    Nothing is pushed, so both paths reach F from one state: same-callee decides it
+    without F's code, and exploration (which runs F) agrees."""
+    site, slot = arch.site_address, arch.slot_address
+    if arch.bits == 64:
+        jmp = bytes([0xFF, 0x25]) + ((slot - (site + 6)) & 0xFFFFFFFF).to_bytes(4, "little")
+    else:
+        jmp = bytes([0xFF, 0x25]) + slot.to_bytes(4, "little")
+    conv = "sysv" if arch.bits == 64 else "regparm3"
+    body = "pushfq\npopq %rax\nret" if arch.bits == 64 else "pushfl\npopl %eax\nret"
+    def site(to: int) -> Obligation:
+        return from_dict({"schema": 1, "name": "jmp_same", "arch": arch.name, "convention": conv,
+                          "returns": "void", "args": [], "site_length": 6,
+                          "original": {"call": {"hex": jmp.hex()}, "target": {"asm": body}},
+                          "replacement": {"asm": f"jmp {to:#x}"}})
+
+    ob = site(arch.target_address)
+    pair = build_pair(ob)
+    assert samecallee.same_jump(pair) == arch.target_address
+    res = check(ob, timeout=20)
+    assert res.verdict == "equivalent" and res.method == "same-callee", res.reason
+    assert check(ob, timeout=20, same_callee=False).verdict == "equivalent"
+    # to another address than the slot holds: not this shape
+    assert samecallee.same_jump(build_pair(site(arch.target_address + 0x100))) is None
