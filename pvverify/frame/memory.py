@@ -188,9 +188,7 @@ class Memory:
 
     def _bury(self, st: State, o: int, entry: tuple[int, Val]) -> None:
         """A stack address left below the stack pointer at o (replacing what lay there)."""
-        n = entry[0]
-        for d in [d for d, e in st.dead.items() if d < o + n and o < d + e[0]]:
-            del st.dead[d]
+        _overwrite_dead(st, o, entry[0])
         st.dead[o] = entry
 
     def store(self, st: State, ins, addr: Val, size: int, v: Val) -> None:
@@ -235,12 +233,7 @@ class Memory:
             return
         k = addr[1]
         self._check_slot(ins, k, size, "writes")
-        for d in [d for d, e in st.dead.items() if d < k + size and k < d + e[0]]:
-            n, dv = st.dead.pop(d)  # written over: what is left of it is pieces
-            if d < k:
-                st.dead[d] = (k - d, mixed(dv))
-            if d + n > k + size:
-                st.dead[k + size] = (d + n - k - size, mixed(dv))
+        _overwrite_dead(st, k, size)
         if st.saved:
             st.saved = frozenset(o for o in st.saved if not k - self.w < o < k + size)
         over = [(o, e) for o, e in st.stack.items() if o < k + size and k < o + e[0]]
@@ -310,3 +303,13 @@ class Memory:
         else:
             self.store(st, ins, self.address(st, ins, op.mem), op.size, v)
 
+
+def _overwrite_dead(st: State, k: int, size: int) -> None:
+    """Bytes [k, k + size) written: a stack address left there is gone, and what is left
+    of one it covered in part are pieces of it."""
+    for d in [d for d, e in st.dead.items() if d < k + size and k < d + e[0]]:
+        n, dv = st.dead.pop(d)
+        if d < k:
+            st.dead[d] = (k - d, mixed(dv))
+        if d + n > k + size:
+            st.dead[k + size] = (d + n - k - size, mixed(dv))

@@ -104,9 +104,5 @@ def _join_dead(a: dict, b: dict) -> dict:
     out = {}
     for k in a.keys() | b.keys():
         ea, eb = a.get(k), b.get(k)
-        if ea is not None and eb is not None and ea[0] == eb[0]:
-            out[k] = (ea[0], join(ea[1], eb[1]))
-        else:
-            e = ea if eb is None else eb if ea is None else (max(ea[0], eb[0]), mixed(ea[1], eb[1]))
-            out[k] = e
+        out[k] = ea if eb is None else eb if ea is None else join_entry(ea, eb, None)
     return out
