@@ -93,29 +93,26 @@ _FREE: dict[tuple[int, bytes], bool] = {}  # per code, where the answer is the s
 
 def _position_free(arch: Arch, md: capstone.Cs, code: bytes, at: int) -> bool:
     """True if code means the same at any address once rel32 call/jmp are re-targeted.
-    Remembered per code unless it has a short branch (whose answer depends on `at`):
+    Remembered per code unless a short branch makes the answer depend on `at`:
     thousands of outcomes share a few hundred replacements."""
-    got = _FREE.get((arch.bits, code))
+    key = (arch.bits, code)
+    got = _FREE.get(key)
     if got is not None:
         return got
-    if not any((ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL)) and ins.size != 5
-               for ins in md.disasm(code, at)):
-        _FREE[(arch.bits, code)] = _free_at(md, code, at)
-        return _FREE[(arch.bits, code)]
-    return _free_at(md, code, at)
-
-
-def _free_at(md: capstone.Cs, code: bytes, at: int) -> bool:
+    free, depends = True, False
     for ins in md.disasm(code, at):
-        for op in ins.operands:
-            if op.type == capstone.x86.X86_OP_MEM and op.mem.base == capstone.x86.X86_REG_RIP:
-                return False
+        if any(op.type == capstone.x86.X86_OP_MEM and op.mem.base == capstone.x86.X86_REG_RIP
+               for op in ins.operands):
+            _FREE[key] = False  # rip-relative data: at no address the same
+            return False
         if (ins.group(capstone.CS_GRP_JUMP) or ins.group(capstone.CS_GRP_CALL)) and ins.size != 5:
+            depends = True
             op = ins.operands[0] if ins.operands else None
-            if op is not None and op.type == capstone.x86.X86_OP_IMM \
-                    and not at <= op.imm < at + len(code):
-                return False
-    return True
+            if op is not None and op.type == capstone.x86.X86_OP_IMM and not at <= op.imm < at + len(code):
+                free = False
+    if not depends:
+        _FREE[key] = free
+    return free
 
 
 def canonical_site(img: Image) -> int:
