@@ -470,6 +470,15 @@ def test_a_context_switch_resumes_on_the_stack_this_task_saved(arch):
               "movl 4(%ebp),%ecx\nmovl %ecx,(%edx)\npopl %ebx\npopl %ebp\nret")
     proved, why = samecallee.decide(build_pair(obligation(arch, "switch_frame_pointer", fp)))
     assert proved is None and ("8(%rbp)" if arch.bits == 64 else "4(%ebp)") in why, why
+    # ... and so is a scratch register (one a callee need not keep) pointing into it
+    if arch.bits == 64:
+        scratch = ("pushq %rbx\nleaq -8(%rsp),%rcx\nmovq %rsp,16(%rdi)\nmovq 16(%rsi),%rsp\n"
+                   "movq 24(%rcx),%rax\nmovq %rax,(%rsi)\npopq %rbx\nret")
+    else:
+        scratch = ("pushl %ebx\nleal -4(%esp),%ecx\nmovl %esp,16(%eax)\nmovl 16(%edx),%esp\n"
+                   "movl 12(%ecx),%eax\nmovl %eax,(%edx)\npopl %ebx\nret")
+    proved, why = samecallee.decide(build_pair(obligation(arch, "switch_scratch", scratch)))
+    assert proved is None and ("0x18(%rcx)" if arch.bits == 64 else "0xc(%ecx)") in why, why
 
 
 @pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])

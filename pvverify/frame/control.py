@@ -245,15 +245,16 @@ class Control:
         analysis goes on at that stack pointer, with other tasks' code in between as
         unknown code (CONTEXT_SWITCH). Every register but the stack pointer holds what
         the resuming task left there; the pops that follow restore this task's own."""
+        # The instructions after the switch also run at once, for the next task, with
+        # this task's registers (every one of them, not only those a callee keeps): one
+        # that holds an address into this stack may not be used before it is loaded
+        # afresh (the real switch pops them first), so it is "anywhere" (A) until
+        # written; the others hold what the resuming task left.
+        ours = {r for r, v in st.regs.items() if r != self.sp and stacky(v) and v[0] not in ("p", "q", "hp")}
         self._unknown_effect(ctx, st, f"`{att(ins, self.bits)}` at {ins.address:#x}",
                              "other tasks (a context switch)")
         self.assumptions[CONTEXT_SWITCH] = None
-        # The instructions after the switch also run at once, for the next task, with
-        # this task's registers: one that holds an address into this stack may not be
-        # used before it is loaded afresh (the real switch pops them first), so it is
-        # "anywhere" (A) until written; the others hold what the resuming task left.
         heap = self._heap(st)
-        ours = {r for r, v in st.regs.items() if r != self.sp and stacky(v) and v[0] not in ("p", "q", "hp")}
         st.regs = {self.sp: ("s", st.sp)} | {r: heap for r in CALLEE_SAVED[self.bits] if r != self.sp
                                             and heap != N} | dict.fromkeys(ours, A)
         st.parked = None
