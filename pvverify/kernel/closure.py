@@ -196,7 +196,7 @@ class Targets:
             if mn == "call" or mn.startswith(("j", "loop")):
                 kind = "call" if mn == "call" else "jump"
                 if ops.startswith("0x") or ops.isdigit():
-                    yield kind, int(ops, 0) & mask
+                    yield kind, _number(ops) & mask
                 elif "[" in ops:
                     i = at - start
                     ins = next(self.md.disasm(data[i:i + size], at, count=1), None)
@@ -205,10 +205,10 @@ class Targets:
             elif mn in ("lea", "mov") and ", " in ops:
                 src = ops.rsplit(", ", 1)[1]
                 if mn == "mov" and (src.startswith(("0x", "-0x")) or src.lstrip("-").isdigit()):
-                    yield "taken", int(src, 0) & mask
+                    yield "taken", _number(src) & mask
                 elif mn == "lea" and src.startswith("[rip") and src.endswith("]"):
                     disp = src[4:-1].replace(" ", "")
-                    yield "taken", (at + size + (int(disp, 0) if disp else 0)) & mask
+                    yield "taken", (at + size + (_number(disp) if disp else 0)) & mask
 
     def _table_slot(self, ins: capstone.CsInsn, op) -> tuple[int, bytes] | None:
         """The ops-table slot a `call *pv_ops+N` reads, with its initial contents: a
@@ -266,3 +266,8 @@ def booted_function(path: str, name: str, bits: int) -> BootedFunction:
     regions = t.callees(sym.value)
     return BootedFunction(sym.value, fn[1], regions, t.slots.get(sym.value, ()), t.thunks,
                           t.retpolines, t.code_ranges)
+
+
+def _number(text: str) -> int:
+    """An immediate or displacement as capstone prints it: [+-]0x... or decimal."""
+    return int(text, 16) if text.lstrip("+-").startswith("0x") else int(text)
