@@ -183,10 +183,7 @@ class Symbolizer:
         if not d:
             return None
         _, _, dwarf, aranges, _ = d
-        try:
-            off = aranges.cu_offset_at_addr(addr)
-        except (ValueError, KeyError, IndexError):
-            off = None
+        off = aranges.unit_at(addr)
         if off is None:
             return None
         if off not in self._units:
@@ -212,7 +209,7 @@ class Symbolizer:
             return None
         dwarf, aranges = d[2], d[3]
         try:
-            off = aranges.cu_offset_at_addr(addr)
+            off = aranges.unit_at(addr)
             unit = self._units.get(off)
             if off is None or unit is None:
                 return None
@@ -282,14 +279,14 @@ class Symbolizer:
             if self.img.relocatable or self.img.section(".debug_line") is None \
                     or self.img.section(".debug_aranges") is None:
                 return False
-            from pvverify.kernel.dwarf import _MappedDwarf
+            from pvverify.kernel.dwarf import Aranges, _MappedDwarf
 
             try:
                 f = open(self.img.path, "rb")  # noqa: SIM115 (held for the symbolizer's life)
                 mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
                 elf = _MappedDwarf(f, mm)
                 dwarf = elf.get_dwarf_info(relocate_dwarf_sections=False)
-                aranges = dwarf.get_aranges()
+                aranges = Aranges.of(elf, mm)
                 if aranges is not None:
                     line_off = elf.get_section_by_name(".debug_line")["sh_offset"]
                     self._dwarf = (f, mm, dwarf, aranges, line_off)
