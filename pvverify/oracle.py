@@ -41,6 +41,9 @@ from pvverify.arch import FLAG_BITS, FLAG_WIDTH, MSR_FS_BASE, MSR_GS_BASE, MSR_K
 from pvverify.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 
 PAGE = 0x1000
+# unicorn's code buffer: see _Run (its default, 1 GiB of address space, is more
+# than a memory-limited job may have)
+TCG_BUFFER = 32 << 20
 # Without paging, unicorn's 64-bit mode treats a linear address as physical and
 # masks it to 52 bits (measured): memory is mapped at the masked address and
 # hook addresses are turned back into canonical linear ones.
@@ -87,6 +90,11 @@ class _Run:
         self.mask = arch.mask
         self.regions = [(a, bytes(d)) for a, d in regions]
         self.uc = Uc(UC_ARCH_X86, UC_MODE_64 if arch.bits == 64 else UC_MODE_32)
+        # A replay runs a few hundred instructions; unicorn's default 1 GiB code
+        # buffer is address space a memory-limited CI job may not have (qemu then
+        # exits the process with status 1, which would read as "not-equivalent").
+        # A full buffer is flushed and refilled, never an error.
+        self.uc.ctl_set_tcg_buffer_size(TCG_BUFFER)
         # Broadwell: the first model with SMAP, so stac/clac execute instead of #UD.
         self.uc.ctl_set_cpu_model(U.UC_CPU_X86_BROADWELL)
         self.cs = capstone.Cs(capstone.CS_ARCH_X86,

@@ -16,7 +16,6 @@ vmlinux must be a file: its DWARF is read through a memory map).
 
 from __future__ import annotations
 
-import lzma
 import os
 import re
 import shutil
@@ -27,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from pvverify.kernel import compressed
 from pvverify.kernel.peek import Peek, peek_bytes
 
-# .ko.zst and .ko.gz are listed too, so that a module this tool cannot decompress
-# is reported as not read rather than left out without a word
+# every suffix the kernel's modules_install writes (kernel.compressed inflates them)
 MODULE_SUFFIXES = (".ko", ".ko.xz", ".ko.zst", ".ko.gz")
 # a member bigger than this is written out and peeked at from the file, not
 # from memory (Debian's debug amdgpu.ko is 340 MB): the stream's memory stays
@@ -197,7 +196,7 @@ def from_deb(deb: str | Path, workdir: str | Path) -> Package:
                         continue
                     src = tar.extractfile(m)
                     data = src.read() if src is not None else b""
-                    peek = peek_bytes(_unxz(data) if rel.endswith(".xz") else data)
+                    peek = peek_bytes(_inflated(data))
                     if peek.sites:
                         out = root / rel
                         out.parent.mkdir(parents=True, exist_ok=True)
@@ -212,10 +211,14 @@ def from_deb(deb: str | Path, workdir: str | Path) -> Package:
     return Package(name, root, vmlinux, sorted(modules), decided)
 
 
-def _unxz(data: bytes) -> bytes:
+def _inflated(data: bytes) -> bytes:
+    """A member as the reader will see it: a compressed module inflated within the
+    reader's bounds (a bomb in a package costs no more than one given alone)."""
+    if compressed.kind(data[:6]) is None:
+        return data
     try:
-        return lzma.decompress(data)
-    except lzma.LZMAError:
+        return compressed.inflate(data)
+    except compressed.InflateError:
         return b""  # not an ELF: peeked as "maybe", the full reader says what is wrong
 
 

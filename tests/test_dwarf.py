@@ -34,7 +34,7 @@ def _build(tmp_path: Path, bits: int, flags: list[str]) -> Path:
                                              (32, ["-gdwarf-5"])])
 def test_aranges_agree_with_readelf(tmp_path: Path, bits: int, flags: list[str]) -> None:
     """Every address in and between the functions of three units maps to the unit
-    binutils' readelf names (64-bit DWARF, which pyelftools 0.32 cannot read, 4-byte
+    binutils' readelf names (64-bit DWARF, which pyelftools 0.33 cannot read, 4-byte
     addresses, DWARF 4 and 5 included)."""
     out = _build(tmp_path, bits, flags)
     img = open_image(str(out))

@@ -10,6 +10,7 @@ address-space limit and a timeout.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import lzma
@@ -417,25 +418,57 @@ def test_sections_past_eof_and_a_symtab_spanning_the_file(tmp_path, kernel):
 
 
 def test_compressed_modules_bounded_and_checked(tmp_path, kernel, baseline):
+    import zstandard
+
     head = kernel.read_bytes()[:64]
     zeros = bytes(1 << 24)
     xz, gz = lzma.LZMACompressor(preset=0), zlib.compressobj(9, zlib.DEFLATED, 31)
-    xz_data, gz_data = xz.compress(head), gz.compress(head)
+    zst = zstandard.ZstdCompressor().compressobj()
+    xz_data, gz_data, zst_data = xz.compress(head), gz.compress(head), zst.compress(head)
     for _ in range(6):  # 96 MiB of ELF header and zeros; 64 MiB + 64 x compressed allowed
         xz_data += xz.compress(zeros)
         gz_data += gz.compress(zeros)
+        zst_data += zst.compress(zeros)
     (tmp_path / "bomb.ko.xz").write_bytes(xz_data + xz.flush())
     (tmp_path / "bomb.ko.gz").write_bytes(gz_data + gz.flush())
+    (tmp_path / "bomb.ko.zst").write_bytes(zst_data + zst.flush())
+    whole = kernel.read_bytes()
     (tmp_path / "text.ko.xz").write_bytes(lzma.compress(b"root:x:0:0:" * 100000))
-    (tmp_path / "trunc.ko.xz").write_bytes(lzma.compress(kernel.read_bytes())[:200])
-    (tmp_path / "ok.ko.xz").write_bytes(lzma.compress(kernel.read_bytes()))
-    for name, needle in (("bomb.ko.xz", "refused"), ("bomb.ko.gz", "refused"),
-                         ("text.ko.xz", "not an ELF"), ("trunc.ko.xz", "xz")):
+    (tmp_path / "text.ko.zst").write_bytes(zstandard.ZstdCompressor().compress(b"root:x:0:0:" * 100000))
+    (tmp_path / "trunc.ko.xz").write_bytes(lzma.compress(whole)[:200])
+    (tmp_path / "trunc.ko.zst").write_bytes(zstandard.ZstdCompressor().compress(whole)[:-3])
+    (tmp_path / "trailing.ko.xz").write_bytes(lzma.compress(whole) + lzma.compress(b"more code"))
+    (tmp_path / "ok.ko.xz").write_bytes(lzma.compress(whole))
+    (tmp_path / "ok.ko.gz").write_bytes(gzip.compress(whole))
+    (tmp_path / "ok.ko.zst").write_bytes(zstandard.ZstdCompressor().compress(whole))
+    for name, needle in (("bomb.ko.xz", "refused"), ("bomb.ko.gz", "refused"), ("bomb.ko.zst", "refused"),
+                         ("text.ko.xz", "not an ELF"), ("text.ko.zst", "not an ELF"),
+                         ("trunc.ko.xz", "truncated xz"), ("trunc.ko.zst", "truncated zstd"),
+                         ("trailing.ko.xz", "data after the end of the xz stream")):
         p = cli_proc("gate", tmp_path / name, "--no-cache", "--jobs", "1", timeout=120, memory=2 << 30)
         assert p.returncode == exits.BAD_INPUT and needle in p.stderr, (name, p.stderr)
         assert "root:" not in p.stderr
-    code, doc, _ = gate(tmp_path / "ok.ko.xz", "--no-cache")
-    assert (code, [v[1:] for v in verdicts(doc)]) == (baseline[0], [v[1:] for v in baseline[1]])
+    for name in ("ok.ko.xz", "ok.ko.gz", "ok.ko.zst"):
+        code, doc, _ = gate(tmp_path / name, "--no-cache")
+        assert (code, [v[1:] for v in verdicts(doc)]) == (baseline[0], [v[1:] for v in baseline[1]]), name
+
+
+def test_compressed_bomb_in_a_package_is_bounded(tmp_path, kernel):
+    """A package's modules are peeked at before they are read: the peek inflates
+    within the reader's bounds too (it used to inflate every xz stream whole)."""
+    root = tmp_path / "linux-image-bomb-dbg" / "lib/modules/6.1.0-test"
+    (root / "kernel").mkdir(parents=True)
+    (root / "vmlinux").write_bytes(kernel.read_bytes())
+    stream = lzma.compress(bytes(1 << 24), preset=0)  # 16 MiB of zeros; 200 of them: 3.2 GiB
+    (root / "kernel/bomb.ko.xz").write_bytes(lzma.compress(kernel.read_bytes()[:64] + bytes(1 << 24),
+                                                           preset=0) + stream * 200)
+    p = cli_proc("gate", "--package", tmp_path / "linux-image-bomb-dbg", "--no-cache", "--jobs", "1",
+                 "--format", "json", timeout=120, memory=2 << 30)
+    doc = json.loads(p.stdout)
+    assert p.returncode == exits.BAD_INPUT, p.stderr
+    assert [e["file"].rsplit("/", 1)[1] for e in doc["errors"]] == ["bomb.ko.xz"]
+    assert "data after the end of the xz stream" in doc["errors"][0]["error"]
+    assert doc["results"]  # the vmlinux's outcomes are all there
 
 
 def test_special_files_as_binaries(tmp_path):

@@ -1,6 +1,7 @@
 """The booted-kernel view: everything pvverify reads from kernel binaries.
 
 - `elf`: images (vmlinux, modules, objects) as sections, symbols and bytes
+- `compressed`: `.ko.xz`, `.ko.gz` and `.ko.zst` modules, inflated within bounds
 - `dwarf`: the few DWARF structs the gate needs, read from one unit
 - `records`: outcomes, skips, layouts and ops tables: the vocabulary of every era
   (its docstring has the table of which module reads which era)

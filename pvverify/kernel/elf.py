@@ -4,9 +4,10 @@ vmlinux files are 300-600 MB with DWARF, so nothing is read until asked for:
 section headers come from pyelftools, the symbol table is unpacked with
 `struct` in one pass (pyelftools' per-symbol objects cost seconds there), and
 section contents are sliced from a memory map. Relocatable objects (`.o`,
-`.ko`, `.ko.xz`) have no addresses: their allocated sections are laid out
-at made-up addresses and their relocations applied, so the rest of the tool
-sees every input as a linked image.
+`.ko`, and compressed modules once compressed.py inflated them) have no
+addresses: their allocated sections are laid out at made-up addresses and
+their relocations applied, so the rest of the tool sees every input as a
+linked image.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from __future__ import annotations
 import bisect
 import hashlib
 import io
-import lzma
 import mmap
 import os
 import stat
 import struct
-import zlib
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
+
+from pvverify.kernel import compressed
 
 ET_REL = 1
 SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_NOTE, SHT_NOBITS, SHT_REL = \
@@ -37,13 +38,10 @@ SHN_UNDEF, SHN_ABS = 0, 0xFFF1
 # is a PC32 relocation against the vmlinux's pv_ops).
 REL_BASE = {64: 0xFFFF_FFFF_A000_0000, 32: 0x1000_0000}
 # Bounds on what a hostile file can make the reader do (a real vmlinux has
-# ~130k symbols and names of a few hundred bytes; a module decompresses to a
-# few tens of MB, 5-10 times its compressed size).
+# ~130k symbols and names of a few hundred bytes; compressed.py bounds what a
+# compressed module inflates to).
 MAX_SYMBOLS = 4_000_000
 MAX_NAME = 4096
-MAX_DECOMPRESSED = 1 << 30
-MAX_RATIO = 64          # decompressed <= 64 MiB + MAX_RATIO * compressed
-MAX_COMPRESSED = 1 << 30
 MAX_NOBITS = 256 << 20  # a NOBITS section read as data (zeros): .bss is tens of MB
 
 
@@ -225,66 +223,17 @@ def _load_bytes(path: Path) -> bytes | mmap.mmap:
     fd = _open_regular(path)
     try:
         with os.fdopen(fd, "rb") as f:
-            head = f.read(6)
+            if compressed.kind(f.read(6)) is None:
+                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            if os.fstat(f.fileno()).st_size > compressed.MAX_COMPRESSED:
+                raise compressed.InflateError(
+                    f"compressed file larger than {compressed.MAX_COMPRESSED >> 20} MiB")
             f.seek(0)
-            if head.startswith(b"\xfd7zXZ\0") or head.startswith(b"\x1f\x8b") \
-                    or head.startswith(b"\x28\xb5\x2f\xfd"):
-                size = os.fstat(f.fileno()).st_size
-                if size > MAX_COMPRESSED:
-                    raise ElfError(f"{path}: compressed file larger than {MAX_COMPRESSED >> 20} MiB")
-                return _decompress(path, f.read(), head)
-            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            return compressed.inflate(f.read())
+    except compressed.InflateError as e:
+        raise ElfError(f"{path}: {e}") from None
     except (OSError, ValueError) as e:
         raise ElfError(f"{path}: cannot read: {e}") from None
-
-
-def _decompress(path: Path, data: bytes, head: bytes) -> bytes:
-    """A compressed module, inflated in bounded steps: the ELF magic is checked in the
-    first bytes out, and output beyond 64 MiB + MAX_RATIO x the input (or
-    MAX_DECOMPRESSED) is refused, so a bomb costs at most that much memory."""
-    limit = min(MAX_DECOMPRESSED, (64 << 20) + MAX_RATIO * len(data))
-    if head.startswith(b"\x28\xb5\x2f\xfd"):
-        raise ElfError(f"{path}: zstd-compressed; decompress it first (unzstd) and give the .ko")
-    xz = head.startswith(b"\xfd7zXZ\0")
-    what = "xz" if xz else "gzip"
-    out = bytearray()
-    step = 1 << 20
-    try:
-        if xz:
-            dx = lzma.LZMADecompressor()
-            out += dx.decompress(data, max_length=16)
-            while not dx.eof and len(out) < 16 and not dx.needs_input:
-                out += dx.decompress(b"", max_length=16)
-            _check_magic(path, out)
-            while not dx.eof:
-                if dx.needs_input:
-                    raise ElfError(f"{path}: truncated xz data")
-                out += dx.decompress(b"", max_length=step)
-                if len(out) > limit:
-                    raise ElfError(f"{path}: decompresses to more than {limit >> 20} MiB; refused")
-        else:
-            dz = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out += dz.decompress(data, 16)
-            tail = dz.unconsumed_tail
-            while not dz.eof and len(out) < 16 and tail:
-                out += dz.decompress(tail, 16)
-                tail = dz.unconsumed_tail
-            _check_magic(path, out)
-            while not dz.eof:
-                if not tail:
-                    raise ElfError(f"{path}: truncated gzip data")
-                out += dz.decompress(tail, step)
-                tail = dz.unconsumed_tail
-                if len(out) > limit:
-                    raise ElfError(f"{path}: decompresses to more than {limit >> 20} MiB; refused")
-    except (lzma.LZMAError, zlib.error, EOFError) as e:
-        raise ElfError(f"{path}: not valid {what} data: {e}") from None
-    return bytes(out)
-
-
-def _check_magic(path: Path, head: bytes | bytearray) -> None:
-    if len(head) < 4 or head[:4] != b"\x7fELF":
-        raise ElfError(f"{path}: compressed, but not an ELF file inside (bad magic)")
 
 
 def open_image(path: str | Path, externs: Image | None = None) -> Image:

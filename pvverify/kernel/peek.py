@@ -13,12 +13,12 @@ with its checks and error messages, decides.
 
 from __future__ import annotations
 
-import lzma
 import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from pvverify.kernel import compressed
 from pvverify.kernel.elf import Image, Section, build_id, open_image
 
 SHT_SYMTAB = 2
@@ -35,18 +35,19 @@ class Peek:
 
 
 def peek_file(path: str | Path) -> Peek:
-    path = Path(path)
     try:
-        if path.suffix == ".xz":
-            with lzma.open(path) as f:
-                return peek_bytes(f.read())
         with open(path, "rb") as f:
-            if f.seek(0, 2) < 64:
+            size = f.seek(0, 2)
+            if size < 64:
                 return Peek(True, "")
             with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                return peek_bytes(mm)
-    except (OSError, ValueError, lzma.LZMAError):
-        return Peek(True, "")  # the full reader reports the error
+                if compressed.kind(mm[:6]) is None:
+                    return peek_bytes(mm)
+                if size > compressed.MAX_COMPRESSED:
+                    return Peek(True, "")
+                return peek_bytes(compressed.inflate(mm[:]))  # within its bounds, as the reader
+    except (OSError, ValueError):  # InflateError too: the full reader reports the error
+        return Peek(True, "")
 
 
 def peek_bytes(raw: bytes | mmap.mmap) -> Peek:
