@@ -10,7 +10,7 @@ import capstone
 from capstone import x86
 
 from pvverify.arch import Arch
-from pvverify.frame.assumptions import STACK_ALIGNED, STACK_OBJECT, TRAP, NoProof, Proof
+from pvverify.frame.assumptions import TRAP, NoProof, Proof
 from pvverify.frame.control import Control
 from pvverify.frame.instructions import (
     BIG,
@@ -29,35 +29,30 @@ from pvverify.frame.instructions import (
     att,
     full_reg,
     pure_write,
-    segment_operand,
     undecoded,
 )
+from pvverify.frame.integers import Integers
 from pvverify.frame.memory import Memory
-from pvverify.frame.state import Ctx, State, join_states, touch
+from pvverify.frame.stack import Stack
+from pvverify.frame.state import Ctx, State, join_states
 from pvverify.frame.values import (
-    FLAGS,
-    A,
     N,
-    Q,
     arith,
-    below,
-    bounds,
     const,
-    interval,
-    ints,
     join_all,
     piece,
     stacky,
-    stride,
 )
 from pvverify.kernel.closure import decoder
 from pvverify.program import Program, Region
 
 
-class Analysis(Memory, Control):
+class Analysis(Memory, Control, Stack, Integers):
     """One run of the analysis over `entry` as `program` lays out the code: the driver
-    and the per-instruction step here, registers and memory in Memory (memory.py),
-    branches, calls and returns in Control (control.py)."""
+    and the per-instruction dispatch here, registers and memory in Memory (memory.py),
+    branches, calls and returns in Control (control.py), the stack-pointer rules in
+    Stack (stack.py), exact and bounded integers in Integers (integers.py), and
+    everything else in the generic step below."""
 
     MAX_VISITS = 200_000
     MAX_DEPTH = 24
@@ -203,177 +198,13 @@ class Analysis(Memory, Control):
             return self._ret(ctx, st, ins, ops[0].imm if ops else 0, pc)
         if mn in ("iret", "iretd", "iretq"):
             return self._iret(ctx, st, ins, mn)
-        if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_MEM \
-                and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
-            # `addq $8, (%rsp)` after `push %rsp` (sync_core's iret frame): an exact stack
-            # address in memory moves by the immediate and stays exact
-            a = self.address(st, ins, ops[0].mem)
-            v = self.load(st, ins, a, self.w)
-            d = ops[1].imm if mn == "add" else -ops[1].imm
-            if a[0] == "s" and v[0] == "s":
-                self.store(st, ins, a, self.w, ("s", v[1] + d))
-                return [(nxt, ctx, st)]
-        if mn in ("push", "pop") and segment_operand(self.md, ops):
-            # SDM Vol. 2B, PUSH/POP: the stack pointer moves by the operand size (the
-            # mode's width, 2 with a 66 prefix); a push writes the selector in 2 bytes or
-            # zero-extended, so the slot holds no address; POP SS (which also shadows
-            # the next instruction) is not followed
-            size = 2 if 0x66 in ins.prefix else self.w
-            if mn == "push":
-                self.set_reg(st, self.sp, ("s", st.sp - size), ins)
-                self.store(st, ins, ("s", st.sp), 2, N)  # the rest: as it was
-                return [(nxt, ctx, st)]
-            if self.md.reg_name(ops[0].reg) == "ss":
-                raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} pops the stack segment")
-            self.load(st, ins, ("s", st.sp), size)
-            self.set_reg(st, self.sp, ("s", st.sp + size), ins)
-            return [(nxt, ctx, st)]
-        if mn in ("push", "pushfq", "pushfd", "pushf", "pushw"):
-            v = FLAGS if not ops and not st.df else N if not ops else self._value(st, ins, ops[0])
-            size = self.w if not ops or ops[0].type == x86.X86_OP_IMM else ops[0].size
-            self.set_reg(st, self.sp, ("s", st.sp - size), ins)
-            self.store(st, ins, ("s", st.sp), size, v)
-            if ops and ops[0].type == x86.X86_OP_REG and size == self.w \
-                    and full_reg(self.md.reg_name(ops[0].reg), self.bits) in CALLEE_SAVED[self.bits]:
-                st.saved = st.saved | {st.sp}
-            return [(nxt, ctx, st)]
-        if mn in ("pop", "popfq", "popfd", "popf", "popw"):
-            size = ops[0].size if ops else self.w
-            v = self.load(st, ins, ("s", st.sp), size)
-            st.df = st.df or not ops and v != FLAGS  # popf may load DF = 1
-            self.set_reg(st, self.sp, ("s", st.sp + size), ins)
-            if ops:
-                self._write(st, ins, ops[0], v)
-            return [(nxt, ctx, st)]
-        if mn == "leave":
-            self.set_reg(st, self.sp, self.reg(st, "ebp" if self.bits == 32 else "rbp"), ins)
-            v = self.load(st, ins, ("s", st.sp), self.w)
-            self.set_reg(st, self.sp, ("s", st.sp + self.w), ins)
-            self.set_reg(st, "ebp" if self.bits == 32 else "rbp", v, ins)
-            return [(nxt, ctx, st)]
-        if mn in STRING and not any(o.type == x86.X86_OP_REG and "mm" in self.md.reg_name(o.reg)
-                                     for o in ops):
-            return self._generic(st, ins, ctx, nxt, string=True)
-        if mn in ("mov", "movabs", "movq", "movl") and len(ops) == 2 \
-                and ops[0].size == ops[1].size == self.w \
-                and ops[0].type in (x86.X86_OP_REG, x86.X86_OP_MEM) and not segment_operand(self.md, ops):
-            to_sp = ops[0].type == x86.X86_OP_REG \
-                and full_reg(self.md.reg_name(ops[0].reg), self.bits) == self.sp
-            if to_sp and ops[1].type == x86.X86_OP_MEM and st.parked == (ops[1].mem.disp, st.sp):
-                return self._switch(ctx, st, ins, nxt)
-            src = full_reg(self.md.reg_name(ops[1].reg), self.bits) if ops[1].type == x86.X86_OP_REG else None
-            dest = self.address(st, ins, ops[0].mem) if ops[0].type == x86.X86_OP_MEM else None
-            parks = src == self.sp and dest is not None and dest[0] in ("n", "c", "p", "q")
-            self._write(st, ins, ops[0], self._value(st, ins, ops[1]))
-            if parks:
-                st.parked = (ops[0].mem.disp, st.sp)
-            elif dest is not None and dest[0] == "s" and st.pristine and src in st.pristine[-1] \
-                    and src != self.sp:
-                st.saved = st.saved | {dest[1]}
-            return [(nxt, ctx, st)]
-        if mn == "mov" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
-                and ops[0].size == ops[1].size == 4 and self.bits == 64 \
-                and bounds(self.reg(st, self.md.reg_name(ops[1].reg))) is not None:
-            # a small integer copied to a 32-bit register: the same value, zero-extended
-            v = self.reg(st, self.md.reg_name(ops[1].reg))
-            st.regs[full_reg(self.md.reg_name(ops[0].reg), self.bits)] = v
-            touch(st, full_reg(self.md.reg_name(ops[0].reg), self.bits))
-            return [(nxt, ctx, st)]
-        if mn == "mov" and len(ops) == 2 and ops[1].type == x86.X86_OP_IMM:
-            self._write(st, ins, ops[0], const(ops[1].imm & self.arch.mask) if ops[0].type == x86.X86_OP_REG
-                        else N)
-            return [(nxt, ctx, st)]
-        if mn == "lea":
-            a = self.address(st, ins, ops[1].mem)
-            if ops[0].size != self.w:
-                a = (piece(a) if self.bits == 64 and ops[0].size == 4 else A) if stacky(a) else N
-            self.set_reg(st, self.md.reg_name(ops[0].reg), a, ins)
-            return [(nxt, ctx, st)]
-        if mn == "test" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
-                and ops[0].reg == ops[1].reg:
-            out = self._generic(st, ins, ctx, nxt)
-            st.cmp = (full_reg(self.md.reg_name(ops[0].reg), self.bits), "z", ops[0].size)
-            return out
-        if mn == "cmp" and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
-                and ops[1].type == x86.X86_OP_IMM and ops[0].size in (4, 8) \
-                and 0 < ops[1].imm < 1 << 16:
-            out = self._generic(st, ins, ctx, nxt)  # reads the register: checks as before
-            reg = full_reg(self.md.reg_name(ops[0].reg), self.bits)
-            st.cmp = (reg, ops[1].imm, ops[0].size)
-            if ops[1].imm not in self.thresholds:
-                self.thresholds = tuple(sorted({*self.thresholds, ops[1].imm - 1, ops[1].imm}))
-            return out
-        if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
-                and ops[1].type == x86.X86_OP_IMM and ops[0].size == 4 and self.bits == 64 \
-                and bounds(self.reg(st, self.md.reg_name(ops[0].reg))) is not None:
-            # a small integer in a 32-bit register: while the sum stays non-negative and
-            # below 2^16 it is that integer (the write zero-extends); otherwise N
-            name = self.md.reg_name(ops[0].reg)
-            lo, hi = bounds(self.reg(st, name))  # type: ignore[misc]
-            g = stride(self.reg(st, name))
-            d = ops[1].imm if mn == "add" else -ops[1].imm
-            st.regs.pop(full_reg(name, self.bits), None)
-            if lo + d >= 0 and hi + d < 1 << 16:  # (a widened interval may be wide)
-                st.regs[full_reg(name, self.bits)] = ints(lo + d, hi + d, g)
-            touch(st, full_reg(name, self.bits))
-            return [(nxt, ctx, st)]
-        if mn in ("add", "sub") and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
-                and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
-            name = self.md.reg_name(ops[0].reg)
-            v = self.reg(st, name)
-            d = ops[1].imm if mn == "add" else -ops[1].imm
-            if v[0] == "s":
-                v = ("s", v[1] + d)
-            elif v[0] == "r":
-                v = ("r", v[1] + d, v[2] + d)
-            elif v[0] == "i":
-                v = interval(v[1] + d, v[2] + d, v[3])
-            elif v[0] in ("p", "q"):
-                v = Q
-            elif v[0] == "c":
-                v = const((v[1] + d) & self.arch.mask)
-            self.set_reg(st, name, v, ins)
-            return [(nxt, ctx, st)]
-        if mn == "and" and len(ops) == 2 and ops[0].type == x86.X86_OP_REG \
-                and full_reg(self.md.reg_name(ops[0].reg), self.bits) == self.sp \
-                and ops[1].type == x86.X86_OP_IMM and ops[0].size == self.w:
-            align = (~ops[1].imm & self.arch.mask) + 1
-            if align & (align - 1) or align > MAX_ALIGN:
-                raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} aligns the stack pointer to {align:#x}")
-            # one successor per residue of the entry stack pointer modulo the alignment
-            # (multiples of the width: STACK_ALIGNED), each its own node until the
-            # function returns
-            self.assumptions[STACK_ALIGNED] = None
-            r0, m0, depth = st.phase or (0, self.w, len(ctx))
-            out = []
-            for r in range(r0, max(m0, align), m0):
-                s2 = st.copy() if r + m0 < max(m0, align) else st
-                s2.phase = (r, max(m0, align), depth)
-                self.set_reg(s2, self.sp, ("s", ((r + s2.sp) & -align) - r), ins)
-                out.append((nxt, ctx, s2))
-            return out
-        if mn.startswith("set") and len(ops) == 1 and ops[0].type == x86.X86_OP_REG \
-                and ops[0].size == 1 and self.md.reg_name(ops[0].reg)[-1] == "l":
-            name = self.md.reg_name(ops[0].reg)
-            old = bounds(self.reg(st, name))
-            st.regs[full_reg(name, self.bits)] = ("i", 0, 1, 1) if old and old[1] < 256 else N
-            touch(st, full_reg(name, self.bits))
-            if st.regs[full_reg(name, self.bits)] == N:
-                del st.regs[full_reg(name, self.bits)]
-            return [(nxt, ctx, st)]
-        if mn == "sub" and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
-                and ops[0].size == self.w and ops[0].reg != ops[1].reg \
-                and below(self.reg(st, self.md.reg_name(ops[0].reg))) \
-                and below(self.reg(st, self.md.reg_name(ops[1].reg))):
-            # the difference of two addresses below the return address (within one object,
-            # STACK_OBJECT): a length, no address
-            self.assumptions[STACK_OBJECT] = None
-            self.set_reg(st, self.md.reg_name(ops[0].reg), N, ins)
-            return [(nxt, ctx, st)]
-        if mn in ("xor", "sub") and len(ops) == 2 and ops[0].type == ops[1].type == x86.X86_OP_REG \
-                and ops[0].reg == ops[1].reg:
-            self.set_reg(st, self.md.reg_name(ops[0].reg), const(0), ins)
-            return [(nxt, ctx, st)]
+        if mn in STRING:
+            string = not any(o.type == x86.X86_OP_REG and "mm" in self.md.reg_name(o.reg) for o in ops)
+            return self._generic(st, ins, ctx, nxt, string=string)
+        for rule in RULES.get(mn) or (SETCC if mn.startswith("set") else ()):
+            out = rule(self, st, ins, ops, ctx, nxt)
+            if out is not None:
+                return out
         return self._generic(st, ins, ctx, nxt)
 
     def _operands_of(self, ins) -> tuple:
@@ -484,8 +315,29 @@ class Analysis(Memory, Control):
             self.set_reg(st, r, v, ins)
         return [(nxt, ctx, st)]
 
-    # -- control flow
-MAX_ALIGN = 64
+
+
+# The rules (stack.py, integers.py) tried for a mnemonic, in order; the first that
+# matches the form steps the instruction, else the generic step does.
+_S, _I = Stack, Integers
+_WORD_ADD = (_S._on_add_to_stack_address, _I._on_small_int_add, _I._on_word_add)
+RULES = {
+    "push": (_S._on_segment_push_pop, _S._on_push),
+    "pop": (_S._on_segment_push_pop, _S._on_pop),
+    **dict.fromkeys(("pushfq", "pushfd", "pushf", "pushw"), (_S._on_push,)),
+    **dict.fromkeys(("popfq", "popfd", "popf", "popw"), (_S._on_pop,)),
+    "leave": (_S._on_leave,),
+    "mov": (_S._on_word_move, _I._on_small_int_copy, _I._on_move_immediate),
+    **dict.fromkeys(("movabs", "movq", "movl"), (_S._on_word_move,)),
+    "lea": (_I._on_lea,),
+    "test": (_I._on_test_self,),
+    "cmp": (_I._on_compare_immediate,),
+    "add": _WORD_ADD,
+    "sub": (*_WORD_ADD, _I._on_address_difference, _I._on_zeroing),
+    "and": (_S._on_realign,),
+    "xor": (_I._on_zeroing,),
+}
+SETCC = (_I._on_setcc,)
 
 
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
