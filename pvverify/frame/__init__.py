@@ -28,7 +28,11 @@ whose code is not available (`Proof.assumptions`).
 The package: `values` (the abstract values and their join), `state` (the state at
 an instruction), `instructions` (how instructions are classed), `assumptions`
 (what a proof may rest on, and the Proof / NoProof it ends in), `analysis` (the
-fixpoint itself).
+fixpoint and the per-instruction dispatch), and the mixins it is made of:
+`memory` (operand addresses, loads, stores, and the refusal of any access that may
+reach the slot), `control` (branches, calls, returns, context switches), `stack`
+(push, pop, leave, word moves, realignment) and `integers` (constants, loop
+counters, `lea`, compare-and-branch bounds).
 """
 
 from pvverify.frame.analysis import analyse
