@@ -78,6 +78,12 @@ CASES = {
               "movl (%edx),%edx\nmovl %edx,(%eax)\nret", "mov"),
     "leaks_to_callee": ("leaq (%rsp),%rdi\ncall 1f\nret\n1: movq (%rdi),%rax\nret",
                         "leal (%esp),%eax\ncall 1f\nret\n1: movl (%eax),%eax\nret", "mov"),
+    # a string copy whose source is the slot: the copy, then stored where the caller sees it
+    "copies_slot": ("movq %rdi,%rdx\nsubq $8,%rsp\nleaq 8(%rsp),%rsi\nmovq %rsp,%rdi\nmovl $2,%ecx\n"
+                    "rep movsl\nmovq (%rsp),%rax\nmovq %rax,(%rdx)\naddq $8,%rsp\nret",
+                    "pushl %esi\npushl %edi\nmovl %eax,%edx\nsubl $4,%esp\nleal 12(%esp),%esi\n"
+                    "movl %esp,%edi\nmovl $1,%ecx\nrep movsl\nmovl (%esp),%eax\nmovl %eax,(%edx)\n"
+                    "addl $4,%esp\npopl %edi\npopl %esi\nret", "rep movs"),
 }
 
 
@@ -151,6 +157,17 @@ def test_unknown_callee_is_proved_only_under_its_stated_assumption():
     assert res.method == "same-callee" and any(TAIL_CALL in a for a in res.assumptions)
 
 
+# a va_list {gp_offset, fp_offset, overflow_arg_area, reg_save_area} (i386: 12 bytes)
+# built on the stack with address `p` from the stack pointer, copied by `rep movsl`
+VA64 = ("pushq %rbx\nmovq %rdi,%rbx\nsubq $48,%rsp\nmovl $8,(%rsp)\nleaq {p}(%rsp),%rax\n"
+        "movq %rax,8(%rsp)\nmovq %rax,16(%rsp)\nleaq (%rsp),%rsi\nleaq 24(%rsp),%rdi\nmovl $6,%ecx\n"
+        "rep movsl\n{clear}movq (%rbx),%rax\nleaq 24(%rsp),%rdi\ncall *%rax\naddq $48,%rsp\n"
+        "popq %rbx\nret")
+VA32 = ("pushl %ebx\npushl %esi\npushl %edi\nmovl %eax,%ebx\nsubl $24,%esp\nmovl $8,(%esp)\n"
+        "leal {p}(%esp),%eax\nmovl %eax,4(%esp)\nmovl %eax,8(%esp)\nleal (%esp),%esi\n"
+        "leal 12(%esp),%edi\nmovl $3,%ecx\nrep movsl\n{clear}movl (%ebx),%ecx\nleal 12(%esp),%eax\n"
+        "call *%ecx\naddl $24,%esp\npopl %edi\npopl %esi\npopl %ebx\nret")
+
 # Refinements of the analysis, each with the shape that needs it and a neighbour
 # that must still be refused (x86_64 body, i386 body, "prove" or the refused instruction).
 REFINED = {
@@ -189,6 +206,14 @@ REFINED = {
                      "testl %eax,%eax\nje 1f\nmovl %eax,(%esp)\njmp 2f\n1: movw $1,(%esp)\n"
                      "2: movl 0x1000,%ecx\nleal (%esp),%eax\ncall *%ecx\naddl $12,%esp\npopl %ebx\nret",
                      "prove"),
+    # va_copy (5.10-rt's panic): a va_list holding stack addresses copied by `rep movsl`
+    # to another local, and a pointer to the copy handed to unknown code: the copied
+    # addresses are where they were, far from the slot
+    "va_copy": (VA64.format(p=16, clear=""), VA32.format(p=8, clear=""), "prove"),
+    # ... but a copied address of the slot itself (the source cleared after the copy,
+    # so only the copy holds it) reaches the callee: refused at the call
+    "va_copy_slot": (VA64.format(p=56, clear="movq $0,8(%rsp)\nmovq $0,16(%rsp)\n"),
+                     VA32.format(p=36, clear="movl $0,4(%esp)\nmovl $0,8(%esp)\n"), "call"),
 }
 
 

@@ -198,14 +198,13 @@ class Analysis(Memory, Control, Stack, Integers):
             return self._ret(ctx, st, ins, ops[0].imm if ops else 0, pc)
         if mn in ("iret", "iretd", "iretq"):
             return self._iret(ctx, st, ins, mn)
-        if mn in STRING:
-            string = not any(o.type == x86.X86_OP_REG and "mm" in self.md.reg_name(o.reg) for o in ops)
-            return self._generic(st, ins, ctx, nxt, string=string)
         for rule in RULES.get(mn) or (SETCC if mn.startswith("set") else ()):
             out = rule(self, st, ins, ops, ctx, nxt)
             if out is not None:
                 return out
-        return self._generic(st, ins, ctx, nxt)
+        string = mn in STRING and not any(o.type == x86.X86_OP_REG and "mm" in self.md.reg_name(o.reg)
+                                          for o in ops)
+        return self._generic(st, ins, ctx, nxt, string=string)
 
     def _operands_of(self, ins) -> tuple:
         """What _generic needs of an instruction that does not depend on the state
@@ -336,6 +335,7 @@ RULES = {
     "sub": (*_WORD_ADD, _I._on_address_difference, _I._on_zeroing),
     "and": (_S._on_realign,),
     "xor": (_I._on_zeroing,),
+    **dict.fromkeys(("movsb", "movsw", "movsd", "movsq"), (_S._on_string_copy,)),
 }
 SETCC = (_I._on_setcc,)
 

@@ -1,7 +1,8 @@
 """Instructions that move the stack pointer or save into the stack: push and pop
 (registers, flags, segment selectors), leave, word moves (saves of callee-saved
 registers, the stack pointer parked for a context switch), stack realignment,
-and an immediate added to a stack address held in memory.
+an immediate added to a stack address held in memory, and a counted string copy
+from one stack area to another (`va_copy` is a `rep movsl` of the va_list).
 
 A mixin of Analysis. Each rule takes (state, instruction, operands, context,
 next address) and returns the successors, or None when the instruction is not
@@ -15,9 +16,11 @@ from capstone import x86
 from pvverify.frame.assumptions import STACK_ALIGNED, NoProof
 from pvverify.frame.instructions import CALLEE_SAVED, att, full_reg, segment_operand
 from pvverify.frame.state import Ctx, State
-from pvverify.frame.values import FLAGS, N
+from pvverify.frame.values import FLAGS, N, const
 
 MAX_ALIGN = 64  # the widest `and $-align, %rsp` followed (one node per residue below it)
+MAX_COPY = 4096  # the longest string copy between stack areas followed value by value
+ELEMENT = {"b": 1, "w": 2, "d": 4, "q": 8}
 
 Steps = list[tuple[int, Ctx, State]] | None
 
@@ -128,3 +131,34 @@ class Stack:
             self.set_reg(s2, self.sp, ("s", ((r + s2.sp) & -align) - r), ins)
             out.append((nxt, ctx, s2))
         return out
+
+    def _on_string_copy(self, st: State, ins, ops, ctx: Ctx, nxt: int) -> Steps:
+        """`[rep] movs` from one exact stack area to another, forwards (DF clear), with a
+        constant count and the areas apart: the destination gets the source's values
+        where they lie (a stack address copied stays that address; SDM Vol. 2B MOVS,
+        REP), segment by segment as loads of the source give them; the registers
+        advance past both areas. Any other form is the generic step's."""
+        if len(ops) != 2 or any(o.type != x86.X86_OP_MEM for o in ops) or st.df \
+                or 0x67 in ins.prefix or 0xF2 in ins.prefix:
+            return None
+        si, di, cx = ("esi", "edi", "ecx") if self.bits == 32 else ("rsi", "rdi", "rcx")
+        src, dst, count = self.reg(st, si), self.reg(st, di), self.reg(st, cx)
+        rep = 0xF3 in ins.prefix
+        n = (count[1] if count[0] == "c" else None) if rep else 1
+        length = n * ELEMENT[ins.mnemonic.split()[-1][-1]] if n is not None else None
+        if src[0] != "s" or dst[0] != "s" or length is None or length > MAX_COPY \
+                or min(src[1], dst[1]) < st.sp or src[1] < dst[1] + length and dst[1] < src[1] + length:
+            return None
+        lo, hi = src[1], src[1] + length
+        cuts = {lo, hi} | {min(max(c, lo), hi) for o, (size, _) in st.stack.items()
+                           if o < hi and lo < o + size for c in (o, o + size)}
+        edges = sorted(cuts)
+        values = [(a, b - a, self.load(st, ins, ("s", a), b - a)) for a, b in zip(edges, edges[1:],
+                                                                              strict=False)]
+        for a, size, v in values:
+            self.store(st, ins, ("s", dst[1] + a - lo), size, v)
+        self.set_reg(st, si, ("s", hi), ins)
+        self.set_reg(st, di, ("s", dst[1] + length), ins)
+        if rep:
+            self.set_reg(st, cx, const(0), ins)
+        return [(nxt, ctx, st)]
