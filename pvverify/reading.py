@@ -15,7 +15,8 @@ files and packages and proves each obligation once.
 
 A file read whole is remembered in the cache (kind `reads`: its outcomes and
 their obligation keys, not the obligations), keyed by the tool, the vmlinux it
-was read against (its identity: build ID) and the file's own bytes (SHA-256).
+was read against and the file itself, each by a SHA-256 of everything but its
+DWARF (`kernel.peek.content_digest`; a build ID survives edits after linking).
 A warm run reads no module past its headers and builds no obligation; an
 outcome whose verdict is not cached sends its file back to be read afresh
 (`fresh`).
@@ -23,7 +24,6 @@ outcome whose verdict is not cached sends its file back to be read afresh
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -34,7 +34,7 @@ from pvverify.executor import Executor
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import ElfError, Image
-from pvverify.kernel.peek import identity_of, peek_file
+from pvverify.kernel.peek import content_digest, peek_file
 from pvverify.kernel.records import LayoutError, Outcome
 from pvverify.kernel.symbolize import Symbolizer
 from pvverify.obligation import Obligation, ObligationError
@@ -88,7 +88,7 @@ class KernelView:
 
     def __init__(self, package: str, path: Path, cache: Cache | None, build: Builder) -> None:
         self.package, self.path, self.cache, self.build = package, path, cache, build
-        self.ident = identity_of(path)
+        self.ident = content_digest(path)  # not the build ID: see content_digest
         self.fresh = False  # True: ignore cached reads (their verdicts went missing)
         self._binary: Binary | None = None
         # (outcome without its address, placed site and bytes) -> (key, obligation) or
@@ -184,7 +184,7 @@ def read_module(view: KernelView, path: Path, name: str) -> FileRead:
     peek = peek_file(path)
     if not peek.sites:
         return FileRead(view.package, name, note=peek.reason, seconds=time.monotonic() - t)
-    key = _read_key(view, peek.identity or _digest(path)) if view.cache is not None else None
+    key = _read_key(view, content_digest(path)) if view.cache is not None else None
     read = _cached(view, key, name)
     if read is None:
         read = FileRead(view.package, name, whole=True)
@@ -201,14 +201,6 @@ def read_module(view: KernelView, path: Path, name: str) -> FileRead:
 
 
 # -- the read cache ----------------------------------------------------------------
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return f"sha256:{h.hexdigest()}"
 
 
 def _read_key(view: KernelView, file_ident: str) -> dict | None:

@@ -225,6 +225,30 @@ def test_unreadable_module_is_reported_with_everything_else(tree, tmp_path, gate
     assert any(r["file"].endswith("packed.ko.xz") for r in doc["results"])
 
 
+def test_an_edited_file_keeping_its_build_id_is_read_again(tree, tmp_path, gate):
+    """A build ID survives edits after linking, so the read cache must not take it for
+    the content: a module whose `call *` became a `jmp *` passed warm (its unedited
+    read served) where an uncached run refused it."""
+    pkg = tmp_path / "linux-image-edit-dbg"
+    shutil.copytree(tree, pkg, symlinks=True)
+    note = ('.section .note.gnu.build-id,"a",@note\n .long 4, 20, 3\n .asciz "GNU"\n .byte '
+            + ", ".join(map(str, range(1, 21))) + "\n")
+    src = tmp_path / "good-id.s"
+    src.write_text((tree.parent / "good-vermagic.s").read_text() + note)
+    ko = pkg / MODS / "drivers/good.ko"
+    subprocess.run(["as", "--64", "-o", ko, src], check=True)
+    own = tmp_path / "cache"
+    _, first = gate("--package", pkg, cache_dir=own)
+    data = bytearray(ko.read_bytes())
+    at = data.index(b"\xff\x15\x00\x00\x00\x00")  # the first site's call *pv_ops+N(%rip)
+    data[at + 1] = 0x25  # jmp *pv_ops+N(%rip): the same build ID, another instruction
+    ko.write_bytes(bytes(data))
+    code, warm = gate("--package", pkg, cache_dir=own)
+    code_cold, cold = gate("--package", pkg, cache_dir=tmp_path / "empty")
+    assert rows_of(cold) != rows_of(first)  # the edit changes what the gate sees
+    assert (code, rows_of(warm)) == (code_cold, rows_of(cold))
+
+
 def test_not_a_package_is_refused(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     with pytest.raises(PackageError):
