@@ -20,7 +20,7 @@ import os
 import stat
 import struct
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -128,12 +128,9 @@ class Image:
         return bytes(self.raw[s.offset:s.offset + s.size])
 
     def symbol(self, name: str) -> Symbol | None:
-        if not self._by_name:
-            for s in self.symbols:
-                if s.name and (s.name not in self._by_name or s.shndx != SHN_UNDEF):
-                    self._by_name[s.name] = s
-        sym = self._by_name.get(name)
-        return sym if sym is not None and sym.shndx != SHN_UNDEF else None
+        if not self._by_name:  # the last defined symbol of each name (undefined ones: None)
+            self._by_name.update({s[0]: s for s in self.symbols if s[0] and s[4] != SHN_UNDEF})
+        return self._by_name.get(name)
 
     def read(self, addr: int, n: int) -> bytes | None:
         """n bytes at a virtual address, or None if no allocated section holds them all."""
@@ -167,9 +164,10 @@ class Image:
         of that nearest sized symbol is precomputed for every position, so a
         lookup is one bisection, not a walk back over the labels of entry code."""
         if not self._funcs:
-            self._funcs = sorted((s.value, s.size, s.name) for s in self.symbols
-                                 if s.shndx != SHN_UNDEF and s.name
-                                 and (s.type == STT_FUNC or s.size == 0))
+            # (name, value, size, type, shndx) by index: a NamedTuple's attributes are
+            # Python-level lookups, and a vmlinux has 250,000 symbols
+            self._funcs = sorted([(s[1], s[2], s[0]) for s in self.symbols
+                                  if s[4] != SHN_UNDEF and s[0] and (s[3] == STT_FUNC or not s[2])])
             self._starts = [f[0] for f in self._funcs]
             last, self._sized = -1, []
             for j, f in enumerate(self._funcs):
@@ -330,16 +328,30 @@ def _symbols(img: Image) -> list[Symbol]:
     if parts and max(map(len, parts)) >= MAX_NAME:  # too long to be a name: checked below
         names = {o: n for o, n in names.items() if len(n) < MAX_NAME}
 
+    starts = sorted(names)
+
     def name_at(off: int) -> str:
-        n = names[off] = _cstr(img.path, text, off)
+        # the tail of the string starting last before off (a third of a vmlinux's
+        # names share another's tail), else looked up and checked one by one
+        i = bisect.bisect_right(starts, off) - 1
+        full = names[starts[i]] if i >= 0 else None
+        n = names[off] = full[off - starts[i]:] if full is not None and off - starts[i] <= len(full) \
+            else _cstr(img.path, text, off)
         return n
 
-    get = names.get
-    if img.bits == 64:
-        return [Symbol(get(name) if name in names else name_at(name), value, sz, info & 0xF, shndx)
-                for name, info, _o, shndx, value, sz in struct.iter_unpack("<IBBHQQ", data)]
-    return [Symbol(get(name) if name in names else name_at(name), value, sz, info & 0xF, shndx)
-            for name, value, sz, info, _o, shndx in struct.iter_unpack("<IIIBBH", data)]
+    # column by column, each in one C-level pass (map, zip); only names at an offset
+    # into another name and the Symbol construction's per-row work remain
+    fmt, order = ("<IBBHQQ", (0, 4, 5, 1, 3)) if img.bits == 64 else ("<IIIBBH", (0, 1, 2, 3, 5))
+    rows = list(struct.iter_unpack(fmt, data))
+    if not rows:
+        return []
+    cols = list(zip(*rows, strict=True))
+    offs, values, sizes, infos, shndx = (cols[i] for i in order)
+    found = list(map(names.get, offs))
+    for i in [i for i, n in enumerate(found) if n is None]:
+        found[i] = name_at(offs[i])
+    types = map(int.__and__, infos, repeat(0xF))
+    return list(map(tuple.__new__, repeat(Symbol), zip(found, values, sizes, types, shndx, strict=True)))
 
 
 def _cstr(path: str, tab: str, off: int) -> str:

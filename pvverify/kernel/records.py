@@ -130,8 +130,9 @@ def ops_tables(img: Image, width: int) -> list[OpsTable]:
     table. Without any, the pv_*_ops structs of the kernels before 4.20 (their
     `base` in the patch template is set from DWARF by the caller)."""
     out: list[OpsTable] = []
+    candidates = [s for s in img.symbols if s[0].startswith("pv_")]  # (one pass, no regex per symbol)
     for pattern in (OPS_TABLE, OLD_OPS_TABLE):
-        for s in img.symbols:
+        for s in candidates:
             if pattern.match(s.name) and s.shndx != 0 and s.size and s.type in (0, 1) \
                     and not any(t.name == s.name for t in out):
                 out.append(OpsTable(s.name, s.value, s.size, width,
