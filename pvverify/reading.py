@@ -15,8 +15,9 @@ files and packages and proves each obligation once.
 
 A file read whole is remembered in the cache (kind `reads`: its outcomes and
 their obligation keys, not the obligations), keyed by the tool, the vmlinux it
-was read against and the file itself, each by a SHA-256 of everything but its
-DWARF (`kernel.peek.content_digest`; a build ID survives edits after linking).
+was read against (a SHA-256 of all of it) and the file itself (of all but its
+DWARF, which a module's read does not use): `kernel.peek.content_digest`; a
+build ID survives edits after linking.
 A warm run reads no module past its headers and builds no obligation; an
 outcome whose verdict is not cached sends its file back to be read afresh
 (`fresh`).
@@ -88,7 +89,7 @@ class KernelView:
 
     def __init__(self, package: str, path: Path, cache: Cache | None, build: Builder) -> None:
         self.package, self.path, self.cache, self.build = package, path, cache, build
-        self.ident = content_digest(path)  # not the build ID: see content_digest
+        self.ident = content_digest(path, dwarf=True)  # not the build ID: see content_digest
         self.fresh = False  # True: ignore cached reads (their verdicts went missing)
         self._binary: Binary | None = None
         # (outcome without its address, placed site and bytes) -> (key, obligation) or

@@ -13,6 +13,7 @@ from kernel_fixture import SAVE_FL, Alt, build, build_module
 
 from pvverify.cli import main as cli_main
 from pvverify.gate import main
+from pvverify.kernel.elf import open_image
 
 # The C half of an era fixture: what the real kernel's DWARF describes (the ops
 # structs, patch_xxl and the record structs) and the 5.10 template data.
@@ -207,6 +208,33 @@ def test_dwarf_tables_are_cached(tmp_path, capsys):
         docs.append(json.loads(out.out)["binaries"][0]["ops_tables"])
     assert docs[0] == docs[1] == {"pv_ops": 7, "pv_ops_lock": 5}
     assert list((cache / "optables2").rglob("*.json")) and list((cache / "records2").rglob("*.json"))
+
+
+def test_dwarf_edited_after_linking_is_read_again(tmp_path, capsys):
+    """A build ID survives edits after linking: DWARF facts are named by the DWARF
+    they come from too, so a slot renamed in .debug_str (same build ID) is read
+    afresh from a warm cache, as an uncached run reads it."""
+    era_kernel(tmp_path, "7.2", [Alt("s_unlock", "nop", flags=2)], lock=True)
+    k = tmp_path / "vmlinux-id"
+    subprocess.run(["ld", "-m", "elf_x86_64", "-static", "-nostdlib", "-Ttext=0xffffffff81000000",
+                    "--build-id=sha1", "-o", k, tmp_path / "vmlinux.o", tmp_path / "era_c.o"], check=True)
+    cache = tmp_path / "cache"
+
+    def ops(*extra: str) -> list[str]:
+        assert main([str(k), *extra, "--format", "json", "--jobs", "1"]) == 0
+        return sorted(r["op"] for r in json.loads(capsys.readouterr().out)["results"])
+
+    first = ops("--cache", str(cache))
+    img = open_image(k)
+    sec = img.section(".debug_str")
+    data = bytearray(k.read_bytes())
+    at = data.index(b"queued_spin_unlock\0", sec.offset, sec.offset + sec.size)
+    data[at:at + 18] = b"queued_spin_unloak"
+    k.write_bytes(bytes(data))
+    assert open_image(k).identity() == img.identity()  # the same build ID
+    cold = ops("--no-cache")
+    assert cold != first and "lock.queued_spin_unloak" in cold
+    assert ops("--cache", str(cache)) == cold
 
 
 # DEF_NATIVE's templates before 5.3: symbol pairs in .text; irq_disable's

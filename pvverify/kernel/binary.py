@@ -91,10 +91,15 @@ class Binary:
         return sum(1 for s in range(t.size // t.width) if self.op(t.name, s).source != unknown)
 
 
-def _cached(cache: Cache | None, kind: str, img: Image, extra: str, compute, load, dump):
-    """What DWARF says, computed once per image (build-id) and tool version: an
-    entry that does not load is recomputed."""
-    key = {"tool": tool_id(), "image": img.identity(), "extra": extra}
+def _cached(cache: Cache | None, kind: str, img: Image, extra: str, where: list[int], compute, load,
+            dump):
+    """What DWARF says, computed once per image and tool version: named by the build
+    ID and a digest of the DWARF the units at `where` are read from (a build ID
+    survives edits after linking); an entry that does not load is recomputed."""
+    if cache is None:
+        return compute()
+    key = {"tool": tool_id(), "image": img.identity(), "extra": extra,
+           "dwarf": dwarf.digest(str(img.path), where)}
 
     def valid(payload: object) -> bool:
         try:
@@ -128,7 +133,7 @@ def _op_names(img: Image, arch: Arch, tables: list[OpsTable], cache: Cache | Non
                 found = {**(found or {}), "pv_ops": gdb}
         return found
 
-    return _cached(cache, "optables2", img, arch.name, compute,
+    return _cached(cache, "optables2", img, arch.name, where, compute,
                    lambda d: {t: {int(k): Op(**{**v, "args": tuple(v["args"])}) for k, v in ops.items()}
                               for t, ops in d.items()},
                    lambda v: {t: {str(k): asdict(o) for k, o in ops.items()} for t, ops in v.items()}) or {}
@@ -142,7 +147,7 @@ def _record_shapes(img: Image, cache: Cache | None) -> dict[str, RecordShape] | 
     where = [s.value for n in _RECORD_UNITS if (s := img.symbol(n)) is not None]
     if not where:
         return None
-    return _cached(cache, "records2", img, "",
+    return _cached(cache, "records2", img, "", where,
                    lambda: dwarf.find_structs(str(img.path), where, {"alt_instr", "paravirt_patch_site"},
                                               lambda d: (dwarf.byte_size(d), dwarf.members(d))),
                    _load_shapes, lambda v: v)
@@ -152,7 +157,7 @@ def _old_tables(code: Image, arch: Arch, tables: list[OpsTable], cache: Cache | 
                 path: str) -> tuple[list[OpsTable], dict[str, dict[int, Op]]]:
     """Before 4.20: each pv_*_ops struct's place in paravirt_patch_template, from DWARF."""
     where = [s.value for n in _OPS_UNITS + _RECORD_UNITS if (s := code.symbol(n)) is not None]
-    found = _cached(cache, "template", code, arch.name,
+    found = _cached(cache, "template", code, arch.name, where,
                     lambda: template_from_dwarf(code.path, arch, where) if where else None,
                     lambda d: ({k: int(v) for k, v in d[0].items()},
                                {int(k): Op(**{**v, "args": tuple(v["args"])}) for k, v in d[1].items()}),
@@ -185,7 +190,7 @@ def _templates(code: Image, names: dict[int, Op], cache: Cache | None) -> templa
     op_names = {o.name for o in names.values()}
     native = code.symbol("native_patch")
     where = [native.value] if native is not None else []
-    shapes = _cached(cache, "patchdata", code, "",
+    shapes = _cached(cache, "patchdata", code, "", where,
                      lambda: templates.patch_data_shapes(code.path, where) if where else None,
                      lambda d: {k: {m: tuple(x) for m, x in v.items()} for k, v in d.items()},
                      lambda v: v) if code.section(".debug_info") is not None else None

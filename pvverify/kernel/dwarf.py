@@ -11,7 +11,10 @@ table of a 360 MB vmlinux in 0.2 s and under 100 MB.
 from __future__ import annotations
 
 import bisect
+import functools
+import hashlib
 import mmap
+import os
 import struct
 from collections.abc import Callable
 
@@ -61,6 +64,63 @@ def find_structs[T](path: str, addresses: list[int], names: set[str],
     except Exception as e:  # pyelftools and construct raise many types on bad DWARF
         raise ElfError(f"{path}: malformed DWARF: {type(e).__name__}: {str(e)[:200]}") from None
     return found
+
+
+def digest(path: str, addresses: list[int]) -> str:
+    """A SHA-256 of the DWARF `find_structs(path, addresses, ...)` can read: the
+    aranges that choose the units, the abbreviation and string tables, and the
+    units holding the addresses. It names DWARF facts in the cache beside the build
+    ID, which survives edits after linking; the 15 MB it covers on a Debian vmlinux
+    hash in ~25 ms (once per file and process; a unit then ~1 ms), where all 340 MB
+    of its DWARF would cost more than a warm run. "" when there is no DWARF to read
+    (the facts come from elsewhere)."""
+    try:
+        st = os.stat(path)
+        tables = _tables(path, (st.st_ino, st.st_size, st.st_mtime_ns))
+        if tables is None:
+            return ""
+        h, aranges, info = tables
+        h = h.copy()
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            src, base = (info, 0) if isinstance(info, bytes) else (mm, info)
+            for unit in sorted({aranges.unit_at(a) for a in addresses[:64]} - {None}):
+                (length,) = struct.unpack_from("<I", src, base + unit)
+                wide = length == 0xFFFFFFFF
+                size = struct.unpack_from("<Q", src, base + unit + 4)[0] + 12 if wide else length + 4
+                h.update(unit.to_bytes(8, "little") + src[base + unit:base + unit + size])
+    except OSError as e:
+        raise ElfError(f"{path}: cannot read: {e.strerror or e}") from None
+    except Exception as e:  # as find_structs: DWARF that is there but garbage is bad input
+        raise ElfError(f"{path}: malformed DWARF: {type(e).__name__}: {str(e)[:200]}") from None
+    return f"sha256:{h.hexdigest()}"
+
+
+@functools.lru_cache(maxsize=4)
+def _tables(path: str, stamp: tuple) -> tuple | None:
+    """(hash of the tables every unit shares, the aranges, .debug_info's file offset or,
+    compressed, its bytes) of one file as `stamp` (inode, size, mtime) saw it."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        if mm[:4] != b"\x7fELF":
+            return None  # a compressed module: its DWARF is not read from the file
+        elf = ELFFile(f)
+        info = elf.get_section_by_name(".debug_info")
+        aranges = Aranges.of(elf, mm) if info is not None and elf["e_type"] != "ET_REL" else None
+        if aranges is None:
+            return None
+        h = hashlib.sha256()
+        for name in (".debug_aranges", ".debug_abbrev", ".debug_str", ".debug_line_str",
+                     ".debug_str_offsets"):
+            sec = elf.get_section_by_name(name)
+            if sec is not None:
+                h.update(name.encode() + _bytes(mm, sec))
+        return h, aranges, (info.data() if info["sh_flags"] & 0x800 else info["sh_offset"])
+
+
+def _bytes(mm: mmap.mmap, sec) -> bytes:
+    """A section's bytes (a compressed one inflated by pyelftools)."""
+    if sec["sh_flags"] & 0x800:  # SHF_COMPRESSED
+        return sec.data()
+    return mm[sec["sh_offset"]:sec["sh_offset"] + sec["sh_size"]]
 
 
 class Aranges:

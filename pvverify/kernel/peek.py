@@ -78,20 +78,20 @@ def _headers(raw: bytes | mmap.mmap) -> tuple[bool, int, list[tuple]] | None:
     return bits64, etype, [struct.unpack_from(fmt, raw, shoff + i * entsize) for i in range(shnum)]
 
 
-def content_digest(path: str | Path) -> str:
+def content_digest(path: str | Path, dwarf: bool = False) -> str:
     """What names a file's *read* (its outcomes and their obligations) in a cache:
-    SHA-256 over the ELF header, the section header table and every section but the
-    DWARF ones (`.debug_*`, and their relocations). Not the build ID: it survives
-    any edit after linking (a patched replacement byte, a mutated site), and a read
-    keyed by it served the unedited file's outcomes (measured: a module with one
-    `call *` made a `jmp *` passed warm, exit 0, where an uncached run said exit 2).
-    The DWARF is left out because it is most of a debug file (339 of 378 MB of a
-    7.3 vmlinux) and the read takes nothing from it that is not cached under the
-    build ID already (struct layouts, slot types, source lines). A file that is
-    not an ELF (compressed) is hashed whole."""
+    SHA-256 over the ELF header, the section header table and every section, the
+    DWARF ones (`.debug_*` and their relocations) only with `dwarf`. Not the build
+    ID: it survives any edit after linking (a patched replacement byte, a mutated
+    site), and a read keyed by it served the unedited file's outcomes (measured: a
+    module with one `call *` made a `jmp *` passed warm, exit 0, where an uncached
+    run said exit 2). A module's read takes nothing from its own DWARF, which is
+    most of a debug module; a vmlinux's takes its slot types and record layouts
+    from it, so a vmlinux is hashed whole (0.2-0.5 s for a Debian one). A file that
+    is not an ELF (compressed) is hashed whole."""
     h = hashlib.sha256()
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        head = _headers(mm) if compressed.kind(mm[:6]) is None else None
+        head = _headers(mm) if compressed.kind(mm[:6]) is None and not dwarf else None
         if head is None:
             h.update(mm)
             return f"sha256:{h.hexdigest()}"
