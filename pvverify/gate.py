@@ -95,6 +95,8 @@ def _position_free(arch: Arch, md: capstone.Cs, code: bytes, at: int) -> bool:
     """True if code means the same at any address once rel32 call/jmp are re-targeted.
     Remembered per code unless a short branch makes the answer depend on `at`:
     thousands of outcomes share a few hundred replacements."""
+    if len(code) >= 5 and code[0] in (0xE8, 0xE9) and code.count(0x90, 5) == len(code) - 5:
+        return True  # `call`/`jmp rel32` and one-byte NOPs (every direct-call outcome): no decode
     key = (arch.bits, code)
     got = _FREE.get(key)
     if got is not None:

@@ -289,7 +289,11 @@ def _lengths(bits: int) -> capstone.Cs:
 def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
     """Copy code from `old` to `new`, keeping rel32 call/jmp destinations outside it."""
     out = bytearray(code)
-    for address, size, _, _ in _lengths(arch.bits).disasm_lite(code, old):
+    if len(code) >= 5 and code[0] in (0xE8, 0xE9) and code.count(0x90, 5) == len(code) - 5:
+        insns = [(old, 5)]  # `call`/`jmp rel32` and one-byte NOPs: the one decode that matters
+    else:
+        insns = [(a, n) for a, n, _, _ in _lengths(arch.bits).disasm_lite(code, old)]
+    for address, size in insns:
         op = code[address - old]
         if size == 5 and op in (0xE8, 0xE9):
             dest = (address + 5 + int.from_bytes(code[address - old + 1:address - old + 5],
