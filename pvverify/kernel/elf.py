@@ -19,6 +19,7 @@ import mmap
 import os
 import stat
 import struct
+import sys
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from pathlib import Path
@@ -341,17 +342,31 @@ def _symbols(img: Image) -> list[Symbol]:
 
     # column by column, each in one C-level pass (map, zip); only names at an offset
     # into another name and the Symbol construction's per-row work remain
-    fmt, order = ("<IBBHQQ", (0, 4, 5, 1, 3)) if img.bits == 64 else ("<IIIBBH", (0, 1, 2, 3, 5))
-    rows = list(struct.iter_unpack(fmt, data))
-    if not rows:
+    if not data:
         return []
-    cols = list(zip(*rows, strict=True))
-    offs, values, sizes, infos, shndx = (cols[i] for i in order)
+    offs, values, sizes, word = _columns(data, img.bits)  # word: info | other << 8 | shndx << 16
     found = list(map(names.get, offs))
     for i in [i for i, n in enumerate(found) if n is None]:
         found[i] = name_at(offs[i])
-    types = map(int.__and__, infos, repeat(0xF))
+    types = map(int.__and__, word, repeat(0xF))
+    shndx = map(int.__rshift__, word, repeat(16))
     return list(map(tuple.__new__, repeat(Symbol), zip(found, values, sizes, types, shndx, strict=True)))
+
+
+def _columns(data: bytes, bits: int) -> tuple[list[int], ...]:
+    """(st_name, st_value, st_size, the u32 holding st_info, st_other and st_shndx) of
+    every little-endian symbol entry: strided slices of the table viewed as words,
+    in C (on a big-endian host, struct does it row by row)."""
+    if sys.byteorder != "little":
+        fmt = "<IIQQ" if bits == 64 else "<IIII"
+        rows = list(struct.iter_unpack(fmt, data))
+        a, b, c, d = (list(col) for col in zip(*rows, strict=True))
+        return (a, c, d, b) if bits == 64 else (a, b, c, d)
+    u32 = memoryview(data).cast("I")
+    if bits == 64:  # name, info|other|shndx, value (2 words), size (2 words)
+        u64 = memoryview(data).cast("Q")
+        return u32[0::6].tolist(), u64[1::3].tolist(), u64[2::3].tolist(), u32[1::6].tolist()
+    return u32[0::4].tolist(), u32[1::4].tolist(), u32[2::4].tolist(), u32[3::4].tolist()
 
 
 def _cstr(path: str, tab: str, off: int) -> str:
