@@ -95,7 +95,9 @@ def _cached(cache: Cache | None, kind: str, img: Image, extra: str, where: list[
             dump):
     """What DWARF says, computed once per image and tool version: named by the build
     ID and a digest of the DWARF the units at `where` are read from (a build ID
-    survives edits after linking); an entry that does not load is recomputed."""
+    survives edits after linking; gdb's fallback for the ops table, when those units
+    lack it, reads units the digest does not cover); an entry that does not load is
+    recomputed."""
     if cache is None:
         return compute()
     key = {"tool": tool_id(), "image": img.identity(), "extra": extra,
