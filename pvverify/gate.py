@@ -42,6 +42,7 @@ from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_
 from pvverify.kernel.records import (
     LayoutError,
     Outcome,
+    direct_branch,
     retarget,
 )
 from pvverify.obligation import CodeSpec, Obligation, ObligationError
@@ -95,8 +96,8 @@ def _position_free(arch: Arch, md: capstone.Cs, code: bytes, at: int) -> bool:
     """True if code means the same at any address once rel32 call/jmp are re-targeted.
     Remembered per code unless a short branch makes the answer depend on `at`:
     thousands of outcomes share a few hundred replacements."""
-    if len(code) >= 5 and code[0] in (0xE8, 0xE9) and code.count(0x90, 5) == len(code) - 5:
-        return True  # `call`/`jmp rel32` and one-byte NOPs (every direct-call outcome): no decode
+    if direct_branch(code):
+        return True  # a 5-byte rel32 branch and NOPs: nothing that depends on the address
     key = (arch.bits, code)
     got = _FREE.get(key)
     if got is not None:

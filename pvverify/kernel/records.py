@@ -286,11 +286,17 @@ def _lengths(bits: int) -> capstone.Cs:
     return capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
 
 
+def direct_branch(code: bytes) -> bool:
+    """`call`/`jmp rel32` followed by one-byte NOPs only: every direct-call replacement.
+    Its one instruction is known without a decode (thousands per kernel)."""
+    return len(code) >= 5 and code[0] in (0xE8, 0xE9) and code.count(0x90, 5) == len(code) - 5
+
+
 def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
     """Copy code from `old` to `new`, keeping rel32 call/jmp destinations outside it."""
     out = bytearray(code)
-    if len(code) >= 5 and code[0] in (0xE8, 0xE9) and code.count(0x90, 5) == len(code) - 5:
-        insns = [(old, 5)]  # `call`/`jmp rel32` and one-byte NOPs: the one decode that matters
+    if direct_branch(code):
+        insns = [(old, 5)]
     else:
         insns = [(a, n) for a, n, _, _ in _lengths(arch.bits).disasm_lite(code, old)]
     for address, size in insns:
