@@ -168,13 +168,9 @@ class Aranges:
         sec = elf.get_section_by_name(".debug_aranges")
         if sec is None:
             return None
-        if sec["sh_flags"] & 0x800:  # SHF_COMPRESSED
-            data = sec.data()
-        else:
-            if sec["sh_offset"] + sec["sh_size"] > len(mm):
-                raise ValueError(".debug_aranges runs past the end of the file")
-            data = mm[sec["sh_offset"]:sec["sh_offset"] + sec["sh_size"]]
-        return cls(data, elf.little_endian)
+        if not sec["sh_flags"] & 0x800 and sec["sh_offset"] + sec["sh_size"] > len(mm):
+            raise ValueError(".debug_aranges runs past the end of the file")
+        return cls(_bytes(mm, sec), elf.little_endian)
 
     def unit_at(self, addr: int) -> int | None:
         """The offset in .debug_info of the unit whose ranges hold addr."""
