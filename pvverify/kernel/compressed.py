@@ -39,7 +39,7 @@ def inflate(data: bytes) -> bytes:
     if what is None:
         raise InflateError("not xz, gzip or zstd data")
     limit = min(MAX_DECOMPRESSED, (64 << 20) + MAX_RATIO * len(data))
-    stream = {"xz": _Xz, "gzip": _Gzip, "zstd": _Zstd}[what](data)
+    stream = {"xz": _xz, "gzip": _gzip, "zstd": _Zstd}[what](data)
     out = bytearray()
     try:
         while len(out) < 16 and (chunk := stream.read(16 - len(out))):
@@ -65,40 +65,34 @@ def inflate(data: bytes) -> bytes:
 # return more), b"" at the end of the stream, and raises InflateError when the
 # input ends first; after() is the input left behind the stream's end.
 
-class _Xz:
-    def __init__(self, data: bytes) -> None:
-        self.dx, self.data = lzma.LZMADecompressor(), data
+class _Stdlib:
+    """xz or gzip through the standard library's decompressor objects: lzma keeps
+    unread input inside (`needs_input` says when it has none), zlib hands it back
+    as `unconsumed_tail` (it has no `needs_input`: no tail is no input)."""
+
+    def __init__(self, obj, data: bytes, what: str) -> None:
+        self.obj, self.tail, self.what = obj, data, what
 
     def read(self, n: int) -> bytes:
-        while not self.dx.eof:
-            if self.dx.needs_input and not self.data:
-                raise InflateError("truncated xz data")
-            chunk = self.dx.decompress(self.data, max_length=n)
-            self.data = b""
+        while not self.obj.eof:
+            if not self.tail and getattr(self.obj, "needs_input", True):
+                raise InflateError(f"truncated {self.what} data")
+            chunk = self.obj.decompress(self.tail, n)
+            self.tail = getattr(self.obj, "unconsumed_tail", b"")
             if chunk:
                 return chunk
         return b""
 
     def after(self) -> bytes:
-        return self.dx.unused_data
+        return self.obj.unused_data
 
 
-class _Gzip:
-    def __init__(self, data: bytes) -> None:
-        self.dz, self.tail = zlib.decompressobj(16 + zlib.MAX_WBITS), data
+def _xz(data: bytes) -> _Stdlib:
+    return _Stdlib(lzma.LZMADecompressor(), data, "xz")
 
-    def read(self, n: int) -> bytes:
-        while not self.dz.eof:
-            if not self.tail:
-                raise InflateError("truncated gzip data")
-            chunk = self.dz.decompress(self.tail, n)
-            self.tail = self.dz.unconsumed_tail
-            if chunk:
-                return chunk
-        return b""
 
-    def after(self) -> bytes:
-        return self.dz.unused_data
+def _gzip(data: bytes) -> _Stdlib:
+    return _Stdlib(zlib.decompressobj(16 + zlib.MAX_WBITS), data, "gzip")
 
 
 class _Zstd:
