@@ -6,8 +6,8 @@ displacement is a relocation against the undefined symbol `pv_ops` (or another
 `pv_ops*` table), whether or not a patch record covers it. A module without
 such a symbol has no site, patched or not, and that is decided from the ELF
 header, the section headers and the symbol table, read from a memory map (or the
-bytes in hand) with `struct`:
-nothing else of the file is touched, and no ELF library builds objects for it.
+bytes in hand) with `struct`: nothing else of the file is touched, and no ELF
+library builds objects for it.
 Anything unexpected answers "maybe" (`Peek.sites` True), so the full reader,
 with its checks and error messages, decides. `content_digest` names a file's
 read in the cache the same way: headers and sections, no library.
