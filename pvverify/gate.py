@@ -37,6 +37,7 @@ from pvverify.ctype import parse_ctype
 from pvverify.executor import Executor
 from pvverify.exits import ArgumentParser, positive_float, positive_int
 from pvverify.kernel.binary import Binary, read_binary
+from pvverify.kernel import features
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
 from pvverify.kernel.records import (
@@ -70,6 +71,7 @@ class OutcomeResult:
     place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
     method: str = "exploration"  # what decided it: exploration | same-callee
     package: str = ""            # the --package the file came from, if any
+    feature_name: str = ""       # `feature` with the kernel's names: `!X86_FEATURE_XENPV`
 
 
 @dataclass
@@ -337,9 +339,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="prove everything afresh, store nothing")
     p.add_argument("--timeout", type=positive_float, default=5.0,
                    help="time per obligation, seconds (beyond it: unknown)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text: failures grouped by op and reason, sites as function+0xoff "
-                        "(file.c:line); json: every outcome as one document")
+    p.add_argument("--format", choices=("text", "json", "gcc"), default="text",
+                   help="text (default): failures grouped by file, op and reason, sites as "
+                        "function+0xoff (file.c:line); json: every outcome as one document; gcc: "
+                        "one `file.c:line: error: op: what differs [rule]` line per finding (for "
+                        "editors' quickfix and CI log annotators)")
+    p.add_argument("--json", metavar="FILE", dest="json_file",
+                   help="also write the JSON document (as --format json prints it) here")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="text: only the files with a finding and the one-line summary (on success, "
+                        "just the summary)")
     p.add_argument("--sarif", metavar="FILE",
                    help="also write SARIF 2.1.0 here (code scanning: results at source lines)")
     p.add_argument("--junit", metavar="FILE",
@@ -403,8 +412,11 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     meta["read_seconds"] = round(time.monotonic() - t0, 2)
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     results = prove_all(obs, max(1, a.jobs), cache, a.timeout, progress)
+    feature_names: dict[int, dict[int, str]] = {}
     for b, o, key, err in pending:
         op = b.op(o.table, o.slot)
+        if o.feature and id(b.code) not in feature_names:
+            feature_names[id(b.code)] = features.names_of(b.code)
         res = results.get(key) if key else None
         verdict = res["verdict"] if res else "unknown"
         reason = res["reason"] if res else f"no obligation: {err}"
@@ -413,11 +425,12 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
             res.get("counterexample") if res else None,
-            method=res.get("method", "exploration") if res else "exploration"))
+            method=res.get("method", "exploration") if res else "exploration",
+            feature_name=features.named(o.feature, feature_names.get(id(b.code), {}))))
     # source lines only where a report shows them: every failing site for JSON,
     # SARIF and HTML, the first few of each group for the text report
-    every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
-        or bool(getattr(a, "html", None))
+    every = getattr(a, "format", "json") != "text" or bool(getattr(a, "sarif", None)) \
+        or bool(getattr(a, "html", None)) or bool(getattr(a, "json_file", None))
     _annotate(rows, pending, canon_of, every, cache)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
@@ -491,6 +504,29 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 reads = [index.get((r.package, r.file), r) for r in reads]
         finally:
             executor.close()
+        rows, meta = _package_rows(reads, results)
+        # while the package's files are still unpacked: the failing sites named
+        # from their own file's DWARF, their counterexamples at the real site
+        every = a.format != "text" or bool(a.sarif or a.html or a.json_file)
+        _name_features(rows, packages)
+        _annotate_packages(rows, [o for r in reads for o in r.outcomes], packages, every, cache)
+    for p in packages:
+        mine = [r for r in reads if r.package == p.name]
+        meta["packages"].append({
+            "package": p.name, "vmlinux": p.name_of(p.vmlinux), "files": len(mine),
+            "files_read_whole": sum(r.whole for r in mine),
+            "files_with_sites": sum(bool(r.outcomes) for r in mine),
+            "outcomes": sum(len(r.outcomes) for r in mine),
+            "errors": sum(bool(r.error) for r in mine)})
+    meta["obligations"] = len(obs | {k: None for r in reads for k in r.keys if k})
+    meta["files_read_again"] = len(again)
+    meta["read_seconds"] = round(read_s, 2)
+    meta["seconds"] = round(time.monotonic() - t0, 2)
+    return rows, meta
+
+
+def _package_rows(reads: list, results: dict[str, dict]) -> tuple[list[OutcomeResult], dict]:
+    """The rows of a package run (one per outcome, in the order of `reads`) and its meta."""
     rows: list[OutcomeResult] = []
     meta: dict = {"binaries": [], "errors": [], "issues": [], "packages": []}
     for r in reads:
@@ -514,19 +550,61 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 res["reason"] if res else f"no obligation: {problem}", key or "",
                 res.get("counterexample") if res else None, place=place,
                 method=res.get("method", "exploration") if res else "exploration", package=r.package))
-    for p in packages:
-        mine = [r for r in reads if r.package == p.name]
-        meta["packages"].append({
-            "package": p.name, "vmlinux": p.name_of(p.vmlinux), "files": len(mine),
-            "files_read_whole": sum(r.whole for r in mine),
-            "files_with_sites": sum(bool(r.outcomes) for r in mine),
-            "outcomes": sum(len(r.outcomes) for r in mine),
-            "errors": sum(bool(r.error) for r in mine)})
-    meta["obligations"] = len(obs | {k: None for r in reads for k in r.keys if k})
-    meta["files_read_again"] = len(again)
-    meta["read_seconds"] = round(read_s, 2)
-    meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
+
+
+def _name_features(rows: list[OutcomeResult], packages: list) -> None:
+    """Each row's feature condition with the names of its package's vmlinux."""
+    names: dict[str, dict[int, str]] = {}
+    for row in rows:
+        if not row.feature:
+            continue
+        if row.package not in names:
+            p = next((p for p in packages if p.name == row.package), None)
+            try:
+                names[row.package] = features.names_of(open_image(p.vmlinux) if p else None)
+            except (ElfError, OSError):
+                names[row.package] = features.names_of(None)
+        row.feature_name = features.named(row.feature, names[row.package])
+
+
+def _annotate_packages(rows: list[OutcomeResult], outcomes: list[Outcome], packages: list,
+                       every: bool, cache: Cache | None) -> None:
+    """_annotate for the files of a package run that have a site not proved: each
+    module opened again (headers, symbols and DWARF; relocated against its
+    package's vmlinux as it was read), the vmlinux for the code the sites reach."""
+    from types import SimpleNamespace
+
+    need = {r.file for r in rows if r.verdict != "equivalent"}
+    if not need:
+        return
+    where: dict[str, tuple] = {}
+    for p in packages:
+        for f in (p.vmlinux, *p.modules):
+            where[f"{p.name}/{p.name_of(f)}"] = (p, f)
+    vms: dict[str, tuple[Image, int]] = {}
+    shims: dict[str, SimpleNamespace] = {}
+    pending, chosen = [], []
+    for row, o in zip(rows, outcomes, strict=True):
+        if row.file not in need or row.file not in where:
+            continue
+        if row.file not in shims:
+            p, f = where[row.file]
+            if p.name not in vms:
+                vm = open_image(p.vmlinux)
+                vms[p.name] = (vm, canonical_site(vm))
+            vm = vms[p.name][0]
+            try:
+                img = vm if f == p.vmlinux else open_image(f, externs=vm)
+            except (ElfError, OSError):
+                need.discard(row.file)
+                continue
+            shims[row.file] = SimpleNamespace(sites=img, code=vm, path=row.file,
+                                              arch=X86_64 if img.bits == 64 else I386)
+        pending.append((shims[row.file], o, None, None))
+        chosen.append(row)
+    canon_of = {name: vms[where[name][0].name][1] for name in shims}
+    _annotate(chosen, pending, canon_of, every, cache)
 
 
 def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
@@ -578,7 +656,10 @@ def _place(sites, addr: int, cache: Cache, idents: dict[int, str], b: Binary) ->
 
 
 def _valid_place(d: object) -> bool:
-    return isinstance(d, dict) and set(d) == {"address", "function", "offset", "file", "line", "inlined"}
+    return isinstance(d, dict) and {"address", "function", "offset", "file", "line", "inlined",
+                                    "chain"} <= set(d) <= {"address", "function", "offset", "file",
+                                                           "line", "inlined", "chain", "section",
+                                                           "section_offset"}
 
 
 def _names_in(reason: str, code, sites, canon: int, site: int, length: int) -> dict[str, str]:
@@ -625,7 +706,7 @@ def exit_code(rows: list[OutcomeResult], allow_unknown: bool, issues: list[SiteI
 
 
 def _reports(a: argparse.Namespace) -> list[Path]:
-    return [Path(p) for p in (a.sarif, a.junit, a.html) if p]
+    return [Path(p) for p in (a.sarif, a.junit, a.html, a.json_file) if p]
 
 
 def _clear_reports(paths: list[Path]) -> str | None:
@@ -645,7 +726,7 @@ def _clear_reports(paths: list[Path]) -> str | None:
 
 def main(argv: list[str]) -> int:
     from pvverify.package import PackageError
-    from pvverify.reports import gate_text, html, junit, sarif
+    from pvverify.reports import gate_text, gcc, html, junit, sarif
     from pvverify.reports import rows as row_report
 
     p = parser()
@@ -668,21 +749,30 @@ def main(argv: list[str]) -> int:
         print(f"pvverify gate: {e['error']}", file=sys.stderr)
     totals = Counter(r.verdict for r in rows)
     ic = Counter(i.status for i in issues)
+    document = None
+    if a.format == "json" or a.json_file:
+        document = json.dumps({"results": [row_report.row_json(r) for r in rows],
+                               "skipped": [row_report.issue_json(i) for i in issues
+                                           if i.status == "skipped"],
+                               "unpatched": [row_report.issue_json(i) for i in issues
+                                             if i.status == "unpatched"],
+                               "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
+                                          "skipped": ic["skipped"], "unpatched": ic["unpatched"],
+                                          "files_not_read": len(meta["errors"])}, **meta})
     if a.format == "json":
-        print(json.dumps({"results": [row_report.row_json(r) for r in rows],
-                          "skipped": [row_report.issue_json(i) for i in issues if i.status == "skipped"],
-                          "unpatched": [row_report.issue_json(i) for i in issues
-                                        if i.status == "unpatched"],
-                          "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
-                                     "skipped": ic["skipped"], "unpatched": ic["unpatched"],
-                                     "files_not_read": len(meta["errors"])}, **meta}))
+        print(document)
+    elif a.format == "gcc":
+        print(gcc.render(rows, issues, meta["errors"], a.allow_unknown, a.allow_skipped), end="")
     else:
-        for pk in meta.get("packages", ()):
+        for pk in () if a.quiet else meta.get("packages", ()):
             bad = f", {pk['errors']} not read" if pk["errors"] else ""
             print(f"{pk['package']}: {pk['files']} files, {pk['files_with_sites']} with paravirt sites "
                   f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
-        print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color), issues=issues))
+        print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color), issues=issues,
+                               quiet=a.quiet))
     try:
+        if a.json_file:
+            write_atomic(Path(a.json_file), document.encode())
         if a.sarif:
             write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows, issues, meta["errors"]),
                                                    indent=1).encode())

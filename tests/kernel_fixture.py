@@ -140,10 +140,13 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     return out
 
 
-def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod", extra: str = "") -> Path:
+def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod", extra: str = "",
+                 debug: bool = False, modinfo: str = "") -> Path:
     """A 6.1 module object: paravirt sites through the kernel's `pv_ops` (an
     undefined symbol, so on x86_64 a PC32 relocation that only reaches it from
-    the module area), with .parainstructions and .altinstructions records."""
+    the module area), with .parainstructions and .altinstructions records.
+    debug: with DWARF 5 line tables (relocatable: .rela.debug_line and friends);
+    modinfo: a .modinfo string (`vermagic=...`)."""
     q = ".quad" if bits == 64 else ".long"
     sites = [("m_save", SAVE_FL), ("m_cli", IRQ_DISABLE), ("m_nop", FLUSH_LAZY)]
     text = [".text", ".globl init_module", ".type init_module,@function", "init_module:"]
@@ -161,8 +164,11 @@ def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod", extra
         repl.append(f"r{i}: {a.replacement}\nr{i}_end:")
         data.append(f" .long {a.site} - .\n .long r{i} - .\n .word {0x8000 | (8 * 32 + 16)}\n"
                     f" .byte 8, r{i}_end - r{i}")
+    if modinfo:
+        data.append(f'.section .modinfo,"a"\n .asciz "{modinfo}"')
     src = tmp / f"{name}.s"
     src.write_text("\n".join(text + data + repl) + "\n")
     out = tmp / f"{name}.ko"
-    subprocess.run(["as", "--64" if bits == 64 else "--32", "-o", out, src], check=True)
+    subprocess.run(["as", "--64" if bits == 64 else "--32", *(["--gdwarf-5"] if debug else []),
+                    "-o", out, src], check=True)
     return out

@@ -123,11 +123,11 @@ def test_gate_text_groups_names_and_counts_last(kernel, reports):
     cli, sti = label(img, "s_cli"), label(img, "s_sti")
     lines = text.splitlines()
     grp = [i for i, x in enumerate(lines)
-           if re.match(r"  not-equivalent irq.irq_disable x1( \(by [\w-]+\))?: IF differs", x)]
+           if re.match(r"  not-equivalent irq.irq_disable x1 in vmlinux( \(by [\w-]+\))?: IF differs", x)]
     assert len(grp) == 1, text
     line = addr2line(kernel, [cli])[0]
     assert lines[grp[0] + 1] == f"      at s_cli+0x0 ({line}) [{cli:#x}]"
-    unk = [x for x in lines if re.match(r"  unknown irq.irq_enable x1( \(by [\w-]+\))?: ", x)]
+    unk = [x for x in lines if re.match(r"  unknown irq.irq_enable x1 in vmlinux( \(by [\w-]+\))?: ", x)]
     # the reason names the instruction at the real site, not at the canonical address it was proved at
     assert unk and unk[0].endswith(f"`rdpmc` has no modelled semantics (at {sti:#x} <s_sti>)"), unk
     assert "at s_sti+0x0 (" in text and f"[{sti:#x}]" in text

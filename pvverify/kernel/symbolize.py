@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import mmap
+import posixpath
 from dataclasses import dataclass
 
 from pvverify.kernel.elf import Image
@@ -36,6 +37,11 @@ class Place:
     file: str | None = None
     line: int | None = None
     inlined: str | None = None  # file:line the instruction came from, when inlined there
+    # every line of `addr2line -i`, innermost first: where the instruction came
+    # from, then each inline call site out to the function's own line
+    chain: tuple[tuple[str, int], ...] = ()
+    section: str | None = None  # a relocatable image's: the section holding the address
+    section_offset: int = 0     # and the address's offset in it (`addr2line -j SECTION`)
 
     @property
     def symbolic(self) -> str:
@@ -50,9 +56,30 @@ class Place:
         src = self.source
         return f"{self.symbolic} ({src})" if src else self.symbolic
 
+    @property
+    def inline_chain(self) -> str | None:
+        """`paravirt.h:693 <- :711 <- x86.c:367` (a file named once while it repeats),
+        or None when the code is not inlined."""
+        return chain_text(self.chain)
+
     def to_json(self) -> dict:
-        return {"address": self.address, "function": self.function, "offset": self.offset,
-                "file": self.file, "line": self.line, "inlined": self.inlined}
+        d = {"address": self.address, "function": self.function, "offset": self.offset,
+             "file": self.file, "line": self.line, "inlined": self.inlined,
+             "chain": [list(c) for c in self.chain]}
+        if self.section:
+            d["section"], d["section_offset"] = self.section, self.section_offset
+        return d
+
+
+def chain_text(chain) -> str | None:
+    """An inline chain, innermost first, as `a.h:1 <- :2 <- b.c:3`; None for fewer than two."""
+    if not chain or len(chain) < 2:
+        return None
+    out, last = [], None
+    for f, ln in chain:
+        out.append(f":{ln}" if f == last else f"{f}:{ln}")
+        last = f
+    return " <- ".join(out)
 
 
 def _leb(buf: bytes, pos: int, signed: bool = False) -> tuple[int, int]:
@@ -148,14 +175,22 @@ class Symbolizer:
             return self._places[addr]
         fn = self.function(addr)
         src = self.line(addr) if lines else None
-        call = self.call_site(addr) if src else None
+        calls = self.call_sites(addr) if src else []
+        call = calls[0] if calls else None
         inlined = f"{src[0]}:{src[1]}" if call and src and call != src else None
         where = call or src
+        chain = (src, *reversed(calls)) if src and calls else ()
+        sec = self._section(addr) if self.img.relocatable else None
         p = Place(addr, fn[0] if fn else None, fn[1] if fn else 0,
-                  where[0] if where else None, where[1] if where else None, inlined)
+                  where[0] if where else None, where[1] if where else None, inlined, chain,
+                  sec.name if sec else None, addr - sec.addr if sec else 0)
         if lines:
             self._places[addr] = p
         return p
+
+    def _section(self, addr: int):
+        return next((s for s in self.img.sections
+                     if s.flags & 0x2 and s.size and s.addr <= addr < s.addr + s.size), None)
 
     def symbol(self, addr: int) -> str | None:
         """`name+0xoff` for any symbol (data too) holding addr, e.g. `pv_ops+0x38`."""
@@ -204,15 +239,21 @@ class Symbolizer:
     def call_site(self, addr: int) -> tuple[str, int] | None:
         """The line in the enclosing function that the code at addr was inlined
         from (the outermost inline call site), or None when it is not inlined."""
+        calls = self.call_sites(addr)
+        return calls[0] if calls else None
+
+    def call_sites(self, addr: int) -> list[tuple[str, int]]:
+        """Every inline call site holding addr, outermost first ([] when not inlined)."""
         d = self._open()
         if not d:
-            return None
+            return []
+        out: list[tuple[str, int]] = []
         dwarf, aranges = d[2], d[3]
         try:
             off = aranges.unit_at(addr)
             unit = self._units.get(off)
             if off is None or unit is None:
-                return None
+                return out
             if unit.functions is None:
                 unit.functions = self._functions(dwarf, off)
             i = bisect.bisect_right(unit.functions, (addr, 1 << 64)) - 1
@@ -231,14 +272,14 @@ class Symbolizer:
                 if nxt is not None and nxt.tag == "DW_TAG_inlined_subroutine":
                     f = nxt.attributes.get("DW_AT_call_file")
                     ln = nxt.attributes.get("DW_AT_call_line")
-                    if f is None or ln is None or not 0 <= f.value < len(unit.files):
-                        return None
-                    name = unit.files[f.value]
-                    return (name, ln.value) if name else None
+                    if f is None or ln is None or not 0 <= f.value < len(unit.files) \
+                            or not unit.files[f.value]:
+                        return out
+                    out.append((unit.files[f.value], ln.value))
                 die = nxt
         except Exception:  # malformed or unexpected DWARF: the line table's line stands
-            return None
-        return None
+            return out
+        return out
 
     def _functions(self, dwarf, cu_offset: int) -> list:
         """(low, high, DIE) of the unit's top-level functions, sorted."""
@@ -276,9 +317,11 @@ class Symbolizer:
     def _open(self):
         if self._dwarf is None:
             self._dwarf = False
-            if self.img.relocatable or self.img.section(".debug_line") is None \
-                    or self.img.section(".debug_aranges") is None:
+            if self.img.section(".debug_line") is None or self.img.section(".debug_aranges") is None:
                 return False
+            if self.img.relocatable:
+                self._dwarf = _relocated_dwarf(self.img) or False
+                return self._dwarf
             from pvverify.kernel.dwarf import Aranges, _MappedDwarf
 
             try:
@@ -312,10 +355,10 @@ class Symbolizer:
             else:
                 d = dirs[di] if 0 < di < len(dirs) else ""  # 0: the unit's build directory
             path = name if name.startswith("/") or not d else f"{d}/{name}"
-            files.append(path[2:] if path.startswith("./") else path)
+            files.append(posixpath.normpath(path) if ".." in path or "./" in path else path)
         if version < 5:
             files.insert(0, None)  # file indices count from 1 before DWARF 5
-        _, mm, _, _, line_off = self._dwarf
+        _, mm, _, _, line_off = self._dwarf  # mm: the mapped file, or .debug_line relocated
         start = line_off + lp.program_start_offset
         end = line_off + lp.program_end_offset
         buf = mm[start:end]
@@ -330,8 +373,57 @@ class Symbolizer:
         return _Unit([r[0] for r in rows], rows, files)
 
     def close(self) -> None:
-        if self._dwarf:
+        if self._dwarf and self._dwarf[0] is not None:
             f, mm = self._dwarf[0], self._dwarf[1]
             mm.close()
             f.close()
         self._dwarf = None
+
+
+# The DWARF sections a line and its inline chain are read from; a module's are
+# relocated (.rela.debug_*: addresses against section symbols, offsets into
+# .debug_str and .debug_line_str) as a linker would, to the addresses the image
+# gave its sections, so its DWARF speaks the addresses its sites have.
+_DWARF_READ = (".debug_info", ".debug_abbrev", ".debug_line", ".debug_aranges", ".debug_str",
+               ".debug_line_str", ".debug_ranges", ".debug_rnglists", ".debug_str_offsets",
+               ".debug_addr")
+
+
+def _relocated_dwarf(img: Image):
+    """(None, relocated .debug_line, DWARFInfo, Aranges, 0) of a relocatable image, its
+    debug sections relocated against the image's section layout (what `addr2line -j
+    SECTION` does with section-relative addresses); None when it cannot be read."""
+    import io
+
+    from elftools.dwarf.dwarfinfo import DebugSectionDescriptor
+    from elftools.elf.elffile import ELFFile
+
+    from pvverify.kernel.dwarf import Aranges
+    from pvverify.kernel.elf import SHT_REL, SHT_RELA, _relocate
+
+    try:
+        data: dict[str, bytes] = {}
+        by_index = {s.index: s for s in img.sections}
+        for s in img.sections:
+            if s.name not in _DWARF_READ or s.flags & 0x800:  # SHF_COMPRESSED: not in modules
+                continue
+            buf = bytearray(img.raw[s.offset:s.offset + s.size])
+            for rs in img.sections:
+                if rs.type in (SHT_RELA, SHT_REL) and rs.info == s.index and rs.info in by_index:
+                    _relocate(img, rs, s, buf)
+            data[s.name] = bytes(buf)
+
+        class Relocated(ELFFile):
+            def _read_dwarf_section(self, section, relocate_dwarf_sections):
+                raw = data.get(section.name)
+                if raw is None:
+                    return super()._read_dwarf_section(section, False)
+                return DebugSectionDescriptor(stream=io.BytesIO(raw), name=section.name,
+                                              global_offset=0, size=len(raw), address=0)
+
+        elf = Relocated(io.BytesIO(bytes(img.raw)))
+        dwarf = elf.get_dwarf_info(relocate_dwarf_sections=False)
+        aranges = Aranges(data[".debug_aranges"], elf.little_endian)
+        return (None, data[".debug_line"], dwarf, aranges, 0)
+    except Exception:  # malformed DWARF: no lines, never a crash in a report
+        return None
