@@ -124,3 +124,45 @@ def test_html_report_renders_in_chromium(tmp_path):
     shot = tmp_path / "shot.png"
     render(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,900")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
+
+
+def test_the_failure_is_on_the_first_screen_of_a_big_package_report(tmp_path):
+    """234 files and 80 ops all proved but one module site: the browser lays the
+    page out at 1200x900 and the failing block (naming its module) starts within
+    that first screen; the per-file and per-op detail is collapsed below."""
+    from pvverify.gate import OutcomeResult
+    from pvverify.reports import html
+
+    rows, binaries = [], []
+    for i in range(234):
+        f = f"pkg/usr/lib/debug/lib/modules/6.1/kernel/m{i:03}.ko"
+        binaries.append({"file": f, "arch": "x86_64", "version": "6.1", "outcomes": 30})
+        for j in range(30):
+            rows.append(OutcomeResult(f, 0xffffffffa0000000 + j * 8, ".parainstructions", f"op.n{(i + j) % 80}",
+                                      "dwarf", "call", "", "e800000000", ["callq 0x0"], "equivalent",
+                                      "proved", f"k{j}", package="pkg"))
+    bad = OutcomeResult("pkg/usr/lib/debug/lib/modules/6.1/kernel/arch/x86/kvm/kvm.ko", 0xffffffffa0020b3c,
+                        ".altinstructions", "irq.save_fl", "dwarf", "inline", "!feature 8*32+16", "9c59",
+                        ["pushfq", "popq %rcx"], "not-equivalent", "rax differs", "kb",
+                        place={"function": "kvm_on_user_return", "offset": 12, "file": "arch/x86/kvm/x86.c",
+                               "line": 367, "section": ".text", "section_offset": 0x20abc},
+                        package="pkg", feature_name="!X86_FEATURE_XENPV")
+    rows.insert(len(rows) // 2, bad)
+    page = tmp_path / "big.html"
+    raw = html.render(rows, {"binaries": binaries, "obligations": 81, "seconds": 1.0})
+    assert "<script" not in raw
+    # measured by the browser: a copy of the page with a probe that writes the
+    # failing block's top edge and the page height into the DOM
+    probe = ("<script>addEventListener('load',()=>{const b=document.querySelector('.site.not-equivalent')"
+             ".getBoundingClientRect();document.body.setAttribute('data-top',Math.round(b.top));"
+             "document.body.setAttribute('data-height',document.documentElement.scrollHeight)})</script>")
+    page.write_text(raw.replace("</body>", probe + "</body>"))
+    dom = render(page, tmp_path, "--window-size=1200,900", "--dump-dom").stdout
+    top = int(re.search(r'data-top="(-?\d+)"', dom)[1])
+    assert 0 <= top < 900 - 100, top  # its heading and first lines visible
+    p = Page()
+    p.feed(dom)
+    [site] = p.sites
+    assert "kvm.ko" in site["text"] and "!X86_FEATURE_XENPV" in site["text"]
+    # totals: the zero count is not painted as a failure
+    assert '<span class="zero" data-verdict="unknown">0 unknown</span>' in raw

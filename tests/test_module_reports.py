@@ -142,3 +142,21 @@ def test_sarif_related_locations_are_the_inline_chain_headers():
             for x in res["relatedLocations"]] == [("arch/x86/include/asm/paravirt.h", 693),
                                                   ("arch/x86/include/asm/paravirt.h", 711)]
     assert "paravirt.h:693 <- :711 <- arch/x86/kvm/x86.c:367" in res["message"]["text"]
+
+
+def test_junit_names_are_unique_stable_and_classnames_dotless(packages, capsys, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    names = []
+    for n in (1, 2):
+        out = tmp_path / f"r{n}.xml"
+        gate(capsys, "--package", packages["bad"], "--junit", out)
+        cases = ET.parse(out).getroot().findall("testcase")
+        names.append([(c.get("classname"), c.get("name")) for c in cases])
+    assert names[0] == names[1] and len(set(names[0])) == len(names[0])
+    classes = {c for c, _ in names[0]}
+    assert "pkg-bad.bad_ko" in classes and not any("/" in c for c in classes)
+    [fail] = [c for c in ET.parse(tmp_path / "r1.xml").getroot().findall("testcase")
+              if c.find("failure") is not None]
+    assert fail.get("classname") == "pkg-bad.bad_ko" and "!X86_FEATURE_XENPV" in fail.get("name")
+    assert "/net/bad.ko at m_cli+0x0" in fail.find("failure").text
