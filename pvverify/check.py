@@ -17,6 +17,7 @@ from pvverify.assume import AssumptionError, compile_assumption
 from pvverify.conventions import ConventionError, ReturnSlot, return_slots
 from pvverify.conventions import clobbers as clobber_set
 from pvverify.lift import Explorer, Limits, PathBound, Stuck, entry_assumptions, initial_memory
+from pvverify.evaluate import fresh_values
 from pvverify.obligation import Obligation, ObligationError
 from pvverify.observe import Observable, collect, separation
 from pvverify.program import SitePair, build
@@ -60,6 +61,8 @@ def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
         res = _decide(ob, pair, timeout, limits, replay, same_callee)
     except (ConventionError, AssumptionError) as e:
         raise ObligationError(f"{ob.source or ob.name}: {e}") from None
+    except ObligationError:
+        raise
     except Exception as e:  # a bug must never become a verdict other than unknown
         res = Result("unknown", f"internal error: {type(e).__name__}: {e}")
     res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
@@ -158,6 +161,7 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
         return Result("unknown", f"solver error during exploration: {e}")
     inputs, po, pr = an.inputs, an.originals, an.replacements
     clob, rets = an.clobbers, an.returns
+    _falls_off(ob, pair, po)
 
     def nicer(o: PathState, r: PathState) -> list[list[z3.BoolRef]]:
         return _replayable(pair, inputs, o, r)
@@ -165,6 +169,20 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
     outcome = prove(po, pr, an.assumptions, an.observables, nicer, int(timeout * 1000),
                     an.pair_assumptions)
     paths = (len(po), len(pr))
+    if outcome.status == "refuted" and _reads_fresh(outcome.refutation):
+        # a difference through TSC or random values may be only that the two paths
+        # read them at different times: it stands if it shows even when both read
+        # the same stream (semantics/fresh.py)
+        same = prove(po, pr, an.assumptions, an.observables, nicer, int(timeout * 1000),
+                     lambda o, r: [*an.pair_assumptions(o, r), *_same_stream(o, r)])
+        if same.status == "proved":
+            names = sorted({str(v).split("_")[1] for p in (*po, *pr) for v in fresh_values(p)})
+            return Result("unknown", "the paths differ only through values read at different times "
+                          f"({', '.join(names)}: `rdtsc`/`rdrand`-style reads, fresh on each path), "
+                          "which no input state fixes", paths=paths)
+        if same.status == "unknown":
+            return Result("unknown", same.reason, paths=paths)
+        outcome = same
     if outcome.status == "proved":
         return Result("equivalent", "no input state makes any observable differ", paths=paths)
     if outcome.status == "unknown":
@@ -173,14 +191,48 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
     assert ref is not None
     if not ref.replayable:
         _find_replayable(an, pair, ref, timeout)
+    from pvverify.minimise import minimise
+
+    minimise(ref, [*an.assumptions, *an.pair_assumptions(ref.original, ref.replacement)],
+             _replayable(pair, inputs, ref.original, ref.replacement)[1] if ref.replayable else [],
+             ob.arch.gprs, ob.arch.sp, ob.arch.bits)
     ce = cx.describe(ref, pair, ob.convention, clob)
     state = cx.concrete_inputs(ref.model, inputs, pair, (ref.original, ref.replacement))
-    cx.with_state(ce, state, pair)
+    streams = cx.fresh_streams(ref.model, (ref.original, ref.replacement))
+    cx.with_state(ce, state, pair, streams)
     if not replay:
         return Result("not-equivalent", f"{ce.observable} differs (not replayed)",
                       counterexample=ce, paths=paths)
     undefined = _undefined_flags_in(cx.first_difference(ref).diff)
-    return _replay(ob, pair, ce, state, clob, rets, paths, undefined, ref.replayable)
+    return _replay(ob, pair, ce, state, clob, rets, paths, undefined, ref.replayable, streams)
+
+
+def _reads_fresh(ref) -> bool:
+    return bool(fresh_values(ref.original) or fresh_values(ref.replacement))
+
+
+def _same_stream(o: PathState, r: PathState) -> list[z3.BoolRef]:
+    """The k-th fresh value of one path equal to the k-th of the other."""
+    return [a == b for a, b in zip(fresh_values(o), fresh_values(r), strict=False)]
+
+
+def _falls_off(ob: Obligation, pair: SitePair, paths: list[PathState]) -> None:
+    """A target whose code runs off its end (no ret or jmp as its last transfer) is
+    bad input, not a replacement to blame: the original would run into whatever
+    follows it. Raised as ObligationError (exit 3)."""
+    for r in pair.original.regions:
+        if r.name != "target":
+            continue
+        end = r.address + len(r.data)
+        if end == pair.original.exit:
+            continue
+        for p in paths:
+            if p.end == "exit" and p.exit_pc is not None:
+                pc = z3.simplify(p.exit_pc)
+                if z3.is_bv_value(pc) and pc.as_long() == end:
+                    raise ObligationError(
+                        f"{ob.source or ob.name}: the target's code runs off its end at {end:#x} "
+                        "(no ret or jmp ends it): the original would run into whatever follows")
 
 
 def _undefined_flags_in(e: z3.ExprRef) -> list[str]:
@@ -200,17 +252,19 @@ def _undefined_flags_in(e: z3.ExprRef) -> list[str]:
 
 
 def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
-            undefined: list[str], replayable: bool = True) -> Result:
-    """Run both programs on unicorn from the counterexample state and compare concretely."""
+            undefined: list[str], replayable: bool = True,
+            streams: tuple[list[int], list[int]] = ([], [])) -> Result:
+    """Run both programs on unicorn from the counterexample state and compare concretely:
+    each with the fresh values (TSC, random numbers) the solver chose for its own path."""
     from pvverify import oracle
 
     arch = ob.arch
     regions = lambda prog: [(r.address, r.data) for r in prog.regions]  # noqa: E731
     steps = 10_000
     out_o = oracle.run(arch, regions(pair.original), pair.original.entry, pair.original.exit,
-                       state, steps)
+                       replace(state, fresh=streams[0]), steps)
     out_r = oracle.run(arch, regions(pair.replacement), pair.replacement.entry,
-                       pair.replacement.exit, state, steps)
+                       pair.replacement.exit, replace(state, fresh=streams[1]), steps)
     sp0 = state.regs[arch.sp]
     probe = None
     if ce.observable.startswith("memory byte at "):
@@ -250,6 +304,9 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
             f"({ce.original} vs {ce.replacement}) but unicorn shows no difference "
             f"(original stop: {out_o.stop}, replacement stop: {out_r.stop})",
             counterexample=ce, paths=paths)
+    seen = {d[0] for d in diffs}
+    for o in ce.others:
+        o["replayed"] = o["observable"] in seen
     match = next((d for d in diffs if d[0] == ce.observable), diffs[0])
     ce.replay_observable, ce.replay_original, ce.replay_replacement = match
     return Result("not-equivalent",

@@ -131,6 +131,9 @@ def _inputs_of(model: z3.ModelRef, exprs: list[z3.ExprRef]) -> dict[str, int]:
     return out
 
 
+MAX_OTHERS = 16  # other registers and flags that differ, listed beside the first
+
+
 def first_difference(ref: Refutation) -> Observable:
     m = ref.model
     for ob in ref.observables:
@@ -160,7 +163,16 @@ def describe(ref: Refutation, pair: SitePair, convention: str,
     elif ob.kind == "msr":
         name = f"MSR {_ev(m, z3.BitVec('differing_msr', 32)):#x}"
     exprs = [ob.diff, *ref.original.cond, *ref.replacement.cond]
+    others = []
+    for o in ref.observables:
+        if o is ob or o.kind in ("memory", "msr") or len(others) >= MAX_OTHERS:
+            continue  # memory and MSR differences: the first is named, the replay shows the rest
+        if z3.is_true(m.eval(o.diff, model_completion=True)):
+            others.append({"observable": o.name, "original": _fmt(m, o.original),
+                           "replacement": _fmt(m, o.replacement),
+                           "why": why(o.name, arch, convention, clobbers)})
     return Counterexample(
+        others=others,
         observable=name,
         original=shown[0],
         replacement=shown[1],
@@ -171,10 +183,21 @@ def describe(ref: Refutation, pair: SitePair, convention: str,
     )
 
 
-def with_state(ce: Counterexample, state: ConcreteState, pair: SitePair) -> Counterexample:
-    """The counterexample with its concrete input state and the memory words read."""
+def fresh_streams(model: z3.ModelRef, paths: tuple[PathState, PathState]) -> tuple[list[int], list[int]]:
+    """The fresh values (semantics/fresh.py) each path read, in order, as the model has them."""
+    from pvverify.evaluate import fresh_values
+
+    return tuple([_ev(model, v) for v in fresh_values(p)] for p in paths)  # type: ignore[return-value]
+
+
+def with_state(ce: Counterexample, state: ConcreteState, pair: SitePair,
+               streams: tuple[list[int], list[int]] = ([], [])) -> Counterexample:
+    """The counterexample with its concrete input state and the memory words read
+    (and the fresh values each path read, where it read any)."""
     ce.memory = input_words(state, pair)
     ce.state = state_json(state)
+    if any(streams):
+        ce.state["fresh"] = {"original": list(streams[0]), "replacement": list(streams[1])}
     return ce
 
 
@@ -364,6 +387,8 @@ def state_json(st: ConcreteState) -> dict:
     """The full input state as JSON: values are ints; addresses, MSR indices and
     CPUID leaves, which JSON only allows as object keys, are hex strings."""
     d = asdict(st)
+    for k in ("fresh", "fresh_default"):  # a run's stream: with_state gives both paths'
+        d.pop(k, None)
     d["memory"] = {hex(a): v for a, v in sorted(st.memory.items())}
     d["msrs"] = {hex(a): v for a, v in sorted(st.msrs.items())}
     d["cpuid"] = {f"{a:#x},{b:#x}": list(v) for (a, b), v in st.cpuid.items()}

@@ -73,6 +73,11 @@ def pin(inputs: Inputs, st: ConcreteState, port_reads: int = 8) -> list[z3.BoolR
     return eqs
 
 
+def fresh_values(p: PathState) -> list[z3.BitVecRef]:
+    """The fresh values (semantics/fresh.py) a path read, in execution order."""
+    return [args[0] for kind, args in p.queries if kind == "fresh"]
+
+
 def run_model(arch: Arch, regions: list[tuple[int, bytes]], entry: int, exit_pc: int,
               state: ConcreteState, max_steps: int = 2000) -> Outcome:
     """Execute `regions` from `state` with pvverify's semantics."""
@@ -81,6 +86,9 @@ def run_model(arch: Arch, regions: list[tuple[int, bytes]], entry: int, exit_pc:
     paths = Explorer(prog, inputs, [], Limits(max_steps=max_steps)).run(())
     s = z3.Solver()
     s.add(*pin(inputs, state))
+    for p in paths:  # each path reads the state's stream of fresh values, in order
+        for k, v in enumerate(fresh_values(p)):
+            s.add(v == (state.fresh[k] if k < len(state.fresh) else state.fresh_default))
     if s.check() != z3.sat:
         raise RuntimeError("the pinned input state is inconsistent")
     m = s.model()

@@ -39,6 +39,10 @@ class ConcreteState:
     cpuid: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
     cpuid_default: tuple[int, int, int, int] = (0, 0, 0, 0)
     xcr0: int = 1  # XCR0 (bit 0, x87, is always set: SDM Vol. 1 13.3)
+    # the values the k-th fresh read of a run gets (semantics/fresh.py: a TSC or
+    # random value, rdrand's CF and value as two): one path's stream
+    fresh: list[int] = field(default_factory=list)
+    fresh_default: int = 0
 
     def debug_register(self, name: str) -> int:
         """DRn, with the processor's reset value where the state does not say."""

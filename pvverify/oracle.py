@@ -19,6 +19,10 @@ the SDM and listed so they can be audited:
   for MSRs it does not know; they live in a shadow dictionary. The three base
   MSRs are unicorn's own.
 - cpuid: answered from the state's table (the real CPU's answer is not an input).
+- rdtsc, rdtscp, rdrand, rdseed: their values are the state's stream of fresh
+  values (`ConcreteState.fresh`, the ones the solver chose for this path);
+  rdtscp's ECX and rdpid from IA32_TSC_AUX in the MSR shadow (unicorn has no
+  rdpid and its own TSC and RNG).
 - FS/GS bases in 32-bit mode come from a GDT built here, as on hardware.
 - hlt, sysret, sysexit, iret, int3, ud2 are recorded (and hlt skipped, the
   others stop the run) before unicorn executes them, since they would stop or
@@ -49,6 +53,8 @@ TCG_BUFFER = 32 << 20
 # hook addresses are turned back into canonical linear ones.
 _PHYS52 = (1 << 52) - 1
 _GDT_32 = 0xFFFFF000  # where the 32-bit GDT lives (top page, rarely in a counterexample)
+_MSR_TSC_AUX = 0xC0000103
+_CF, _PF, _AF, _ZF, _SF, _OF = 1, 1 << 2, 1 << 4, 1 << 6, 1 << 7, 1 << 11
 _CR0_WP, _CR0_NW, _CR0_CD, _CR0_PG = 1 << 16, 1 << 29, 1 << 30, 1 << 31
 _CR4_PAE, _CR4_LA57, _CR4_FSGSBASE, _CR4_PCIDE, _CR4_OSXSAVE, _CR4_CET = (
     1 << 5, 1 << 12, 1 << 16, 1 << 17, 1 << 18, 1 << 23)
@@ -104,6 +110,7 @@ class _Run:
         self.trace: list[Event] = []
         self.written: set[int] = set()
         self.ports = 0
+        self.fresh_reads = 0
         self.crs = {"cr0": st.cr.get("cr0", 0), "cr4": st.cr.get("cr4", 0), "cr8": st.cr.get("cr8", 0)}
         self.drs = {d: st.debug_register(d) & self.mask for d in DEBUG_REGS}
         self.msrs = dict(st.msrs)
@@ -496,6 +503,41 @@ class _Run:
         for r, v in zip(("ax", "bx", "cx", "dx"), vals, strict=True):
             self.write_reg(big + r, v & 0xFFFFFFFF)
         self.skip(ins)
+
+    # -- fresh values (semantics/fresh.py): the run's stream, as the model read it
+    def _fresh(self) -> int:
+        k = self.fresh_reads
+        self.fresh_reads += 1
+        return self.st.fresh[k] if k < len(self.st.fresh) else self.st.fresh_default
+
+    def _i_rdtsc(self, ins) -> None:
+        self._set_edx_eax(self._fresh())
+        self.skip(ins)
+
+    def _i_rdtscp(self, ins) -> None:
+        self._set_edx_eax(self._fresh())
+        self.write_reg("rcx" if self.arch.bits == 64 else "ecx", self._msr(_MSR_TSC_AUX) & 0xFFFFFFFF)
+        self.skip(ins)
+
+    def _i_rdpid(self, ins) -> None:
+        op = ins.operands[0]
+        v = self._msr(_MSR_TSC_AUX) & ((1 << (8 * op.size)) - 1)
+        self.write_reg(ins.reg_name(op.reg), v)  # a 32-bit destination only outside 64-bit mode
+        self.skip(ins)
+
+    def _i_rdrand(self, ins) -> None:
+        op = ins.operands[0]
+        ok = self._fresh() & 1
+        value = self._fresh() & ((1 << (8 * op.size)) - 1)
+        name = ins.reg_name(op.reg)
+        if op.size == 4 and self.arch.bits == 64:
+            name = "r" + name[1:]  # a 32-bit write clears bits 63:32
+        self.write_reg(name, value if ok else 0)
+        fl = self.read_reg("eflags") & ~(_CF | _PF | _AF | _ZF | _SF | _OF)
+        self.write_reg("eflags", fl | (_CF if ok else 0))
+        self.skip(ins)
+
+    _i_rdseed = _i_rdrand
 
     def _i_hlt(self, ins) -> None:
         self.trace.append(Event("hlt", (self.if_flag(), self.window)))

@@ -29,6 +29,9 @@ class Counterexample:
     memory: list[dict] = field(default_factory=list)  # input words read: {"address", "size", "value", "name"}
     why: str = ""                  # why the convention protects the observable
     state: dict = field(default_factory=dict)  # the full input state, for re-running
+    # every other observable that differs in the same state: {"observable", "original",
+    # "replacement", "why", "replayed" (unicorn shows it too)}
+    others: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from pvverify.semantics import (
     dispatch,
     exits,
     flags,
+    fresh,
     msr,
     ports,
     segments,
@@ -33,7 +34,7 @@ from pvverify.semantics import (
 )
 from pvverify.semantics.rules import Case, Rule
 
-FAMILIES = (flags, control, segments, exits, xsave, atomic, cache, msr, ports, cpuid, tables)
+FAMILIES = (flags, control, segments, exits, xsave, atomic, cache, msr, ports, cpuid, tables, fresh)
 ROWS: list[tuple[str, Rule, Case]] = [
     (f"{fam.__name__.rsplit('.', 1)[1]}:{rule.form}:{i}", rule, case)
     for fam in FAMILIES for rule in fam.RULES for i, case in enumerate(rule.cases)]
@@ -65,6 +66,10 @@ def apply(st: ConcreteState, arch: Arch, overrides: tuple[tuple[str, int], ...])
         elif key.startswith("cpuid:"):
             leaf, sub = (int(x, 16) for x in key[6:].split(","))
             st.cpuid[(leaf, sub)] = (v & 0xFFFFFFFF, 0, 0, v >> 32)
+        elif key.startswith("fresh:"):
+            k = int(key[6:])
+            st.fresh += [0] * (k + 1 - len(st.fresh))
+            st.fresh[k] = v
         elif key == "xcr0":
             st.xcr0 = v
         elif key.startswith("cr"):

@@ -83,11 +83,23 @@ def difference(ce: dict) -> str:
             f"{ce['replacement']} after the replacement")
 
 
+def other_lines(ce: dict) -> list[str]:
+    """Every other observable that differs in the same state, with why it matters."""
+    out = []
+    for o in ce.get("others") or []:
+        seen = " (unicorn too)" if o.get("replayed") else ""
+        why = f": {o['why']}" if o.get("why") else ""
+        out.append(f"also {o['observable']} differs: {o['original']} after the original, "
+                   f"{o['replacement']} after the replacement{seen}{why}")
+    return out
+
+
 def lines(ce: dict, indent: str = "  ", reason: str = "") -> list[str]:
     """The counterexample's lines; the difference is left out when `reason` already says it."""
     out = [] if reason.startswith(difference(ce)) else [f"{indent}{difference(ce)}"]
     if ce.get("why"):
         out.append(f"{indent}why it matters: {ce['why']}")
+    out += [f"{indent}{x}" for x in other_lines(ce)]
     inputs = input_lines(ce)
     if inputs:
         out.append(f"{indent}from the input state (what the difference depends on; "

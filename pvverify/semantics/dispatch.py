@@ -22,6 +22,7 @@ from pvverify.semantics import (
     cpuid,
     exits,
     flags,
+    fresh,
     msr,
     pcode,
     ports,
@@ -37,7 +38,7 @@ Handler = Callable[[PathState, Insn], None]
 SYSTEM: dict[str, Handler] = {
     **flags.HANDLERS, **control.HANDLERS, **segments.HANDLERS, **msr.HANDLERS,
     **ports.HANDLERS, **cache.HANDLERS, **cpuid.HANDLERS, **exits.HANDLERS, **tables.HANDLERS,
-    **xsave.HANDLERS, **atomic.HANDLERS,
+    **xsave.HANDLERS, **atomic.HANDLERS, **fresh.HANDLERS,
 }
 # Exceptions a system instruction raises before it executes (SDM: the
 # "Exceptions" sections), as (condition, end) pairs in the CPU's checking order.
