@@ -193,18 +193,35 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
         _find_replayable(an, pair, ref, timeout)
     from pvverify.minimise import minimise
 
+    from pvverify.reports.flags import KERNEL_CLEAR, is_flags_op
+
+    prefer = []
+    if is_flags_op(ob.name) == "arg" and _first_arg_register(ob):
+        # a restore_fl argument as save_fl gives it: no DF, NT, IOPL, TF; bit 1 set
+        a = z3.BitVec(_first_arg_register(ob).upper(), ob.arch.bits)
+        prefer.append(z3.And(a & KERNEL_CLEAR == 0, a & 2 == 2))
     minimise(ref, [*an.assumptions, *an.pair_assumptions(ref.original, ref.replacement)],
              _replayable(pair, inputs, ref.original, ref.replacement)[1] if ref.replayable else [],
-             ob.arch.gprs, ob.arch.sp, ob.arch.bits)
+             ob.arch.gprs, ob.arch.sp, ob.arch.bits, prefer)
     ce = cx.describe(ref, pair, ob.convention, clob)
     state = cx.concrete_inputs(ref.model, inputs, pair, (ref.original, ref.replacement))
     streams = cx.fresh_streams(ref.model, (ref.original, ref.replacement))
+
+    ce.flags_image = is_flags_op(ob.name) or ""
+    if ce.flags_image == "arg" and ob.args:
+        ce.flags_arg = _first_arg_register(ob)
     cx.with_state(ce, state, pair, streams)
     if not replay:
         return Result("not-equivalent", f"{ce.observable} differs (not replayed)",
                       counterexample=ce, paths=paths)
     undefined = _undefined_flags_in(cx.first_difference(ref).diff)
     return _replay(ob, pair, ce, state, clob, rets, paths, undefined, ref.replayable, streams)
+
+
+def _first_arg_register(ob: Obligation) -> str:
+    """The register the first argument arrives in (rdi, or eax under regparm3)."""
+    return "eax" if ob.arch.bits == 32 and ob.convention == "regparm3" else \
+        ("rdi" if ob.arch.bits == 64 else "")
 
 
 def _reads_fresh(ref) -> bool:

@@ -163,7 +163,7 @@ def describe(ref: Refutation, pair: SitePair, convention: str,
     elif ob.kind == "msr":
         name = f"MSR {_ev(m, z3.BitVec('differing_msr', 32)):#x}"
     exprs = [ob.diff, *ref.original.cond, *ref.replacement.cond]
-    others = []
+    others: list[dict] = []
     for o in ref.observables:
         if o is ob or o.kind in ("memory", "msr") or len(others) >= MAX_OTHERS:
             continue  # memory and MSR differences: the first is named, the replay shows the rest
@@ -171,6 +171,7 @@ def describe(ref: Refutation, pair: SitePair, convention: str,
             others.append({"observable": o.name, "original": _fmt(m, o.original),
                            "replacement": _fmt(m, o.replacement),
                            "why": why(o.name, arch, convention, clobbers)})
+            exprs.append(o.diff)  # its inputs matter too
     return Counterexample(
         others=others,
         observable=name,

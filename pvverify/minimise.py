@@ -24,13 +24,23 @@ BOUNDS = (2, 16, 256, 1 << 16, 1 << 32, 1 << 33, 1 << 40, 1 << 48)
 
 
 def minimise(ref: Refutation, assumptions: list[z3.BoolRef], shape: list[z3.BoolRef],
-             gprs: tuple[str, ...], sp: str, bits: int) -> None:
+             gprs: tuple[str, ...], sp: str, bits: int, prefer: list[z3.BoolRef] = ()) -> None:
     """Replace ref.model by one with small inputs, where the solver finds one.
-    `shape`: constraints the model met that must hold still (replayability)."""
+    `shape`: constraints the model met that must hold still (replayability);
+    `prefer`: constraints a witness should meet if it can (a flags argument the
+    kernel can hold), tried first, before the differences are fixed."""
     m = ref.model
     s = z3.Solver()
     s.set("rlimit", RLIMIT)
     s.add(*query(assumptions, ref.original, ref.replacement, ref.observables), *shape)
+    changed = False
+    for c in prefer:
+        s.push()
+        s.add(c)
+        if s.check() == z3.sat:
+            m, changed = s.model(), True
+        else:
+            s.pop()
     # every observable that differs in the first model still differs: a smaller
     # witness, not a poorer one (rdtsc for save_fl keeps clobbering rdx)
     s.add(*[o.diff for o in ref.observables if z3.is_true(m.eval(o.diff, model_completion=True))])
@@ -56,5 +66,5 @@ def minimise(ref: Refutation, assumptions: list[z3.BoolRef], shape: list[z3.Bool
                 s.pop()
         # what the model now has, held for the inputs after this one
         s.add(v == m.eval(v, model_completion=True).as_long())
-    if left < MAX_QUERIES:
+    if left < MAX_QUERIES or changed:
         ref.model = m

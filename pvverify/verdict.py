@@ -32,6 +32,10 @@ class Counterexample:
     # every other observable that differs in the same state: {"observable", "original",
     # "replacement", "why", "replayed" (unicorn shows it too)}
     others: list[dict] = field(default_factory=list)
+    # what of the op is a flags image ("return": save_fl, "arg": restore_fl; reports
+    # decode it into flag names), and the argument's input register
+    flags_image: str = ""
+    flags_arg: str = ""
 
 
 @dataclass

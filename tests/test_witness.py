@@ -89,3 +89,22 @@ def test_a_target_running_off_its_end_is_bad_input(tmp_path):
         code = cli_main(["check", str(f)])
     assert code == exits.BAD_INPUT, out.getvalue() + err.getvalue()
     assert "runs off its end" in out.getvalue() + err.getvalue()
+
+
+def test_flags_images_are_decoded_and_restore_fl_blames_if():
+    """sti for restore_fl: the witness passes a flags image the kernel can hold
+    (DF, NT, IOPL clear), so the difference named first is IF, decoded."""
+    from pvverify.reports import counterexample as words
+    from pvverify.reports.flags import decode
+
+    assert decode(0x245002 & ~0x200) == "ID|AC|NT|IOPL=1, IF=0"
+    assert decode(0x246) == "ZF|PF, IF=1"
+    res = check(from_dict(__import__("tomllib").loads(
+        (ROOT / "corpus/not-equivalent/x86_64-restore_fl-sti-only.toml").read_text()), "c"), timeout=20)
+    ce = res.counterexample
+    assert ce.observable == "IF", ce.observable
+    text = "\n".join(words.lines(res.to_json()["counterexample"]))
+    assert "the flags argument (rdi) = 0x2: none set, IF=0" in text, text
+    res = run(save_fl("pushfq\npopq %rcx"))
+    text = "\n".join(words.lines(res.to_json()["counterexample"]))
+    assert "as flags: " in text and ", IF=" in text, text

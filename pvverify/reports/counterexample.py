@@ -83,6 +83,29 @@ def difference(ce: dict) -> str:
             f"{ce['replacement']} after the replacement")
 
 
+def flags_lines(ce: dict) -> list[str]:
+    """A save_fl return value or restore_fl argument as flag names (reports/flags.py)."""
+    from pvverify.reports.flags import decode
+
+    def num(v: object) -> int | None:
+        try:
+            return int(str(v).split()[0], 16)
+        except (ValueError, IndexError):
+            return None
+
+    out = []
+    if ce.get("flags_image") == "return" and ce.get("observable", "").startswith("return value"):
+        a, b = num(ce.get("original")), num(ce.get("replacement"))
+        if a is not None and b is not None:
+            out.append(f"as flags: {decode(a)} after the original; {decode(b)} after the replacement")
+    arg = ce.get("flags_arg")
+    if ce.get("flags_image") == "arg" and arg:
+        v = (ce.get("inputs") or {}).get(arg, (ce.get("state") or {}).get("regs", {}).get(arg))
+        if isinstance(v, int):
+            out.append(f"the flags argument ({arg}) = {v:#x}: {decode(v)}")
+    return out
+
+
 def other_lines(ce: dict) -> list[str]:
     """Every other observable that differs in the same state, with why it matters."""
     out = []
@@ -99,6 +122,7 @@ def lines(ce: dict, indent: str = "  ", reason: str = "") -> list[str]:
     out = [] if reason.startswith(difference(ce)) else [f"{indent}{difference(ce)}"]
     if ce.get("why"):
         out.append(f"{indent}why it matters: {ce['why']}")
+    out += [f"{indent}{x}" for x in flags_lines(ce)]
     out += [f"{indent}{x}" for x in other_lines(ce)]
     inputs = input_lines(ce)
     if inputs:
