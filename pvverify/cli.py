@@ -1,4 +1,4 @@
-"""`pvverify`: the command line. Thin: parse, call `check`/`gate`, render, exit.
+"""`pvverify`: the command line. Parses, calls `check`/`gate`, renders, exits.
 
 Exit codes (also in the README and every `--help`; `pvverify.exits`):
   0  every obligation equivalent
@@ -24,34 +24,76 @@ from pvverify import __version__, exits
 from pvverify.exits import ArgumentParser, positive_float, positive_int
 
 
+CHECK_EXAMPLES = """\
+examples:
+  pvverify check --example                      check the bundled save_fl obligation
+  pvverify check examples/save_fl.toml          one obligation file
+  pvverify check corpus/ --format json          every .toml under a directory, JSON lines
+  pvverify check --arch x86_64 --op irq.save_fl --site-length 6 \\
+      --target-asm $'pushfq\\npopq %rax\\nretq' --replacement-asm $'pushfq\\npopq %rax'
+                                                an obligation from flags, the op's
+                                                convention and types from the tool's tables
+
+"""
+
+
 def _check_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="prove obligations (TOML files, directories, or flags)",
-                       description="Prove that each site's replacement is equivalent to its "
-                                   "indirect call.")
-    p.add_argument("files", nargs="*", help="obligation .toml files or directories of them")
+    from pvverify.exits import EPILOG
+
+    p = sub.add_parser(
+        "check", help="prove obligations (TOML files, directories, or flags)",
+        description="Prove that each site's replacement is equivalent to the indirect call it "
+                    "replaces, or refute it with a counterexample replayed on unicorn. An "
+                    "obligation (docs/obligations.md) names the op's calling convention, types, "
+                    "the original call's target and the replacement bytes.",
+        epilog=CHECK_EXAMPLES + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="obligation .toml files, or directories searched for them")
+    p.add_argument("--example", action="store_true",
+                   help="check the example obligation bundled with pvverify (save_fl; the same "
+                        "as examples/save_fl.toml) and print where it is")
     p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="json: one object per obligation per line")
-    p.add_argument("--timeout", type=positive_float, default=30.0,
-                   help="solver seconds per query (default 30)")
+                   help="text (default): the verdict, the difference and both paths; json: one "
+                        "object per obligation per line")
+    p.add_argument("--timeout", type=positive_float, default=30.0, metavar="SECONDS",
+                   help="solver time per query, seconds (default: %(default)s; beyond it: unknown)")
     p.add_argument("--no-replay", action="store_true",
-                   help="do not replay counterexamples on unicorn (faster, less trustworthy)")
-    p.add_argument("-v", "--verbose", action="store_true", help="show paths, time and assumptions")
+                   help="do not replay counterexamples on unicorn (faster, less trustworthy; "
+                        "default: replay)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="also show the paths explored, the time and the assumptions of the proof")
     g = p.add_argument_group("an obligation from flags (instead of files)")
-    g.add_argument("--arch", choices=("i386", "x86_64"))
-    g.add_argument("--convention", choices=("regparm3", "sysv", "pv-callee-save"))
-    g.add_argument("--clobbers", help="comma-separated registers (overrides the convention)")
-    g.add_argument("--returns", default="void")
-    g.add_argument("--args", default="", help="comma-separated argument types")
-    g.add_argument("--site-length", type=positive_int)
-    g.add_argument("--target-asm")
-    g.add_argument("--target-hex")
-    g.add_argument("--replacement-asm")
-    g.add_argument("--replacement-hex")
-    g.add_argument("--name", default="command line")
+    g.add_argument("--arch", choices=("i386", "x86_64"), help="the mode the site runs in (required)")
+    g.add_argument("--op", metavar="TABLE.OP",
+                   help="the op (e.g. irq.save_fl): convention, returns and args from the tool's "
+                        "ops tables (docs/ops.md), unless given below")
+    g.add_argument("--series", metavar="X.Y",
+                   help="the kernel series whose ops table --op reads (default: the newest shipped "
+                        "for the arch)")
+    g.add_argument("--convention", choices=("regparm3", "sysv", "pv-callee-save"),
+                   help="how arguments and results travel and what the callee may clobber "
+                        "(required without --op)")
+    g.add_argument("--clobbers", metavar="REGS",
+                   help="comma-separated registers the call may change (overrides the convention)")
+    g.add_argument("--returns", metavar="TYPE",
+                   help="the return type word: void, u8..u64, ulong, ptr, bool, struct... "
+                        "(default: void, or the op's)")
+    g.add_argument("--args", metavar="TYPES",
+                   help="comma-separated argument type words (default: none, or the op's)")
+    g.add_argument("--site-length", type=positive_int, metavar="BYTES",
+                   help="bytes at the site: the call plus padding (required; at least 6)")
+    g.add_argument("--target-asm", metavar="ASM",
+                   help="the function the indirect call reaches, AT&T syntax, newline-separated")
+    g.add_argument("--target-hex", metavar="HEX", help="... or as machine code in hex")
+    g.add_argument("--replacement-asm", metavar="ASM", help="what is patched in at the site, AT&T")
+    g.add_argument("--replacement-hex", metavar="HEX", help="... or as machine code in hex")
+    g.add_argument("--name", help="the obligation's name in reports (default: the op, or "
+                                  "'command line')")
 
 
 def _obligation_from_flags(a: argparse.Namespace) -> dict:
-    missing = [f for f in ("arch", "convention", "site_length") if getattr(a, f) is None]
+    needed = ("arch", "site_length") if a.op else ("arch", "convention", "site_length")
+    missing = [f for f in needed if getattr(a, f) is None]
     if missing:
         raise ValueError("--" + ", --".join(m.replace("_", "-") for m in missing) + " required")
     if (a.target_asm is None) == (a.target_hex is None):
@@ -59,15 +101,27 @@ def _obligation_from_flags(a: argparse.Namespace) -> dict:
     if (a.replacement_asm is None) == (a.replacement_hex is None):
         raise ValueError("give exactly one of --replacement-asm and --replacement-hex")
     d: dict = {
-        "schema": 1, "name": a.name, "arch": a.arch, "convention": a.convention,
-        "returns": a.returns, "args": [t for t in a.args.replace(" ", "").split(",") if t]
-        if not a.args.startswith("struct") else [a.args],
+        "schema": 1, "name": a.name or a.op or "command line", "arch": a.arch,
         "site_length": a.site_length,
         "original": {"target": {"asm": a.target_asm} if a.target_asm is not None
                      else {"hex": a.target_hex}},
         "replacement": {"asm": a.replacement_asm} if a.replacement_asm is not None
         else {"hex": a.replacement_hex},
     }
+    if a.op:
+        d["op"] = a.op
+        if a.series:
+            d["series"] = a.series
+    elif a.series:
+        raise ValueError("--series needs --op")
+    if a.convention is not None:
+        d["convention"] = a.convention
+    if a.returns is not None or not a.op:
+        d["returns"] = a.returns or "void"
+    if a.args is not None or not a.op:
+        args = a.args or ""
+        d["args"] = [t for t in args.replace(" ", "").split(",") if t] \
+            if not args.startswith("struct") else [args]
     if a.clobbers is not None:
         d["clobbers"] = [c for c in a.clobbers.replace(" ", "").split(",") if c]
     return d
@@ -101,6 +155,17 @@ def cmd_check(a: argparse.Namespace) -> int:
     from pvverify.verdict import Result
 
     jobs: list[tuple[str, object]] = []
+    if a.example:
+        from importlib import resources
+
+        if a.files or a.arch:
+            print("pvverify check: --example takes no files or flags", file=sys.stderr)
+            return exits.USAGE
+        ex = resources.files("pvverify.data").joinpath("example-save_fl.toml")
+        with resources.as_file(ex) as path:
+            print(f"# the bundled example: {path}", flush=True)
+            a.files, a.example = [str(path)], False
+            return cmd_check(a)
     if a.files:
         if a.arch or a.target_asm or a.target_hex:
             print("pvverify check: give obligation files or flags, not both", file=sys.stderr)
@@ -175,13 +240,28 @@ def cmd_prove(a: argparse.Namespace) -> int:
 
 
 def parser() -> ArgumentParser:
-    p = ArgumentParser(prog="pvverify", description=__doc__.split("\n")[0])
+    p = ArgumentParser(
+        prog="pvverify",
+        description="Formal equivalence checker for Linux x86 paravirt patch sites: proves that a "
+                    "patched call site is equivalent to the indirect call it replaces, or refutes "
+                    "it with a counterexample replayed on unicorn.\n\n"
+                    "  pvverify check FILE...     prove obligations (TOML; docs/obligations.md)\n"
+                    "  pvverify gate BINARY...    every patch site of a vmlinux, modules or a "
+                    "kernel package (CI)\n"
+                    "  pvverify prove --emit DIR  SMT-LIB2 proofs for other solvers\n\n"
+                    "`pvverify COMMAND --help` describes each command's flags, defaults and examples.")
     p.add_argument("--version", action="version", version=f"pvverify {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     _check_parser(sub)
-    pp = sub.add_parser("prove", help="emit SMT-LIB2 proofs of obligations for other solvers")
-    pp.add_argument("files", nargs="+", help="obligation files or directories")
-    pp.add_argument("--emit", required=True, metavar="DIR", help="where to write proofs and manifest")
+    pp = sub.add_parser(
+        "prove", help="emit SMT-LIB2 proofs of obligations for other solvers",
+        description="Write, for every obligation, the SMT-LIB2 query whose unsatisfiability is the "
+                    "proof (for cvc5, bitwuzla or any SMT solver to check), and a manifest.",
+        epilog="examples:\n  pvverify prove corpus/equivalent --emit proofs/\n\n" + exits.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    pp.add_argument("files", nargs="+", metavar="FILE", help="obligation files or directories of them")
+    pp.add_argument("--emit", required=True, metavar="DIR",
+                    help="where to write the .smt2 proofs and manifest.json (required)")
     sub.add_parser("gate", help="verify every paravirt patch site of kernel binaries",
                    add_help=False)
     return p

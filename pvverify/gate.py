@@ -320,9 +320,33 @@ def _default_cache() -> Path:
     return Path(base) / "pvverify"
 
 
+GATE_EXAMPLES = """\
+examples:
+  pvverify gate vmlinux                          every site of a kernel image
+  pvverify gate --vmlinux vmlinux kvm.ko         a module, against its kernel's pv_ops
+  pvverify gate --package linux-image-6.1.0-50-amd64-dbg_6.1.176-1_amd64.deb \\
+      --sarif pv.sarif --junit pv.xml --html pv.html
+                                                 a Debian -dbg package: vmlinux and modules,
+                                                 with the reports CI uploads
+  pvverify gate vmlinux --format gcc             one `file.c:line: error: ...` per finding
+  pvverify gate vmlinux -q && echo ok            one summary line on success
+
+"""
+
+
 def parser() -> argparse.ArgumentParser:
-    p = ArgumentParser(prog="pvverify gate", description=__doc__.split("\n")[0])
-    p.add_argument("binaries", nargs="*", help="vmlinux, modules (.ko, .ko.xz) or relocatable .o files")
+    from pvverify.exits import EPILOG
+
+    p = ArgumentParser(
+        prog="pvverify gate",
+        description="Verify every paravirt patch site of kernel binaries: each site's every "
+                    "outcome (the code each patch leaves there) is proved equivalent to the "
+                    "indirect call it replaces, or refuted with a replayed counterexample. The "
+                    "text report lists what failed, file by file, as function+0xoff "
+                    "(file.c:line); the exit code says the worst verdict.",
+        epilog=GATE_EXAMPLES + EPILOG)
+    p.add_argument("binaries", nargs="*", metavar="BINARY",
+                   help="vmlinux, modules (.ko, .ko.xz, .ko.zst) or relocatable .o files")
     p.add_argument("--package", action="append", default=[], metavar="PATH",
                    help="a kernel package: a Debian -dbg .deb or a directory holding one vmlinux and "
                         "its modules; every file is gated, each module against that vmlinux "
@@ -333,12 +357,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", metavar="DIR",
                    help="where a .deb's vmlinux and site-holding modules are unpacked (default: a "
                         "temporary directory; with a remote --cluster, one the workers can read)")
-    p.add_argument("--vmlinux", help="the kernel image that supplies pv_ops and its targets to modules")
-    p.add_argument("--jobs", "-j", type=positive_int, default=os.cpu_count() or 1, help="parallel provers")
-    p.add_argument("--cache", default=str(_default_cache()), help="result cache (default %(default)s)")
+    p.add_argument("--vmlinux", metavar="PATH",
+                   help="the kernel image that supplies pv_ops and its targets to modules given "
+                        "as BINARY (a --package finds its own)")
+    p.add_argument("--jobs", "-j", type=positive_int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel prover processes (default: the CPU count, %(default)s here)")
+    p.add_argument("--cache", default=str(_default_cache()), metavar="DIR",
+                   help="result cache: a warm run proves nothing again (default: %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="prove everything afresh, store nothing")
-    p.add_argument("--timeout", type=positive_float, default=5.0,
-                   help="time per obligation, seconds (beyond it: unknown)")
+    p.add_argument("--timeout", type=positive_float, default=5.0, metavar="SECONDS",
+                   help="time per obligation, seconds (default: %(default)s; beyond it: unknown)")
     p.add_argument("--format", choices=("text", "json", "gcc"), default="text",
                    help="text (default): failures grouped by file, op and reason, sites as "
                         "function+0xoff (file.c:line); json: every outcome as one document; gcc: "
@@ -350,13 +378,15 @@ def parser() -> argparse.ArgumentParser:
                    help="text: only the files with a finding and the one-line summary (on success, "
                         "just the summary)")
     p.add_argument("--sarif", metavar="FILE",
-                   help="also write SARIF 2.1.0 here (code scanning: results at source lines)")
+                   help="also write SARIF 2.1.0 here (code scanning: results at source lines, the "
+                        "inline chain's header lines as related locations)")
     p.add_argument("--junit", metavar="FILE",
                    help="also write a JUnit XML report here (unknown is a failure unless --allow-unknown)")
     p.add_argument("--html", metavar="FILE",
-                   help="also write a self-contained HTML page: verdicts by op, every failing or "
-                        "unknown site with its counterexample")
-    p.add_argument("--allow-unknown", action="store_true", help="unknown outcomes do not fail the gate")
+                   help="also write a self-contained HTML page: totals, then every failing or "
+                        "unknown site file by file with its counterexample, the rest collapsed")
+    p.add_argument("--allow-unknown", action="store_true",
+                   help="unknown outcomes do not fail the gate (exit 0 instead of 2)")
     p.add_argument("--allow-skipped", action="store_true",
                    help="skipped records and unpatched indirect calls do not fail the gate")
     p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",

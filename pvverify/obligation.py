@@ -106,7 +106,8 @@ class Obligation:
 
 
 _TOP_KEYS = {"schema", "name", "arch", "convention", "clobbers", "returns", "args",
-             "site_length", "expect", "original", "replacement", "description", "assume"}
+             "site_length", "expect", "original", "replacement", "description", "assume",
+             "op", "series"}
 
 
 def _code_spec(where: str, v: object, base: Path | None) -> CodeSpec:
@@ -174,6 +175,9 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
     if not isinstance(arch_name, str) or arch_name not in ARCHES:
         raise err("arch", f"expected one of {sorted(ARCHES)}, got {_show(arch_name)}")
     arch = ARCHES[arch_name]
+    d = _with_op(d, arch, err)
+    if "name" not in d and isinstance(d.get("op"), str):
+        name = d["op"]
     conv = d.get("convention")
     if not isinstance(conv, str) or conv not in CONVENTIONS:
         raise err("convention", f"expected one of {list(CONVENTIONS)}, got {_show(conv)}")
@@ -252,6 +256,27 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
         expect=expect, call=call, address=address, target_address=taddr, slot=slot,
         source=source, assume=tuple(assume),
     )
+
+
+def _with_op(d: dict, arch: Arch, err) -> dict:
+    """`op = "table.op"` (and `series`): convention, returns and args from the tool's
+    ops table (opdefaults.py) where the obligation does not give them."""
+    if "op" not in d:
+        if "series" in d:
+            raise err("series", "only with op = \"table.op\"")
+        return d
+    from pvverify.opdefaults import lookup
+
+    op, which = d["op"], d.get("series")
+    if not isinstance(op, str):
+        raise err("op", "expected a string such as \"irq.save_fl\"")
+    if which is not None and not isinstance(which, str):
+        raise err("series", "expected a string such as \"6.1\"")
+    try:
+        found = lookup(op, arch, which)
+    except ValueError as e:
+        raise err("op", str(e)) from None
+    return {"convention": found.convention, "returns": found.returns, "args": list(found.args), **d}
 
 
 def _check_assumptions(arch: Arch, assume: list[str], err) -> None:
