@@ -70,3 +70,14 @@ def test_every_flag_has_help_and_every_command_examples():
                                for n, s in a.choices.items() if n != "gate"]):
         assert "examples:" in p.format_help() and "exit codes:" in p.format_help(), p.prog
     assert "Thin" not in cli_parser().format_help()
+
+
+def test_the_docs_op_example_is_a_correct_obligation():
+    import re
+    import tomllib
+
+    text = (ROOT / "docs/obligations.md").read_text()
+    blocks = re.findall(r"```toml\n(.*?)```", text, re.S)
+    [example] = [b for b in blocks if 'op = "irq.save_fl"' in b]
+    res = check(from_dict(tomllib.loads(example), "docs"), timeout=20)
+    assert res.verdict == "equivalent", res.reason
