@@ -134,6 +134,42 @@ def _inputs_of(model: z3.ModelRef, exprs: list[z3.ExprRef]) -> dict[str, int]:
 MAX_OTHERS = 16  # other registers and flags that differ, listed beside the first
 
 
+def _word_of(m: z3.ModelRef, ref: Refutation, ob: Observable, arch) -> dict:
+    """The differing byte as the word a store wrote it in (the widest store of either
+    path that covers it, at most 8 bytes): its address as a register the code
+    addressed it from (`4(%eax)`), both values, and the input register each
+    value is, where one is."""
+    a = _ev(m, ob.address)
+    best = None
+    for p in (ref.replacement, ref.original):
+        for expr, size in p.written:
+            base = _ev(m, expr)
+            if base <= a < base + size and size <= 8 and (best is None or size > best[1]):
+                best = (base, size)
+    if best is None or best[1] == 1:
+        return {}
+    base, size = best
+
+    def value(p) -> int:
+        return sum(_ev(m, p.read_byte(z3.BitVecVal((base + i) & arch.mask, arch.bits), separate=False))
+                   << (8 * i) for i in range(size))
+
+    regs = {g: _ev(m, z3.BitVec(g.upper(), arch.bits)) for g in arch.gprs}
+    mask = (1 << (8 * size)) - 1
+
+    def source(v: int) -> str:
+        names = [g for g, r in regs.items() if r & mask == v and g != arch.sp]
+        return names[0] if len(names) == 1 else ""
+
+    near = sorted((base - r, g) for g, r in regs.items() if 0 <= base - r < 0x1000)
+    at = f"{near[0][0]:#x}(%{near[0][1]})".replace("0x0(", "(") if near else ""
+    vo, vr = value(ref.original), value(ref.replacement)
+    if vo == vr:
+        return {}
+    return {"address": base, "size": size, "at": at, "original": f"{vo:#x}", "replacement": f"{vr:#x}",
+            "original_from": source(vo), "replacement_from": source(vr)}
+
+
 def first_difference(ref: Refutation) -> Observable:
     m = ref.model
     for ob in ref.observables:
@@ -172,8 +208,9 @@ def describe(ref: Refutation, pair: SitePair, convention: str,
                            "replacement": _fmt(m, o.replacement),
                            "why": why(o.name, arch, convention, clobbers)})
             exprs.append(o.diff)  # its inputs matter too
+    word = _word_of(m, ref, ob, arch) if ob.kind == "memory" and ob.address is not None else {}
     return Counterexample(
-        others=others,
+        others=others, word=word,
         observable=name,
         original=shown[0],
         replacement=shown[1],

@@ -36,6 +36,9 @@ class Counterexample:
     # decode it into flag names), and the argument's input register
     flags_image: str = ""
     flags_arg: str = ""
+    # a differing memory byte as the store that wrote it: {"address", "size", "at"
+    # ("4(%eax)"), "original", "replacement", "original_from", "replacement_from"}
+    word: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -108,3 +108,18 @@ def test_flags_images_are_decoded_and_restore_fl_blames_if():
     res = run(save_fl("pushfq\npopq %rcx"))
     text = "\n".join(words.lines(res.to_json()["counterexample"]))
     assert "as flags: " in text and ", IF=" in text, text
+
+
+def test_memory_difference_is_phrased_at_the_width_the_code_wrote():
+    """PAE set_pte with its halves swapped: the word at 4(%eax), not a byte."""
+    from pvverify.reports import counterexample as words
+
+    res = run({"schema": 1, "name": "pae", "arch": "i386", "convention": "regparm3", "returns": "void",
+               "args": ["ptr", "u64"], "site_length": 6,
+               "original": {"target": {"asm": "movl %ecx, 4(%eax)\nmovl %edx, (%eax)\nret"}},
+               "replacement": {"asm": "movl %edx, 4(%eax)\nmovl %ecx, (%eax)"}})
+    assert res.verdict == "not-equivalent"
+    w = res.counterexample.word
+    assert w["size"] == 4 and w["at"] in ("(%eax)", "0x4(%eax)"), w
+    line = words.word_line(res.to_json()["counterexample"])
+    assert line.startswith("the 4-byte word at ") and "(edx at entry)" in line + str(w), line

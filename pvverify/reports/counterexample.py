@@ -83,6 +83,22 @@ def difference(ce: dict) -> str:
             f"{ce['replacement']} after the replacement")
 
 
+def word_line(ce: dict) -> str | None:
+    """`the 4-byte word at 4(%eax) [0xc0001004]: 0x1 (edx) after the original, 0x2 (ecx) after
+    the replacement`: a memory difference at the width the code wrote it."""
+    w = ce.get("word") or {}
+    if not w:
+        return None
+    where = f"{w['at']} [{w['address']:#x}]" if w.get("at") else f"{w['address']:#x}"
+
+    def val(side: str) -> str:
+        src = w.get(f"{side}_from")
+        return f"{w[side]} ({src} at entry)" if src else w[side]
+
+    return (f"the {w['size']}-byte word at {where} differs: {val('original')} after the original, "
+            f"{val('replacement')} after the replacement")
+
+
 def flags_lines(ce: dict) -> list[str]:
     """A save_fl return value or restore_fl argument as flag names (reports/flags.py)."""
     from pvverify.reports.flags import decode
@@ -122,6 +138,9 @@ def lines(ce: dict, indent: str = "  ", reason: str = "") -> list[str]:
     out = [] if reason.startswith(difference(ce)) else [f"{indent}{difference(ce)}"]
     if ce.get("why"):
         out.append(f"{indent}why it matters: {ce['why']}")
+    word = word_line(ce)
+    if word:
+        out.append(f"{indent}{word}")
     out += [f"{indent}{x}" for x in flags_lines(ce)]
     out += [f"{indent}{x}" for x in other_lines(ce)]
     inputs = input_lines(ce)
