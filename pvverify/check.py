@@ -16,8 +16,8 @@ from pvverify import samecallee
 from pvverify.assume import AssumptionError, compile_assumption
 from pvverify.conventions import ConventionError, ReturnSlot, return_slots
 from pvverify.conventions import clobbers as clobber_set
-from pvverify.lift import Explorer, Limits, PathBound, Stuck, entry_assumptions, initial_memory
 from pvverify.evaluate import fresh_values
+from pvverify.lift import Explorer, Limits, PathBound, Stuck, entry_assumptions, initial_memory
 from pvverify.obligation import Obligation, ObligationError
 from pvverify.observe import Observable, collect, separation
 from pvverify.program import SitePair, build
@@ -192,7 +192,6 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
     if not ref.replayable:
         _find_replayable(an, pair, ref, timeout)
     from pvverify.minimise import minimise
-
     from pvverify.reports.flags import KERNEL_CLEAR, is_flags_op
 
     prefer = []

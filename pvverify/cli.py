@@ -23,7 +23,6 @@ from pathlib import Path
 from pvverify import __version__, exits
 from pvverify.exits import ArgumentParser, positive_float, positive_int
 
-
 CHECK_EXAMPLES = """\
 examples:
   pvverify check --example                      check the bundled save_fl obligation

@@ -36,8 +36,8 @@ from pvverify.cache import Cache, tool_id
 from pvverify.ctype import parse_ctype
 from pvverify.executor import Executor
 from pvverify.exits import ArgumentParser, positive_float, positive_int
-from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel import features
+from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
 from pvverify.kernel.records import (

