@@ -20,14 +20,14 @@ RELEASE = "6.1.0-test"
 MODS = f"usr/lib/debug/lib/modules/{RELEASE}/kernel"
 
 
-def _package(tmp: Path, name: str, bad: bool) -> Path:
+def _package(tmp: Path, name: str, bad: bool, save: str = "pushf\npop %rax") -> Path:
     root = tmp / name
     (root / "usr/lib/debug/boot").mkdir(parents=True)
     k = build(tmp, 64, "6.1", [])
     (root / f"usr/lib/debug/boot/vmlinux-{RELEASE}").write_bytes(k.read_bytes())
     vermagic = f"vermagic={RELEASE} SMP mod_unload"
     mods = [("net/bad.ko", [Alt("m_cli", "sti" if bad else "cli")]),
-            ("sound/zz_last.ko", [Alt("m_save", "pushf\npop %rax")])]
+            ("sound/zz_last.ko", [Alt("m_save", save)])]
     for rel, alts in mods:
         out = root / MODS / rel
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +39,8 @@ def _package(tmp: Path, name: str, bad: bool) -> Path:
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("modrep")
-    return {"bad": _package(tmp, "pkg-bad", True), "good": _package(tmp, "pkg-good", False)}
+    return {"bad": _package(tmp, "pkg-bad", True), "good": _package(tmp, "pkg-good", False),
+            "tsc": _package(tmp, "pkg-tsc", False, save="rdtsc")}
 
 
 def gate(capsys, *args) -> tuple[int, str]:
@@ -162,3 +163,13 @@ def test_junit_names_are_unique_stable_and_classnames_dotless(packages, capsys, 
               if c.find("failure") is not None]
     assert fail.get("classname") == "pkg-bad.bad_ko" and "!X86_FEATURE_XENPV" in fail.get("name")
     assert "/net/bad.ko at m_cli+0x0" in fail.find("failure").text
+
+
+def test_rdtsc_for_save_fl_in_a_module_is_refuted_with_the_clobber_named(packages, capsys):
+    """`pushfq; pop %rax` made `rdtsc` (what a one-byte-pair edit of a real kvm.ko gives)."""
+    code, out = gate(capsys, "--package", packages["tsc"], "--format", "gcc")
+    assert code == 1
+    [line] = out.splitlines()
+    assert "irq.save_fl: not-equivalent: " in line and "confirmed by unicorn" in line, line
+    assert "also differs: rdx" in line or "rdx differs" in line, line
+    assert "in pkg-tsc:zz_last.ko m_save+0x0" in line, line

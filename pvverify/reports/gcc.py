@@ -38,6 +38,9 @@ def finding(r: OutcomeResult, allow_unknown: bool = False) -> str:
     extra = [f"in {short_of(r)}"]
     if p.get("file") and p.get("line"):
         extra[0] += f" {fn} [{address(r)}]"
+    others = [o.get("observable") for o in (r.counterexample or {}).get("others") or []]
+    if others:
+        extra.insert(0, f"also differs: {', '.join(map(str, others))}")
     cond = feature(r)
     if cond:
         extra.append(f"when {cond}")
