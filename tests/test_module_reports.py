@@ -172,4 +172,4 @@ def test_rdtsc_for_save_fl_in_a_module_is_refuted_with_the_clobber_named(package
     [line] = out.splitlines()
     assert "irq.save_fl: not-equivalent: " in line and "confirmed by unicorn" in line, line
     assert "also differs: rdx" in line or "rdx differs" in line, line
-    assert "in pkg-tsc:zz_last.ko m_save+0x0" in line, line
+    assert "in pkg-tsc:zz_last.ko init_module+0x0 [.text+0x0]" in line, line
