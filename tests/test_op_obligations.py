@@ -81,3 +81,20 @@ def test_the_docs_op_example_is_a_correct_obligation():
     [example] = [b for b in blocks if 'op = "irq.save_fl"' in b]
     res = check(from_dict(tomllib.loads(example), "docs"), timeout=20)
     assert res.verdict == "equivalent", res.reason
+
+
+def test_man_page_and_bash_completion_are_generated_from_the_parsers():
+    import shutil
+    import subprocess
+
+    from pvverify import manpage
+
+    assert (ROOT / "docs/pvverify.1").read_text() == manpage.man()
+    assert (ROOT / "docs/pvverify.bash").read_text() == manpage.bash()
+    assert "\\fB\\-\\-format\\fR" in manpage.man() and ".SH EXIT STATUS" in manpage.man()
+    if shutil.which("bash"):
+        script = (manpage.bash() + 'COMP_WORDS=(pvverify gate --fo); COMP_CWORD=2; _pvverify; '
+                  'echo "${COMPREPLY[@]}"; COMP_WORDS=(pvverify gate --format ""); COMP_CWORD=3; '
+                  '_pvverify; echo "${COMPREPLY[@]}"')
+        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout
+        assert out.splitlines() == ["--format", "text json gcc"], out
