@@ -620,11 +620,11 @@ def _annotate_packages(rows: list[OutcomeResult], outcomes: list[Outcome], packa
             continue
         if row.file not in shims:
             p, f = where[row.file]
-            if p.name not in vms:
-                vm = open_image(p.vmlinux)
-                vms[p.name] = (vm, canonical_site(vm))
-            vm = vms[p.name][0]
             try:
+                if p.name not in vms:
+                    vm = open_image(p.vmlinux)
+                    vms[p.name] = (vm, canonical_site(vm))
+                vm = vms[p.name][0]
                 img = vm if f == p.vmlinux else open_image(f, externs=vm)
             except (ElfError, OSError):
                 need.discard(row.file)
