@@ -173,3 +173,11 @@ def test_rdtsc_for_save_fl_in_a_module_is_refuted_with_the_clobber_named(package
     assert "irq.save_fl: not-equivalent: " in line and "confirmed by unicorn" in line, line
     assert "also differs: rdx" in line or "rdx differs" in line, line
     assert "in pkg-tsc:zz_last.ko init_module+0x0 [.text+0x0]" in line, line
+
+
+def test_every_difference_reaches_html_and_sarif(packages, capsys, tmp_path):
+    gate(capsys, "--package", packages["tsc"], "--html", tmp_path / "r.html", "--sarif", tmp_path / "r.sarif")
+    page = (tmp_path / "r.html").read_text()
+    assert "also rdx differs" in page and "!X86_FEATURE_XENPV" in page
+    [res] = json.loads((tmp_path / "r.sarif").read_text())["runs"][0]["results"]
+    assert "Also differs: rdx" in res["message"]["text"]

@@ -130,6 +130,9 @@ def _site(r: OutcomeResult) -> list[str]:
             out.append(f"<p>{escape(words.difference(ce))}</p>")
         if ce.get("why"):
             out.append(f"<p><b>Why it matters:</b> {escape(ce['why'])}</p>")
+        more = [x for x in (words.word_line(ce), *words.flags_lines(ce), *words.other_lines(ce)) if x]
+        if more:
+            out.append('<ul class="more">' + "".join(f"<li>{escape(x)}</li>" for x in more) + "</ul>")
         inputs = words.input_lines(ce)
         if inputs:
             out.append("<p><b>Inputs that matter</b> (flags not listed are clear):</p><pre>"

@@ -59,6 +59,9 @@ def _message(r: OutcomeResult) -> str:
             text += f". {difference(ce)}"
         if ce.get("why"):
             text += f". Why it matters: {ce['why']}"
+        others = [o.get("observable") for o in ce.get("others") or []]
+        if others:
+            text += f". Also differs: {', '.join(map(str, others))}"
     return text
 
 
