@@ -219,8 +219,7 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
 
 def _first_arg_register(ob: Obligation) -> str:
     """The register the first argument arrives in (rdi, or eax under regparm3)."""
-    return "eax" if ob.arch.bits == 32 and ob.convention == "regparm3" else \
-        ("rdi" if ob.arch.bits == 64 else "")
+    return "eax" if ob.arch.bits == 32 else "rdi"  # i386: regparm3 (pv-callee-save too)
 
 
 def _reads_fresh(ref) -> bool:
