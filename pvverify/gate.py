@@ -656,7 +656,7 @@ def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int]
             sites = Symbolizer(b.sites)
             syms[id(b)] = (sites, sites if b.code is b.sites else Symbolizer(b.code))
         sites, code = syms[id(b)]
-        group = (row.verdict, row.op, row.reason)
+        group = (row.file, row.verdict, row.op, row.reason)  # as the text report groups them
         seen[group] += row.verdict != "equivalent"
         shown = row.verdict != "equivalent" and (every or seen[group] <= SITES_SHOWN)
         row.place = _place(sites, o.site, cache, idents, b) if shown and cache is not None \
