@@ -29,13 +29,14 @@ from pathlib import Path
 
 import capstone
 
-from pvverify import exits
+from pvverify import budget, exits
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
+from pvverify.budget import Limits
 from pvverify.cache import Cache, tool_id
 from pvverify.ctype import parse_ctype
 from pvverify.executor import Executor
-from pvverify.exits import ArgumentParser, positive_float, positive_int
+from pvverify.exits import ArgumentParser, positive_int
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
@@ -194,19 +195,19 @@ def _is_call_to(hexcode: str, at: int, target: int | None) -> bool:
         or (at + 5 + int.from_bytes(code[1:5], "little", signed=True)) % (1 << 32) == target
 
 
-def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
-    key, ob, timeout = item
+def _check_one(item: tuple[str, Obligation, Limits]) -> tuple[str, dict]:
+    key, ob, limits = item
+    from dataclasses import replace
+
     from pvverify.check import check
-    from pvverify.lift import Limits
 
     # A direct call to the slot's own target runs the same function on both
     # sides: check() proves it by the same-callee method (samecallee.py); when
     # that gives no proof, exploration may stop at the first unmodelled
     # instruction, since whatever stops one side stops the other.
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
-    limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
-        res = check(ob, timeout=timeout, limits=limits)
+        res = check(ob, limits=replace(limits, stop_when_stuck=same))
     except ObligationError as e:
         res = Result("unknown", f"cannot build the obligation: {e}")
     except Exception as e:  # never lose an outcome to a crash
@@ -222,27 +223,35 @@ def _valid_result(res: object) -> bool:
             and (res["verdict"] != "not-equivalent" or isinstance(res.get("counterexample"), dict)))
 
 
-def result_key(obligation_key: str, timeout: float) -> dict:
-    """Everything a verdict depends on: the tool, the obligation and the limits. The
-    time bound is part of the key: an `unknown` reached under a smaller bound is
+def result_key(obligation_key: str, limits: Limits) -> dict:
+    """Everything a verdict depends on: the tool, the obligation and the work bounds.
+    The bounds are part of the key: an `unknown` reached under a smaller bound is
     never served under a larger one (nor a verdict found under a larger bound to
-    a run whose bound would not have reached it)."""
+    a run whose bound would not have reached it). The wall-clock safety net is not:
+    an outcome it stopped is never cached (_cacheable)."""
     return {"tool": tool_id(), "obligation": obligation_key,
-            "limits": {"seconds": timeout, "replay": True}}
+            "limits": {**budget.work_bounds(limits), "replay": True}}
 
 
-def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterator[tuple[str, dict]]:
+def _cacheable(res: dict) -> bool:
+    """Not a crash, and not stopped by the wall clock (that says the machine was slow)."""
+    reason = res.get("reason", "")
+    return not reason.startswith(exits.INTERNAL_PREFIX) and budget.SAFETY_REASON not in reason
+
+
+def _in_workers(todo: list[tuple[str, Obligation, Limits]], jobs: int) -> Iterator[tuple[str, dict]]:
     """Results from `jobs` worker processes, as they finish.
 
     A worker that dies (killed, out of memory, a crash in native code) fails
     its obligations as internal errors instead of hanging the run, as a
     multiprocessing.Pool would. On SIGINT/SIGTERM the parent's handler raises
     out of the wait and the workers are terminated at once (inside z3 or not)."""
-    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=worker_init)
+    from pvverify.signals import context
+
+    ex = ProcessPoolExecutor(jobs, mp_context=context(), initializer=worker_init)
     try:
         futures = {ex.submit(_check_one, item): item[0] for item in todo}
         for f in as_completed(futures):
@@ -264,21 +273,21 @@ def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterato
         ex.shutdown(wait=False, cancel_futures=True)
 
 
-def _check_shared(_shared: object, item: tuple[str, Obligation, float]) -> tuple[str, dict]:
+def _check_shared(_shared: object, item: tuple[str, Obligation, Limits]) -> tuple[str, dict]:
     return _check_one(item)
 
 
-def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeout: float,
+def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, limits: Limits,
               progress: bool, executor: Executor | None = None) -> dict[str, dict]:
     """executor: where the proofs run (a Dask cluster); default `jobs` local processes."""
     results: dict[str, dict] = {}
     todo = []
     for key, ob in obs.items():
-        hit = cache.get("results", result_key(key, timeout), _valid_result) if cache else None
+        hit = cache.get("results", result_key(key, limits), _valid_result) if cache else None
         if hit is not None:
             results[key] = hit  # type: ignore[assignment]
             continue
-        todo.append((key, ob, timeout))
+        todo.append((key, ob, limits))
     # Longest first, so the slow ones (big callee closures) do not start last
     # and leave the other workers idle at the end.
     todo.sort(key=lambda item: -(sum(len(b) for _, b in item[1].regions) + len(item[1].target.hex or "")))
@@ -288,8 +297,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
         nonlocal done
         results[key] = res
         done += 1
-        if cache is not None and not res.get("reason", "").startswith(exits.INTERNAL_PREFIX):
-            cache.put("results", result_key(key, timeout), res)
+        if cache is not None and _cacheable(res):
+            cache.put("results", result_key(key, limits), res)
         if progress:
             print(f"\r  proving {done}/{len(todo)} obligations", end="", file=sys.stderr, flush=True)
 
@@ -308,6 +317,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
 
 
 # -- the command -----------------------------------------------------------------
+
+SAFETY_SECONDS = 300.0  # --timeout: the wall-clock safety net per obligation (budget.py)
 
 
 def _default_cache() -> Path:
@@ -335,8 +346,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=positive_int, default=os.cpu_count() or 1, help="parallel provers")
     p.add_argument("--cache", default=str(_default_cache()), help="result cache (default %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="prove everything afresh, store nothing")
-    p.add_argument("--timeout", type=positive_float, default=5.0,
-                   help="time per obligation, seconds (beyond it: unknown)")
+    budget.add_flags(p, SAFETY_SECONDS)
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text: failures grouped by op and reason, sites as function+0xoff "
                         "(file.c:line); json: every outcome as one document")
@@ -402,7 +412,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 pending.append((b, o, got[0], ""))
     meta["read_seconds"] = round(time.monotonic() - t0, 2)
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
-    results = prove_all(obs, max(1, a.jobs), cache, a.timeout, progress)
+    results = prove_all(obs, max(1, a.jobs), cache, budget.limits_of(a), progress)
     for b, o, key, err in pending:
         op = b.op(o.table, o.slot)
         res = results.get(key) if key else None
@@ -470,12 +480,13 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
-            results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show, on)
+            limits = budget.limits_of(a)
+            results = prove_all(obs, max(1, a.jobs), cache, limits, show, on)
             # a file read from the cache brings keys, not obligations: their verdicts
             # come from the cache too, and a file with one that is not there is read
             # afresh and its obligations proved
             for k in {k for r in reads for k in r.keys if k and k not in results}:
-                hit = cache.get("results", result_key(k, a.timeout), _valid_result) if cache else None
+                hit = cache.get("results", result_key(k, limits), _valid_result) if cache else None
                 if hit is not None:
                     results[k] = hit  # type: ignore[assignment]
             again = {(r.package, r.file) for r in reads
@@ -486,7 +497,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 _, fresh = read_packages(packages, executor, cache, build, prog.Progress(show),
                                          views, again)
                 more = {k: ob for r in fresh for k, ob in r.obligations.items() if k not in results}
-                results |= prove_all(more, max(1, a.jobs), cache, a.timeout, show, on)
+                results |= prove_all(more, max(1, a.jobs), cache, limits, show, on)
                 index = {(r.package, r.file): r for r in fresh}
                 reads = [index.get((r.package, r.file), r) for r in reads]
         finally:
