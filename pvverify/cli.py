@@ -224,8 +224,9 @@ def run(argv: list[str] | None = None, final: bool = False) -> int:
     """The console entry point: every way a run can end maps to a documented code.
 
     `pvverify ... | head` ends quietly, with the verdicts' code (pipe.py);
-    SIGINT/SIGTERM end with 130/143 and no traceback; an exception nothing else caught is an internal error (5, with
-    the traceback only under PVVERIFY_DEBUG=1), never a verdict's code."""
+    SIGINT/SIGTERM end with 130/143 and no traceback; an exception nothing else
+    caught is an internal error (5, with the traceback only under
+    PVVERIFY_DEBUG=1), never a verdict's code."""
     from pvverify.pipe import guarded
     from pvverify.signals import Interrupted, handled
 
