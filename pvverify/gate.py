@@ -29,7 +29,7 @@ from pathlib import Path
 
 import capstone
 
-from pvverify import budget, exits
+from pvverify import budget, coverage, exits
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
 from pvverify.budget import Limits
@@ -411,6 +411,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 obs.setdefault(*got)
                 pending.append((b, o, got[0], ""))
     meta["read_seconds"] = round(time.monotonic() - t0, 2)
+    meta["files"] = {"found": len(a.binaries), "gated": len(a.binaries) - len(meta["errors"])}
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     results = prove_all(obs, max(1, a.jobs), cache, budget.limits_of(a), progress)
     for b, o, key, err in pending:
@@ -525,10 +526,14 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 res["reason"] if res else f"no obligation: {problem}", key or "",
                 res.get("counterexample") if res else None, place=place,
                 method=res.get("method", "exploration") if res else "exploration", package=r.package))
+    counts, unread = coverage.of_packages(packages, reads)
+    meta["errors"] += unread
+    meta["files"] = coverage.total(counts.values())
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({
             "package": p.name, "vmlinux": p.name_of(p.vmlinux), "files": len(mine),
+            "files_found": counts[p.name]["found"], "files_gated": counts[p.name]["gated"],
             "files_read_whole": sum(r.whole for r in mine),
             "files_with_sites": sum(bool(r.outcomes) for r in mine),
             "outcomes": sum(len(r.outcomes) for r in mine),
@@ -686,20 +691,23 @@ def main(argv: list[str]) -> int:
                                         if i.status == "unpatched"],
                           "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
                                      "skipped": ic["skipped"], "unpatched": ic["unpatched"],
-                                     "files_not_read": len(meta["errors"])}, **meta}))
+                                     "files_not_read": len(meta["errors"]),
+                                     "files_found": meta["files"]["found"],
+                                     "files_gated": meta["files"]["gated"]}, **meta}))
     else:
         for pk in meta.get("packages", ()):
             bad = f", {pk['errors']} not read" if pk["errors"] else ""
-            print(f"{pk['package']}: {pk['files']} files, {pk['files_with_sites']} with paravirt sites "
+            print(f"{pk['package']}: {pk['files_found']} files found, {pk['files_gated']} gated, "
+                  f"{pk['files_with_sites']} with paravirt sites "
                   f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
         print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color), issues=issues))
     try:
         if a.sarif:
-            write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows, issues, meta["errors"]),
-                                                   indent=1).encode())
+            write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows, issues, meta["errors"],
+                                                               meta.get("files")), indent=1).encode())
         if a.junit:
             write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown, issues, meta["errors"],
-                                                    a.allow_skipped).encode())
+                                                    a.allow_skipped, meta.get("files")).encode())
         if a.html:
             write_atomic(Path(a.html), html.render(rows, meta, issues).encode())
     except OSError as e:

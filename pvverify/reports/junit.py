@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[SiteIssue] = (),
-          errors: list[dict] = (), allow_skipped: bool = False) -> str:
+          errors: list[dict] = (), allow_skipped: bool = False, files: dict | None = None) -> str:
     """Skipped records and unpatched calls fail like unknowns (unless --allow-skipped);
     a file not read is an <error>."""
     cases = []
@@ -48,4 +48,10 @@ def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[S
         cases.append(f"  <testcase classname={quoteattr(r.file)} name={name}>{body}</testcase>")
     head = (f'<testsuite name="pvverify gate" tests="{len(cases)}" failures="{failures}" '
             f'errors="{len(errors)}" skipped="{skipped}">')
-    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', head, *cases, "</testsuite>"]) + "\n"
+    props = []
+    if files is not None:  # files found against files gated (coverage.py)
+        props = ["  <properties>",
+                 *(f'    <property name="files_{k}" value="{v}"/>' for k, v in files.items()),
+                 "  </properties>"]
+    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', head, *props, *cases,
+                      "</testsuite>"]) + "\n"

@@ -58,7 +58,9 @@ def _message(r: OutcomeResult) -> str:
     return text
 
 
-def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[dict] = ()) -> dict:
+def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[dict] = (),
+          files: dict | None = None) -> dict:
+    """files: {"found", "gated"} (coverage.py), as the run's properties."""
     rules = categories.ALL
     index = {c.id: i for i, c in enumerate(rules)}
     results = []
@@ -126,5 +128,7 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
             "originalUriBaseIds": {"SRCROOT": {"description": {
                 "text": "the root of the Linux source tree the binary was built from"}}},
             "results": results,
+            **({"properties": {"filesFound": files["found"], "filesGated": files["gated"]}}
+               if files is not None else {}),
         }],
     }
