@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import z3
 
-from pvverify import budget, samecallee
+from pvverify import budget, preconditions, samecallee
 from pvverify import counterexample as cx
 from pvverify.assume import AssumptionError, compile_assumption
 from pvverify.conventions import ConventionError, ReturnSlot, return_slots
@@ -66,7 +66,10 @@ def check(ob: Obligation, timeout: float | None = None, limits: Limits | None = 
         limits = replace(limits, safety_seconds=timeout)
     with budget.safety(limits.safety_seconds) as used:
         try:
+            preconditions.require_model(ob, pair, limits.solver_rlimit)
             res = _decide(ob, pair, limits, replay, same_callee)
+        except preconditions.Undecided as e:
+            res = Result("unknown", f"solver bound: {e}")
         except (ConventionError, AssumptionError) as e:
             raise ObligationError(f"{ob.source or ob.name}: {e}") from None
         except budget.SafetyLimit as e:
@@ -77,6 +80,7 @@ def check(ob: Obligation, timeout: float | None = None, limits: Limits | None = 
     res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
     res.seconds = time.monotonic() - t0
     res.assumptions = list(ASSUMED) + res.assumptions + [f"stated: {a}" for a in ob.assume]
+    res.preconditions = list(ob.assume)
     return res
 
 

@@ -18,6 +18,8 @@ def to_text(res: Result, verbose: bool = False) -> str:
     if res.expect and res.expect != res.verdict:
         head += f" (expected {res.expect})"
     lines = [head, f"  {res.reason}", f"  decided by: {res.method}"]
+    if res.preconditions:  # a verdict holds only under them: always shown beside it
+        lines.append("  under the stated preconditions: " + "; ".join(res.preconditions))
     if res.counterexample is not None:
         lines += counterexample.lines(asdict(res.counterexample), reason=res.reason)
     if verbose:
