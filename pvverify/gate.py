@@ -29,7 +29,7 @@ from pathlib import Path
 
 import capstone
 
-from pvverify import budget, coverage, exits
+from pvverify import baseline, budget, coverage, exits
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
 from pvverify.budget import Limits
@@ -357,7 +357,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="FILE",
                    help="also write a self-contained HTML page: verdicts by op, every failing or "
                         "unknown site with its counterexample")
-    p.add_argument("--allow-unknown", action="store_true", help="unknown outcomes do not fail the gate")
+    p.add_argument("--allow-unknown", action="store_true",
+                   help="no unknown outcome fails the gate: a blunt tool, which passes the new ones too "
+                        "(accept known outcomes one by one with --baseline)")
+    baseline.add_flags(p)
     p.add_argument("--allow-skipped", action="store_true",
                    help="skipped records and unpatched indirect calls do not fail the gate")
     p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
@@ -675,6 +678,11 @@ def main(argv: list[str]) -> int:
         print(f"pvverify gate: {problem}", file=sys.stderr)
         return exits.USAGE
     try:
+        accepted = baseline.read(a.baseline) if a.baseline else None
+    except baseline.BaselineError as e:
+        print(f"pvverify gate: {e}", file=sys.stderr)
+        return exits.BAD_INPUT
+    try:
         rows, meta = run_packages(a) if a.package else run(a)
     except (ElfError, LayoutError, ObligationError, OSError, PackageError, RuntimeError) as e:
         print(f"pvverify gate: {e}", file=sys.stderr)
@@ -682,10 +690,17 @@ def main(argv: list[str]) -> int:
     issues: list[SiteIssue] = meta.pop("issues")
     for e in meta["errors"]:
         print(f"pvverify gate: {e['error']}", file=sys.stderr)
+    try:
+        cmp = _baseline(a, rows, accepted)
+    except OSError as e:
+        print(f"pvverify gate: cannot write the baseline: {e}", file=sys.stderr)
+        return exits.USAGE
     totals = Counter(r.verdict for r in rows)
     ic = Counter(i.status for i in issues)
+    if cmp is not None:
+        meta["baseline"] = cmp.summary()
     if a.format == "json":
-        print(json.dumps({"results": [row_report.row_json(r) for r in rows],
+        print(json.dumps({"results": [_with_state(row_report.row_json(r), r, cmp) for r in rows],
                           "skipped": [row_report.issue_json(i) for i in issues if i.status == "skipped"],
                           "unpatched": [row_report.issue_json(i) for i in issues
                                         if i.status == "unpatched"],
@@ -701,16 +716,35 @@ def main(argv: list[str]) -> int:
                   f"{pk['files_with_sites']} with paravirt sites "
                   f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
         print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color), issues=issues))
+        if cmp is not None:
+            print(gate_text.baseline_lines(cmp))
     try:
         if a.sarif:
             write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows, issues, meta["errors"],
-                                                               meta.get("files")), indent=1).encode())
+                                                               meta.get("files"), cmp), indent=1).encode())
         if a.junit:
             write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown, issues, meta["errors"],
-                                                    a.allow_skipped, meta.get("files")).encode())
+                                                    a.allow_skipped, meta.get("files"),
+                                                    cmp.accepted if cmp else None).encode())
         if a.html:
             write_atomic(Path(a.html), html.render(rows, meta, issues).encode())
     except OSError as e:
         print(f"pvverify gate: cannot write a report: {e}", file=sys.stderr)
         return exits.USAGE
-    return exit_code(rows, a.allow_unknown, issues, a.allow_skipped, bool(meta["errors"]))
+    failing = [r for r in rows if cmp is None or not cmp.accepted(r)]  # crashes are never accepted
+    return exit_code(failing, a.allow_unknown, issues, a.allow_skipped, bool(meta["errors"]))
+
+
+def _baseline(a: argparse.Namespace, rows: list[OutcomeResult], accepted) -> baseline.Comparison | None:
+    """Write the baseline if asked, and compare the rows with --baseline (else with
+    the one just written)."""
+    if a.write_baseline:
+        baseline.write(a.write_baseline, rows)
+        if accepted is None:
+            return baseline.compare(a.write_baseline, baseline.read(a.write_baseline), rows)
+    return baseline.compare(a.baseline, accepted, rows) if accepted is not None else None
+
+
+def _with_state(d: dict, r: OutcomeResult, cmp: baseline.Comparison | None) -> dict:
+    state = cmp.state.get(id(r)) if cmp is not None else None
+    return {**d, "baselineState": state} if state else d

@@ -104,3 +104,14 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
                  f"{len(meta.get('errors', []))} files not read ({meta['seconds']} s)")
     return "\n".join(lines)
 
+
+
+def baseline_lines(cmp) -> str:
+    """What --baseline accepted, what is new, and what no longer occurs (fixed)."""
+    c = cmp.summary()
+    lines = [f"baseline {c['file']}: {c['unchanged']} outcomes accepted, {c['new']} new, "
+             f"{c['absent']} no longer occur (fixed)"]
+    for e in c["fixed"]:
+        times = f" x{e['count']}" if e["count"] > 1 else ""
+        lines.append(f"  fixed: {e['verdict']} {e['op']} in {e['site']} ({e['file']}; {e['cause']}){times}")
+    return "\n".join(lines)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[SiteIssue] = (),
-          errors: list[dict] = (), allow_skipped: bool = False, files: dict | None = None) -> str:
+          errors: list[dict] = (), allow_skipped: bool = False, files: dict | None = None,
+          accepted=None) -> str:
     """Skipped records and unpatched calls fail like unknowns (unless --allow-skipped);
     a file not read is an <error>."""
     cases = []
@@ -37,7 +38,10 @@ def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[S
     for r in rows:
         name = quoteattr(f"{r.op} @ {site(r)} [{r.address:#x}] ({r.source})")
         body = ""
-        if r.verdict == "not-equivalent" or (r.verdict == "unknown" and not allow_unknown):
+        if accepted is not None and accepted(r):  # in the --baseline: reviewed and accepted
+            skipped += 1
+            body = f"\n    <skipped message={quoteattr('accepted by the baseline: ' + r.reason)}/>\n  "
+        elif r.verdict == "not-equivalent" or (r.verdict == "unknown" and not allow_unknown):
             failures += 1
             detail = f"{r.verdict}: {reason(r)}\nreplacement: {'; '.join(r.disassembly)} ({r.hex})"
             body = (f"\n    <failure type={quoteattr(r.verdict)} message={quoteattr(r.reason)}>"
