@@ -98,10 +98,10 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
     verdicts = ", ".join(paint(v, f"{c[v]} {v}") for v in ("equivalent", "not-equivalent", "unknown"))
     ic = Counter(i.status for i in issues)
     files = meta.get("files") or {}
-    lines.append(f"{files.get('found', '?')} files found, {files.get('gated', '?')} gated; "
-                 f"{len(rows)} outcomes, {meta['obligations']} distinct obligations: {verdicts}; "
-                 f"{ic['skipped']} skipped, {ic['unpatched']} unpatched, "
-                 f"{len(meta.get('errors', []))} files not read ({meta['seconds']} s)")
+    lines.append(f"{len(rows)} outcomes, {meta['obligations']} distinct obligations: {verdicts}; "
+                 f"{ic['skipped']} skipped, {ic['unpatched']} unpatched; "
+                 f"{files.get('found', '?')} files found, {files.get('gated', '?')} gated, "
+                 f"{len(meta.get('errors', []))} not read ({meta['seconds']} s)")
     return "\n".join(lines)
 
 
