@@ -116,12 +116,13 @@ def _explore_one(item):
 
 def exploration_baseline(obs: list, jobs: int) -> tuple[float, Counter]:
     """Seconds exploration alone takes on the distinct obligations, with the gate's bounds."""
-    from pvverify.budget import Limits
+    from pvverify.budget import GATE_SOLVER_RLIMIT, Limits
     from pvverify.signals import context
 
     t = time.monotonic()
     with context().Pool(jobs) as pool:
-        verdicts = Counter(pool.imap_unordered(_explore_one, [(ob, Limits()) for ob in obs]))
+        gate_limits = Limits(solver_rlimit=GATE_SOLVER_RLIMIT)
+        verdicts = Counter(pool.imap_unordered(_explore_one, [(ob, gate_limits) for ob in obs]))
     return time.monotonic() - t, verdicts
 
 

@@ -82,7 +82,7 @@ def report(name: str, rows: list[dict], limits, top: int) -> None:
 
 
 def main() -> None:
-    from pvverify.budget import Limits
+    from pvverify.budget import GATE_SOLVER_RLIMIT, Limits
 
     p = argparse.ArgumentParser()
     p.add_argument("vmlinux", nargs="+")
@@ -91,7 +91,7 @@ def main() -> None:
     d = Limits()
     p.add_argument("--max-visits", type=int, default=d.max_visits)
     p.add_argument("--fixpoint-visits", type=int, default=d.fixpoint_visits)
-    p.add_argument("--solver-rlimit", type=int, default=d.solver_rlimit)
+    p.add_argument("--solver-rlimit", type=int, default=GATE_SOLVER_RLIMIT)  # the gate's
     a = p.parse_args()
     limits = Limits(max_visits=a.max_visits, fixpoint_visits=a.fixpoint_visits,
                     solver_rlimit=a.solver_rlimit, safety_seconds=None)

@@ -346,7 +346,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=positive_int, default=os.cpu_count() or 1, help="parallel provers")
     p.add_argument("--cache", default=str(_default_cache()), help="result cache (default %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="prove everything afresh, store nothing")
-    budget.add_flags(p, SAFETY_SECONDS)
+    budget.add_flags(p, SAFETY_SECONDS, budget.GATE_SOLVER_RLIMIT)
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text: failures grouped by op and reason, sites as function+0xoff "
                         "(file.c:line); json: every outcome as one document")

@@ -61,9 +61,9 @@ def render(rows: list[OutcomeResult], meta: dict, issues: list[SiteIssue] = ()) 
         out.append("</ul>")
     out.append('<p id="totals">' + ", ".join(
         f'<span class="{v if c[v] else ""}" data-verdict="{v}">{c[v]} {v}</span>' for v in VERDICTS)
-        + (f"; {meta['files']['found']} files found, {meta['files']['gated']} gated"
-           if meta.get("files") else "")
-        + f"; {len(rows)} outcomes, {meta.get('obligations', 0)} distinct obligations "
+        + f"; {len(rows)} outcomes, {meta.get('obligations', 0)} distinct obligations"
+        + (f", {meta['files']['found']} files found, {meta['files']['gated']} gated"
+           if meta.get("files") else "") + " "
           f"({meta.get('seconds', 0)} s), pvverify {escape(__version__)}</p>")
     out.append('<h2>Verdicts by op</h2><table id="by-op"><tr><th>op</th>'
                + "".join(f"<th>{v}</th>" for v in VERDICTS) + "</tr>")
