@@ -25,7 +25,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from kernel_fixture import Alt, build
+from kernel_fixture import IRQ_DISABLE, Alt, build
 
 from pvverify import cli, exits
 from pvverify.cache import Cache
@@ -565,8 +565,13 @@ def slow_kernel(tmp_path_factory) -> Path:
     proving on two workers however fast the machine (straight-line ones took
     under 0.5 s in all, and the signal came after the run)."""
     tmp = tmp_path_factory.mktemp("slow")
-    loops = [Alt("s_cli", f"movb ${100 + k}, %ch\n1: decw %cx\njnz 1b") for k in range(80)]
-    return build(tmp, 64, "6.1", loops)
+    # each loop at a site of its own: eighty alternatives of one site are one group, of
+    # which the patcher applies the last (one outcome: the run took under a second, and
+    # a signal "during" it came after its end)
+    sites = "\n".join(f"s_loop{k}: call *pv_ops+{8 * IRQ_DISABLE}(%rip)\n .byte 0x90, 0x90"
+                      for k in range(80))
+    loops = [Alt(f"s_loop{k}", f"movb ${100 + k}, %ch\n1: decw %cx\njnz 1b") for k in range(80)]
+    return build(tmp, 64, "6.1", loops, extra=sites)
 
 
 def _slow_gate(slow_kernel, *extra) -> subprocess.Popen:
@@ -653,3 +658,23 @@ def test_a_failed_run_removes_stale_reports_and_a_good_one_writes_them(tmp_path,
     assert junit.read_text().startswith("<?xml") and not list(tmp_path.glob(".*.tmp"))
     code, _, err = gate(kernel, "--no-cache", "--sarif", tmp_path)  # a directory: usage error
     assert code == exits.USAGE and "directory" in err
+
+
+def test_the_entry_point_leaves_no_moment_to_the_default_action():
+    """After the command, the process entry point ignores SIGINT/SIGTERM rather than
+    restoring their default action: a signal between the result and the exit used to
+    kill the process (-15, the flake of issue 22); now the exit code is the result's."""
+    from pvverify import signals
+
+    old = {s: signal.getsignal(s) for s in signals.NAMES}
+    try:
+        with signals.handled(final=True):
+            assert all(signal.getsignal(s) is signals._raise for s in signals.NAMES)
+        assert all(signal.getsignal(s) is signal.SIG_IGN for s in signals.NAMES)
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        signals._raised = 0
+    with signals.handled():  # in-process (the tests' cli.run): the old handlers come back
+        pass
+    assert {s: signal.getsignal(s) for s in signals.NAMES} == old
