@@ -29,6 +29,7 @@ differences do not reach them.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,29 +87,39 @@ class Usage:
         return dict(self.__dict__)
 
 
-_deadline: float | None = None
-_seconds: float = 0.0
-usage = Usage()
+class _Net(threading.local):
+    """The safety net and the usage count of the obligation this thread proves."""
+
+    deadline: float | None = None
+    seconds: float = 0.0
+    usage: Usage = Usage()
+
+
+_net = _Net()
+
+
+def usage() -> Usage:
+    """The work count of the obligation in progress (this thread's)."""
+    return _net.usage
 
 
 @contextlib.contextmanager
 def safety(seconds: float | None) -> Iterator[Usage]:
     """The safety net for one obligation (None: none), and a fresh usage count."""
-    global _deadline, _seconds, usage
-    saved = _deadline, _seconds, usage
-    _deadline = None if seconds is None else time.monotonic() + seconds
-    _seconds = seconds or 0.0
-    usage = Usage()
+    saved = _net.deadline, _net.seconds, _net.usage
+    _net.deadline = None if seconds is None else time.monotonic() + seconds
+    _net.seconds = seconds or 0.0
+    _net.usage = Usage()
     try:
-        yield usage
+        yield _net.usage
     finally:
-        _deadline, _seconds, usage = saved
+        _net.deadline, _net.seconds, _net.usage = saved
 
 
 def tick() -> None:
     """Raise SafetyLimit once the safety net's deadline has passed."""
-    if _deadline is not None and time.monotonic() > _deadline:
-        raise SafetyLimit(_seconds)
+    if _net.deadline is not None and time.monotonic() > _net.deadline:
+        raise SafetyLimit(_net.seconds)
 
 
 def check(s, rlimit: int):
@@ -118,18 +129,20 @@ def check(s, rlimit: int):
 
     tick()
     s.set("rlimit", rlimit)
-    if _deadline is not None:
-        s.set("timeout", max(1, int((_deadline - time.monotonic()) * 1000)))
+    deadline = _net.deadline
+    if deadline is not None:
+        s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
     before = _rlimit_count(s)
     res = s.check()
     used = _rlimit_count(s) - before
-    usage.queries += 1
-    usage.rlimit += used
-    usage.max_rlimit = max(usage.max_rlimit, used)
-    if res == z3.unknown and _deadline is not None and time.monotonic() >= _deadline - 0.05:
+    u = _net.usage
+    u.queries += 1
+    u.rlimit += used
+    u.max_rlimit = max(u.max_rlimit, used)
+    if res == z3.unknown and deadline is not None and time.monotonic() >= deadline - 0.05:
         # z3 reports both bounds as `unknown` with reasons that overlap ("canceled"):
         # which one stopped it is told by the clock
-        raise SafetyLimit(_seconds)
+        raise SafetyLimit(_net.seconds)
     return res
 
 

@@ -286,7 +286,7 @@ class Explorer:
             st.end, st.stuck = "stuck", f"{e} (at {ins.address:#x})"
             return [st]
         self.visits += 1
-        budget.usage.steps += 1
+        budget.usage().steps += 1
         out: list[PathState] = []
         for s, npc in results:
             s.steps += 1

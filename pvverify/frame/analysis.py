@@ -111,7 +111,7 @@ class Analysis(Memory, Control, Stack, Integers):
                 raise NoProof(f"analysis bound: the fixpoint was not reached in {self.max_visits} "
                               "instruction visits")
             if visits % 256 == 0:
-                budget.usage.fixpoint_visits += 256
+                budget.usage().fixpoint_visits += 256
                 budget.tick()  # the wall-clock safety net: SafetyLimit, not a refusal
             for spc, sctx, sst in self.step(pc, ctx, st.copy()):
                 self._push(pending, order, spc, sctx, sst)
@@ -355,6 +355,6 @@ def analyse(program: Program, entry: int, preset: dict[int, bytes],
     try:
         return an.run()
     finally:
-        budget.usage.fixpoint_visits += an.visits % 256
+        budget.usage().fixpoint_visits += an.visits % 256
 
 
