@@ -684,3 +684,17 @@ def test_the_entry_point_leaves_no_moment_to_the_default_action():
     with signals.handled():  # in-process (the tests' cli.run): the old handlers come back
         pass
     assert {s: signal.getsignal(s) for s in signals.NAMES} == old
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_closed_stdout_never_turns_a_failing_gate_into_a_pass(kernel, fmt):
+    """`pvverify gate ... | head -1` with the reader gone: exit 1 (the unsafe site), quietly."""
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        p = subprocess.run([sys.executable, "-m", "pvverify", "gate", str(kernel), "--no-cache",
+                            "--jobs", "1", "--format", fmt], stdout=w, stderr=subprocess.PIPE, text=True,
+                           cwd=ROOT, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        os.close(w)
+    assert p.returncode == exits.NOT_EQUIVALENT and "Traceback" not in p.stderr, p.stderr
