@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,24 +105,24 @@ def pyelftools_records(vmlinux: str, sizes: dict[str, int],
 def _explore_one(item):
     from pvverify.check import check
     from pvverify.gate import _is_call_to
-    from pvverify.lift import Limits
 
-    ob, timeout = item
+    ob, limits = item
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
-    limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
-        return check(ob, timeout=timeout, limits=limits, same_callee=False).verdict
+        return check(ob, limits=replace(limits, stop_when_stuck=same), same_callee=False).verdict
     except Exception:  # noqa: BLE001 - the baseline counts time, not verdicts
         return "unknown"
 
 
-def exploration_baseline(obs: list, jobs: int, timeout: float = 5.0) -> tuple[float, Counter]:
+def exploration_baseline(obs: list, jobs: int) -> tuple[float, Counter]:
     """Seconds exploration alone takes on the distinct obligations, with the gate's bounds."""
-    import multiprocessing as mp
+    from pvverify.budget import GATE_SOLVER_RLIMIT, Limits
+    from pvverify.signals import context
 
     t = time.monotonic()
-    with mp.get_context("fork").Pool(jobs) as pool:
-        verdicts = Counter(pool.imap_unordered(_explore_one, [(ob, timeout) for ob in obs]))
+    with context().Pool(jobs) as pool:
+        gate_limits = Limits(solver_rlimit=GATE_SOLVER_RLIMIT)
+        verdicts = Counter(pool.imap_unordered(_explore_one, [(ob, gate_limits) for ob in obs]))
     return time.monotonic() - t, verdicts
 
 
@@ -191,7 +192,7 @@ def main() -> None:
         t = time.monotonic()
         for o in sample:
             try:
-                check(obligation_of(b, targets, canon, o, md), timeout=5.0)
+                check(obligation_of(b, targets, canon, o, md))
             except Exception as e:  # noqa: BLE001 - the baseline counts time, not verdicts
                 print(f"  baseline: {e}", file=sys.stderr)
         per = (time.monotonic() - t) / len(sample)

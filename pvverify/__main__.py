@@ -1,5 +1,14 @@
+import os
 import sys
 
-from pvverify.cli import run
+# the handlers first: no moment of the run is left to SIGINT/SIGTERM's default action
+from pvverify.signals import Interrupted, install
 
-sys.exit(run())
+install()
+try:
+    from pvverify.cli import entry
+except Interrupted as e:  # stopped while importing
+    os.write(2, f"pvverify: {e}: stopped\n".encode())
+    sys.exit(e.code)
+
+sys.exit(entry())

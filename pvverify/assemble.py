@@ -180,7 +180,9 @@ def _run(cmd: list[str], what: str, text: str, tmp: str) -> None:
     except FileNotFoundError:
         raise AssemblyError(f"{cmd[0]} (GNU binutils) is not installed") from None
     except subprocess.TimeoutExpired:
-        raise AssemblyError(f"{what} did not finish within {WALL_SECONDS} s") from None
+        # the CPU-time ulimit is the bound on the work; this one only catches a stall
+        raise AssemblyError(f"{what} did not finish within {WALL_SECONDS} s (wall-clock safety "
+                            "limit, the machine was slow): run again") from None
     if p.returncode == 127 and "not found" in p.stderr:
         raise AssemblyError(f"{cmd[0]} (GNU binutils) is not installed")
     if p.returncode != 0:

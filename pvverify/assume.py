@@ -74,11 +74,15 @@ class _Compiler:
         return table[type(op)]()
 
     def same_width(self, a, b) -> tuple[z3.BitVecRef, z3.BitVecRef]:
-        w = max(_width(a), _width(b), 1)
+        w = max(_width(a), _width(b)) or self.arch.bits
         return self.fit(a, w), self.fit(b, w)
 
     def fit(self, v, w: int) -> z3.BitVecRef:
         if isinstance(v, int):
+            # a constant wider than its operand would be cut to fit (mem8[x] == 0x100
+            # meaning mem8[x] == 0): refused; a negative one is its two's complement
+            if not -(1 << (w - 1)) <= v < (1 << w):
+                raise self.fail(f"the constant {v:#x} does not fit the {w}-bit operand it meets")
             return z3.BitVecVal(v & ((1 << w) - 1), w)
         if v.size() < w:
             return z3.ZeroExt(w - v.size(), v)

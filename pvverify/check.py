@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 import z3
 
+from pvverify import budget, preconditions, samecallee
 from pvverify import counterexample as cx
-from pvverify import samecallee
 from pvverify.assume import AssumptionError, compile_assumption
 from pvverify.conventions import ConventionError, ReturnSlot, return_slots
 from pvverify.conventions import clobbers as clobber_set
@@ -25,8 +25,11 @@ from pvverify.prove import Refutation, prove, query
 from pvverify.semantics.state import Inputs, PathState
 from pvverify.verdict import Counterexample, Result
 
-CROSS_CHECK_SECONDS = 1.0  # exploration's bound when it checks an object-bounds assumption ...
-SMALL_CODE = 1024          # ... unless the callee is one function of at most this many bytes (the full bound)
+# exploration's bound, in instructions stepped per program, when it checks an
+# object-bounds assumption (it had 1 s: about 2,000 instructions on kernel code) ...
+CROSS_CHECK_VISITS = 4000
+CROSS_CHECK_RLIMIT = 1_000_000  # and z3 units per query (twice the most any corpus query took)
+SMALL_CODE = 1024  # ... unless the callee is one function of at most this many bytes (the full bound)
 
 ASSUMED = [
     "DF, VM and TF are clear at entry (the kernel calling convention; no single-stepping)",
@@ -50,24 +53,37 @@ ASSUMED = [
 ]
 
 
-def check(ob: Obligation, timeout: float = 30.0, limits: Limits | None = None,
+def check(ob: Obligation, timeout: float | None = None, limits: Limits | None = None,
           replay: bool = True, same_callee: bool = True) -> Result:
     """The verdict for `ob`. Raises ObligationError for input that cannot be built.
+    Every bound that can make it `unknown` counts work (`limits`, budget.py);
+    `timeout` (else limits.safety_seconds) is the wall-clock safety net, whose
+    firing is reported as its own reason (budget.SAFETY_REASON).
     `same_callee=False` decides by exploration alone (the agreement tests compare)."""
     t0 = time.monotonic()
     pair = build(ob)
-    try:
-        limits = limits or Limits(solver_ms=int(timeout * 1000), seconds=timeout)
-        res = _decide(ob, pair, timeout, limits, replay, same_callee)
-    except (ConventionError, AssumptionError) as e:
-        raise ObligationError(f"{ob.source or ob.name}: {e}") from None
-    except ObligationError:
-        raise
-    except Exception as e:  # a bug must never become a verdict other than unknown
-        res = Result("unknown", f"internal error: {type(e).__name__}: {e}")
+    limits = limits or Limits()
+    if timeout is not None:
+        limits = replace(limits, safety_seconds=timeout)
+    with budget.safety(limits.safety_seconds) as used:
+        try:
+            preconditions.require_model(ob, pair, limits.solver_rlimit)
+            res = _decide(ob, pair, limits, replay, same_callee)
+        except preconditions.Undecided as e:
+            res = Result("unknown", f"solver bound: {e}")
+        except (ConventionError, AssumptionError) as e:
+            raise ObligationError(f"{ob.source or ob.name}: {e}") from None
+        except ObligationError:
+            raise
+        except budget.SafetyLimit as e:
+            res = Result("unknown", str(e))
+        except Exception as e:  # a bug must never become a verdict other than unknown
+            res = Result("unknown", f"internal error: {type(e).__name__}: {e}")
+    res.work = used.to_json()
     res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
     res.seconds = time.monotonic() - t0
     res.assumptions = list(ASSUMED) + res.assumptions + [f"stated: {a}" for a in ob.assume]
+    res.preconditions = list(ob.assume)
     return res
 
 
@@ -103,7 +119,7 @@ def analyse(ob: Obligation, pair: SitePair, limits: Limits) -> Analysis:
                     return_slots(arch, ob.convention, ob.returns), pair.original.exit)
 
 
-def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool,
+def _decide(ob: Obligation, pair: SitePair, limits: Limits, replay: bool,
             same_callee: bool = True) -> Result:
     if len(pair.replacement_bytes) > ob.site_length:
         return Result(
@@ -119,12 +135,12 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
             ),
         )
     if not same_callee:
-        return _explore(ob, pair, timeout, limits, replay)
+        return _explore(ob, pair, limits, replay)
     # A direct call to the slot's own target: prove it by noninterference first
     # (cheap, and covers what exploration cannot run); exploration still decides
     # when that gives no proof, with a replayed counterexample where one exists.
-    # bounded like exploration: the time bound is the caller's, for each method
-    proved, refused = samecallee.decide(pair, timeout)
+    # bounded in work like exploration (its fixpoint's instruction visits)
+    proved, refused = samecallee.decide(pair, limits.fixpoint_visits)
     if proved is not None and samecallee.rests_on_objects(proved):
         # the proof assumed C's object bounds for stack arithmetic it could not follow;
         # code that breaks them (an index past a local array) is what exploration finds
@@ -133,24 +149,23 @@ def _decide(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, repl
         # can finish; a kernel callee's closure never is, and there it only costs time)
         leaf = not any(r.name.startswith("region@") for r in pair.original.regions) and \
             sum(len(r.data) for r in pair.original.regions if r.name == "target") <= SMALL_CODE
-        short = timeout if leaf else min(timeout, CROSS_CHECK_SECONDS)
-        explored = _explore(ob, pair, short, replace(limits, seconds=min(limits.seconds, short),
-                                                     solver_ms=min(limits.solver_ms, int(short * 1000))),
-                            replay)
+        short = limits if leaf else replace(limits, max_visits=min(limits.max_visits, CROSS_CHECK_VISITS),
+                                            solver_rlimit=min(limits.solver_rlimit, CROSS_CHECK_RLIMIT))
+        explored = _explore(ob, pair, short, replay)
         if explored.verdict == "not-equivalent":
             explored.reason += ("; same-callee's proof assumed stack arithmetic stays in its "
                                 "object, which this run breaks")
             return explored
     if proved is not None:
         return proved
-    res = _explore(ob, pair, timeout, limits, replay)
+    res = _explore(ob, pair, limits, replay)
     if res.verdict == "unknown" and samecallee.shape(pair) is not None:
         # neither method decided: say what stopped each
         res.reason = f"{res.reason}; same-callee: no proof: {refused}"
     return res
 
 
-def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, replay: bool) -> Result:
+def _explore(ob: Obligation, pair: SitePair, limits: Limits, replay: bool) -> Result:
     try:
         an = analyse(ob, pair, limits)
     except PathBound as e:
@@ -166,14 +181,14 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
     def nicer(o: PathState, r: PathState) -> list[list[z3.BoolRef]]:
         return _replayable(pair, inputs, o, r)
 
-    outcome = prove(po, pr, an.assumptions, an.observables, nicer, int(timeout * 1000),
+    outcome = prove(po, pr, an.assumptions, an.observables, nicer, limits.solver_rlimit,
                     an.pair_assumptions)
     paths = (len(po), len(pr))
     if outcome.status == "refuted" and _reads_fresh(outcome.refutation):
         # a difference through TSC or random values may be only that the two paths
         # read them at different times: it stands if it shows even when both read
         # the same stream (semantics/fresh.py)
-        same = prove(po, pr, an.assumptions, an.observables, nicer, int(timeout * 1000),
+        same = prove(po, pr, an.assumptions, an.observables, nicer, limits.solver_rlimit,
                      lambda o, r: [*an.pair_assumptions(o, r), *_same_stream(o, r)])
         if same.status == "proved":
             names = sorted({str(v).split("_")[1] for p in (*po, *pr) for v in fresh_values(p)})
@@ -190,7 +205,7 @@ def _explore(ob: Obligation, pair: SitePair, timeout: float, limits: Limits, rep
     ref = outcome.refutation
     assert ref is not None
     if not ref.replayable:
-        _find_replayable(an, pair, ref, timeout)
+        _find_replayable(an, pair, ref, limits.solver_rlimit)
     from pvverify.minimise import minimise
     from pvverify.reports.flags import KERNEL_CLEAR, is_flags_op
 
@@ -330,17 +345,16 @@ def _replay(ob, pair: SitePair, ce: Counterexample, state, clob, rets, paths,
                   counterexample=ce, paths=paths)
 
 
-def _find_replayable(an: Analysis, pair: SitePair, ref: Refutation, timeout: float) -> None:
-    """The solver found no mappable counterexample in the few seconds `prove` gives
-    it: try once more, from scratch (faster than on top of the proof's solver,
-    measured) with the stack pointer fixed, in the obligation's own time bound.
+def _find_replayable(an: Analysis, pair: SitePair, ref: Refutation, rlimit: int) -> None:
+    """The solver found no mappable counterexample in the share of its bound `prove`
+    gives it: try once more, from scratch (faster than on top of the proof's solver,
+    measured) with the stack pointer fixed, with a query's whole resource bound.
     Replaces the model when it succeeds, so unicorn runs a state it can map."""
     o, r = ref.original, ref.replacement
     s = z3.Solver()
-    s.set("timeout", int(timeout * 1000))
     s.add(*query([*an.assumptions, *an.pair_assumptions(o, r)], o, r, ref.observables))
     s.add(*_replayable(pair, an.inputs, o, r)[0])
-    if s.check() == z3.sat:
+    if budget.check(s, rlimit) == z3.sat:
         ref.model, ref.replayable = s.model(), True
 
 

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from pvverify import __version__, exits
-from pvverify.exits import ArgumentParser, positive_float, positive_int
+from pvverify.exits import ArgumentParser, positive_int
 
 CHECK_EXAMPLES = """\
 examples:
@@ -37,6 +37,7 @@ examples:
 
 
 def _check_parser(sub: argparse._SubParsersAction) -> None:
+    from pvverify import budget
     from pvverify.exits import EPILOG
 
     p = sub.add_parser(
@@ -54,8 +55,7 @@ def _check_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text (default): the verdict, the difference and both paths; json: one "
                         "object per obligation per line")
-    p.add_argument("--timeout", type=positive_float, default=30.0, metavar="SECONDS",
-                   help="solver time per query, seconds (default: %(default)s; beyond it: unknown)")
+    budget.add_flags(p, 600.0)
     p.add_argument("--no-replay", action="store_true",
                    help="do not replay counterexamples on unicorn (faster, less trustworthy; "
                         "default: replay)")
@@ -148,6 +148,7 @@ def _bad(a: argparse.Namespace, label: str, msg: str, what: str = "bad input") -
 
 
 def cmd_check(a: argparse.Namespace) -> int:
+    from pvverify import budget
     from pvverify.check import check
     from pvverify.obligation import ObligationError, from_dict, load
     from pvverify.reports import check_text as report
@@ -188,7 +189,7 @@ def cmd_check(a: argparse.Namespace) -> int:
         # the worst, and every other file still has its result
         try:
             ob = load(src) if isinstance(src, Path) else from_dict(src, label)  # type: ignore[arg-type]
-            res = check(ob, timeout=a.timeout, replay=not a.no_replay)
+            res = check(ob, limits=budget.limits_of(a), replay=not a.no_replay)
         except ObligationError as e:
             codes.append(exits.BAD_INPUT)
             _bad(a, label, str(e))
@@ -278,16 +279,37 @@ def main(argv: list[str] | None = None) -> int:
     return cmd_prove(a)
 
 
-def run(argv: list[str] | None = None) -> int:
+def entry() -> int:
+    """The process's entry point (`python -m pvverify`, the `pvverify` script): run,
+    with SIGINT/SIGTERM handled from its first moment to its last (signals.handled)."""
+    import signal
+
+    from pvverify.signals import NAMES, Interrupted, install, stop_helpers
+
+    try:
+        install()
+        code = run(final=True)
+    except Interrupted as e:  # before or after run's own handling
+        _quiet_write(f"pvverify: {e}: stopped\n")
+        code = e.code
+    for s in NAMES:
+        signal.signal(s, signal.SIG_IGN)
+    stop_helpers()  # both signals are ignored by now: nothing interrupts this
+    return code
+
+
+def run(argv: list[str] | None = None, final: bool = False) -> int:
     """The console entry point: every way a run can end maps to a documented code.
 
-    `pvverify ... | head` ends quietly; SIGINT/SIGTERM end with 130/143 and no
-    traceback; an exception nothing else caught is an internal error (5, with
-    the traceback only under PVVERIFY_DEBUG=1), never a verdict's code."""
+    `pvverify ... | head` ends quietly, with the verdicts' code (pipe.py);
+    SIGINT/SIGTERM end with 130/143 and no traceback; an exception nothing else
+    caught is an internal error (5, with the traceback only under
+    PVVERIFY_DEBUG=1), never a verdict's code."""
+    from pvverify.pipe import guarded
     from pvverify.signals import Interrupted, handled
 
     try:
-        with handled():
+        with handled(final), guarded():
             return main(argv)
     except SystemExit as e:  # argparse: --help/--version 0, usage errors 4
         return e.code if isinstance(e.code, int) else exits.USAGE
@@ -296,9 +318,9 @@ def run(argv: list[str] | None = None) -> int:
         name = "SIGTERM" if code == exits.SIGTERM else "SIGINT"
         _quiet_write(f"pvverify: {name}: stopped\n")
         return code
-    except BrokenPipeError:
+    except BrokenPipeError:  # a write not through sys.stdout: the verdicts are not known
         _quiet_stdout()
-        return 0
+        return exits.INTERNAL
     except Exception as e:
         if os.environ.get("PVVERIFY_DEBUG"):
             import traceback

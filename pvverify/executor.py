@@ -7,18 +7,19 @@ task runs in a forked pool worker or on a Dask worker on another machine,
 and gives the same answer.
 
 `shared` is what every task of a batch needs and is expensive to ship (the
-kernel views): a forked pool inherits it, a Dask cluster receives it once per
-worker (`scatter(broadcast=True)`) and each task gets a reference.
+kernel views): each local worker receives it once, when it starts, as a Dask
+worker does (`scatter(broadcast=True)`), and each task gets a reference. Local
+workers come from a fork server (signals.context): forking this process,
+which runs threads, is not safe.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-_SHARED: Any = None  # what a forked pool worker inherits
+_SHARED: Any = None  # what a pool worker received when it started (_receive)
 
 
 class Executor(Protocol):
@@ -36,29 +37,32 @@ def _call(job: tuple[Callable[[Any, Any], Any], Any]) -> Any:
     return fn(_SHARED, item)
 
 
-class LocalPool:
-    """`jobs` forked worker processes (or this process alone for one job)."""
+def _receive(shared: Any) -> None:
+    from pvverify.signals import worker_init
 
-    forks = True  # workers inherit what the parent holds when the pool starts
+    global _SHARED
+    worker_init()
+    _SHARED = shared
+
+
+class LocalPool:
+    """`jobs` worker processes (or this process alone for one job)."""
+
+    forks = False  # workers do not inherit what the parent holds: `shared` is sent to each
 
     def __init__(self, jobs: int) -> None:
         self.workers = max(1, jobs)
 
     def map(self, fn: Callable[[Any, Any], Any], items: Iterable[Any], shared: Any = None) -> Iterator[Any]:
-        global _SHARED
         items = list(items)
         if self.workers == 1 or len(items) <= 1:
             for item in items:
                 yield fn(shared, item)
             return
-        _SHARED = shared  # set before the fork: the workers inherit it, nothing is pickled
-        try:
-            from pvverify.signals import worker_init
+        from pvverify.signals import context
 
-            with mp.get_context("fork").Pool(self.workers, initializer=worker_init) as pool:
-                yield from pool.imap_unordered(_call, [(fn, item) for item in items])
-        finally:
-            _SHARED = None
+        with context().Pool(self.workers, initializer=_receive, initargs=(shared,)) as pool:
+            yield from pool.imap_unordered(_call, [(fn, item) for item in items])
 
     def close(self) -> None:
         pass

@@ -29,13 +29,14 @@ from pathlib import Path
 
 import capstone
 
-from pvverify import exits
+from pvverify import baseline, budget, coverage, exits
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
+from pvverify.budget import Limits
 from pvverify.cache import Cache, tool_id
 from pvverify.ctype import parse_ctype
 from pvverify.executor import Executor
-from pvverify.exits import ArgumentParser, positive_float, positive_int
+from pvverify.exits import ArgumentParser, positive_int
 from pvverify.kernel import features
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets, decoder
@@ -196,19 +197,19 @@ def _is_call_to(hexcode: str, at: int, target: int | None) -> bool:
         or (at + 5 + int.from_bytes(code[1:5], "little", signed=True)) % (1 << 32) == target
 
 
-def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
-    key, ob, timeout = item
+def _check_one(item: tuple[str, Obligation, Limits]) -> tuple[str, dict]:
+    key, ob, limits = item
+    from dataclasses import replace
+
     from pvverify.check import check
-    from pvverify.lift import Limits
 
     # A direct call to the slot's own target runs the same function on both
     # sides: check() proves it by the same-callee method (samecallee.py); when
     # that gives no proof, exploration may stop at the first unmodelled
     # instruction, since whatever stops one side stops the other.
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
-    limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
-        res = check(ob, timeout=timeout, limits=limits)
+        res = check(ob, limits=replace(limits, stop_when_stuck=same))
     except ObligationError as e:
         res = Result("unknown", f"cannot build the obligation: {e}")
     except Exception as e:  # never lose an outcome to a crash
@@ -224,27 +225,35 @@ def _valid_result(res: object) -> bool:
             and (res["verdict"] != "not-equivalent" or isinstance(res.get("counterexample"), dict)))
 
 
-def result_key(obligation_key: str, timeout: float) -> dict:
-    """Everything a verdict depends on: the tool, the obligation and the limits. The
-    time bound is part of the key: an `unknown` reached under a smaller bound is
+def result_key(obligation_key: str, limits: Limits) -> dict:
+    """Everything a verdict depends on: the tool, the obligation and the work bounds.
+    The bounds are part of the key: an `unknown` reached under a smaller bound is
     never served under a larger one (nor a verdict found under a larger bound to
-    a run whose bound would not have reached it)."""
+    a run whose bound would not have reached it). The wall-clock safety net is not:
+    an outcome it stopped is never cached (_cacheable)."""
     return {"tool": tool_id(), "obligation": obligation_key,
-            "limits": {"seconds": timeout, "replay": True}}
+            "limits": {**budget.work_bounds(limits), "replay": True}}
 
 
-def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterator[tuple[str, dict]]:
+def _cacheable(res: dict) -> bool:
+    """Not a crash, and not stopped by the wall clock (that says the machine was slow)."""
+    reason = res.get("reason", "")
+    return not reason.startswith(exits.INTERNAL_PREFIX) and budget.SAFETY_REASON not in reason
+
+
+def _in_workers(todo: list[tuple[str, Obligation, Limits]], jobs: int) -> Iterator[tuple[str, dict]]:
     """Results from `jobs` worker processes, as they finish.
 
     A worker that dies (killed, out of memory, a crash in native code) fails
     its obligations as internal errors instead of hanging the run, as a
     multiprocessing.Pool would. On SIGINT/SIGTERM the parent's handler raises
     out of the wait and the workers are terminated at once (inside z3 or not)."""
-    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    ex = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=worker_init)
+    from pvverify.signals import context
+
+    ex = ProcessPoolExecutor(jobs, mp_context=context(), initializer=worker_init)
     try:
         futures = {ex.submit(_check_one, item): item[0] for item in todo}
         for f in as_completed(futures):
@@ -266,21 +275,21 @@ def _in_workers(todo: list[tuple[str, Obligation, float]], jobs: int) -> Iterato
         ex.shutdown(wait=False, cancel_futures=True)
 
 
-def _check_shared(_shared: object, item: tuple[str, Obligation, float]) -> tuple[str, dict]:
+def _check_shared(_shared: object, item: tuple[str, Obligation, Limits]) -> tuple[str, dict]:
     return _check_one(item)
 
 
-def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeout: float,
+def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, limits: Limits,
               progress: bool, executor: Executor | None = None) -> dict[str, dict]:
     """executor: where the proofs run (a Dask cluster); default `jobs` local processes."""
     results: dict[str, dict] = {}
     todo = []
     for key, ob in obs.items():
-        hit = cache.get("results", result_key(key, timeout), _valid_result) if cache else None
+        hit = cache.get("results", result_key(key, limits), _valid_result) if cache else None
         if hit is not None:
             results[key] = hit  # type: ignore[assignment]
             continue
-        todo.append((key, ob, timeout))
+        todo.append((key, ob, limits))
     # Longest first, so the slow ones (big callee closures) do not start last
     # and leave the other workers idle at the end.
     todo.sort(key=lambda item: -(sum(len(b) for _, b in item[1].regions) + len(item[1].target.hex or "")))
@@ -290,8 +299,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
         nonlocal done
         results[key] = res
         done += 1
-        if cache is not None and not res.get("reason", "").startswith(exits.INTERNAL_PREFIX):
-            cache.put("results", result_key(key, timeout), res)
+        if cache is not None and _cacheable(res):
+            cache.put("results", result_key(key, limits), res)
         if progress:
             print(f"\r  proving {done}/{len(todo)} obligations", end="", file=sys.stderr, flush=True)
 
@@ -310,6 +319,8 @@ def prove_all(obs: dict[str, Obligation], jobs: int, cache: Cache | None, timeou
 
 
 # -- the command -----------------------------------------------------------------
+
+SAFETY_SECONDS = 300.0  # --timeout: the wall-clock safety net per obligation (budget.py)
 
 
 def _default_cache() -> Path:
@@ -365,8 +376,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", default=str(_default_cache()), metavar="DIR",
                    help="result cache: a warm run proves nothing again (default: %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="prove everything afresh, store nothing")
-    p.add_argument("--timeout", type=positive_float, default=5.0, metavar="SECONDS",
-                   help="time per obligation, seconds (default: %(default)s; beyond it: unknown)")
+    budget.add_flags(p, SAFETY_SECONDS, budget.GATE_SOLVER_RLIMIT)
     p.add_argument("--format", choices=("text", "json", "gcc"), default="text",
                    help="text (default): failures grouped by file, op and reason, sites as "
                         "function+0xoff (file.c:line); json: every outcome as one document; gcc: "
@@ -386,7 +396,9 @@ def parser() -> argparse.ArgumentParser:
                    help="also write a self-contained HTML page: totals, then every failing or "
                         "unknown site file by file with its counterexample, the rest collapsed")
     p.add_argument("--allow-unknown", action="store_true",
-                   help="unknown outcomes do not fail the gate (exit 0 instead of 2)")
+                   help="no unknown outcome fails the gate (exit 0 instead of 2): a blunt tool, which "
+                        "passes the new ones too (accept known outcomes one by one with --baseline)")
+    baseline.add_flags(p)
     p.add_argument("--allow-skipped", action="store_true",
                    help="skipped records and unpatched indirect calls do not fail the gate")
     p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
@@ -440,8 +452,9 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 obs.setdefault(*got)
                 pending.append((b, o, got[0], ""))
     meta["read_seconds"] = round(time.monotonic() - t0, 2)
+    meta["files"] = {"found": len(a.binaries), "gated": len(a.binaries) - len(meta["errors"])}
     progress = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
-    results = prove_all(obs, max(1, a.jobs), cache, a.timeout, progress)
+    results = prove_all(obs, max(1, a.jobs), cache, budget.limits_of(a), progress)
     feature_names: dict[int, dict[int, str]] = {}
     for b, o, key, err in pending:
         op = b.op(o.table, o.slot)
@@ -513,12 +526,13 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
-            results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show, on)
+            limits = budget.limits_of(a)
+            results = prove_all(obs, max(1, a.jobs), cache, limits, show, on)
             # a file read from the cache brings keys, not obligations: their verdicts
             # come from the cache too, and a file with one that is not there is read
             # afresh and its obligations proved
             for k in {k for r in reads for k in r.keys if k and k not in results}:
-                hit = cache.get("results", result_key(k, a.timeout), _valid_result) if cache else None
+                hit = cache.get("results", result_key(k, limits), _valid_result) if cache else None
                 if hit is not None:
                     results[k] = hit  # type: ignore[assignment]
             again = {(r.package, r.file) for r in reads
@@ -529,7 +543,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 _, fresh = read_packages(packages, executor, cache, build, prog.Progress(show),
                                          views, again)
                 more = {k: ob for r in fresh for k, ob in r.obligations.items() if k not in results}
-                results |= prove_all(more, max(1, a.jobs), cache, a.timeout, show, on)
+                results |= prove_all(more, max(1, a.jobs), cache, limits, show, on)
                 index = {(r.package, r.file): r for r in fresh}
                 reads = [index.get((r.package, r.file), r) for r in reads]
         finally:
@@ -540,10 +554,14 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         every = a.format != "text" or bool(a.sarif or a.html or a.json_file)
         _name_features(rows, packages)
         _annotate_packages(rows, [o for r in reads for o in r.outcomes], packages, every, cache)
+    counts, unread = coverage.of_packages(packages, reads)
+    meta["errors"] += unread
+    meta["files"] = coverage.total(counts.values())
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({
             "package": p.name, "vmlinux": p.name_of(p.vmlinux), "files": len(mine),
+            "files_found": counts[p.name]["found"], "files_gated": counts[p.name]["gated"],
             "files_read_whole": sum(r.whole for r in mine),
             "files_with_sites": sum(bool(r.outcomes) for r in mine),
             "outcomes": sum(len(r.outcomes) for r in mine),
@@ -770,6 +788,11 @@ def main(argv: list[str]) -> int:
         print(f"pvverify gate: {problem}", file=sys.stderr)
         return exits.USAGE
     try:
+        accepted = baseline.read(a.baseline) if a.baseline else None
+    except baseline.BaselineError as e:
+        print(f"pvverify gate: {e}", file=sys.stderr)
+        return exits.BAD_INPUT
+    try:
         rows, meta = run_packages(a) if a.package else run(a)
     except (ElfError, LayoutError, ObligationError, OSError, PackageError, RuntimeError) as e:
         print(f"pvverify gate: {e}", file=sys.stderr)
@@ -777,18 +800,27 @@ def main(argv: list[str]) -> int:
     issues: list[SiteIssue] = meta.pop("issues")
     for e in meta["errors"]:
         print(f"pvverify gate: {e['error']}", file=sys.stderr)
+    try:
+        cmp = _baseline(a, rows, accepted)
+    except OSError as e:
+        print(f"pvverify gate: cannot write the baseline: {e}", file=sys.stderr)
+        return exits.USAGE
     totals = Counter(r.verdict for r in rows)
     ic = Counter(i.status for i in issues)
+    if cmp is not None:
+        meta["baseline"] = cmp.summary()
     document = None
     if a.format == "json" or a.json_file:
-        document = json.dumps({"results": [row_report.row_json(r) for r in rows],
+        document = json.dumps({"results": [_with_state(row_report.row_json(r), r, cmp) for r in rows],
                                "skipped": [row_report.issue_json(i) for i in issues
                                            if i.status == "skipped"],
                                "unpatched": [row_report.issue_json(i) for i in issues
                                              if i.status == "unpatched"],
                                "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
                                           "skipped": ic["skipped"], "unpatched": ic["unpatched"],
-                                          "files_not_read": len(meta["errors"])}, **meta})
+                                          "files_not_read": len(meta["errors"]),
+                                          "files_found": meta["files"]["found"],
+                                          "files_gated": meta["files"]["gated"]}, **meta})
     if a.format == "json":
         print(document)
     elif a.format == "gcc":
@@ -796,22 +828,42 @@ def main(argv: list[str]) -> int:
     else:
         for pk in () if a.quiet else meta.get("packages", ()):
             bad = f", {pk['errors']} not read" if pk["errors"] else ""
-            print(f"{pk['package']}: {pk['files']} files, {pk['files_with_sites']} with paravirt sites "
+            print(f"{pk['package']}: {pk['files_found']} files found, {pk['files_gated']} gated, "
+                  f"{pk['files_with_sites']} with paravirt sites "
                   f"({pk['files_read_whole']} read past their headers), {pk['outcomes']} outcomes{bad}")
         print(gate_text.render(rows, meta, gate_text.use_colour(sys.stdout, a.color), issues=issues,
                                quiet=a.quiet))
+        if cmp is not None:
+            print(gate_text.baseline_lines(cmp))
     try:
         if a.json_file:
             write_atomic(Path(a.json_file), document.encode())
         if a.sarif:
-            write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows, issues, meta["errors"]),
-                                                   indent=1).encode())
+            write_atomic(Path(a.sarif), json.dumps(sarif.sarif(rows, issues, meta["errors"],
+                                                               meta.get("files"), cmp), indent=1).encode())
         if a.junit:
             write_atomic(Path(a.junit), junit.junit(rows, a.allow_unknown, issues, meta["errors"],
-                                                    a.allow_skipped).encode())
+                                                    a.allow_skipped, meta.get("files"),
+                                                    cmp.accepted if cmp else None).encode())
         if a.html:
             write_atomic(Path(a.html), html.render(rows, meta, issues).encode())
     except OSError as e:
         print(f"pvverify gate: cannot write a report: {e}", file=sys.stderr)
         return exits.USAGE
-    return exit_code(rows, a.allow_unknown, issues, a.allow_skipped, bool(meta["errors"]))
+    failing = [r for r in rows if cmp is None or not cmp.accepted(r)]  # crashes are never accepted
+    return exit_code(failing, a.allow_unknown, issues, a.allow_skipped, bool(meta["errors"]))
+
+
+def _baseline(a: argparse.Namespace, rows: list[OutcomeResult], accepted) -> baseline.Comparison | None:
+    """Write the baseline if asked, and compare the rows with --baseline (else with
+    the one just written)."""
+    if a.write_baseline:
+        baseline.write(a.write_baseline, rows)
+        if accepted is None:
+            return baseline.compare(a.write_baseline, baseline.read(a.write_baseline), rows)
+    return baseline.compare(a.baseline, accepted, rows) if accepted is not None else None
+
+
+def _with_state(d: dict, r: OutcomeResult, cmp: baseline.Comparison | None) -> dict:
+    state = cmp.state.get(id(r)) if cmp is not None else None
+    return {**d, "baselineState": state} if state else d

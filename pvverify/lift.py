@@ -10,14 +10,14 @@ feasible under the path condition.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from functools import cache
 
 import capstone
 import z3
 
+from pvverify import budget
 from pvverify.arch import Arch
+from pvverify.budget import Limits  # noqa: F401 (where callers have always found it)
 from pvverify.observe import separated
 from pvverify.program import Program
 from pvverify.semantics import dispatch
@@ -25,22 +25,8 @@ from pvverify.semantics.operands import Insn
 from pvverify.semantics.state import Inputs, PathState, Unmodelled
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Bounds that turn a proof attempt into `unknown` rather than a hang."""
-
-    max_steps: int = 2000     # instructions on one path
-    max_paths: int = 64       # finished paths per program
-    solver_ms: int = 30000    # per solver query
-    seconds: float = 60.0     # exploring one program, wall clock
-    # Give up at the first path that reaches something unmodelled. Sound (the
-    # verdict is unknown either way) but forgoes a counterexample on the other
-    # paths; the gate uses it where both sides run the same function.
-    stop_when_stuck: bool = False
-
-
 class PathBound(Exception):
-    """Too many paths: the program is not explored completely."""
+    """Too many paths or instructions: the program is not explored completely."""
 
 
 class Stuck(Exception):
@@ -213,19 +199,13 @@ class Explorer:
         self.inputs = inputs
         self.assumptions = assumptions
         self.limits = limits
-        self.deadline = float("inf")  # set by run()
-
-    def _solver_ms(self) -> int:
-        """A query may use what is left of the exploration's time bound, no more:
-        one slow query must not carry exploration far past it."""
-        left = (self.deadline - time.monotonic()) * 1000
-        return int(max(1, min(self.limits.solver_ms, left)))
+        self.visits = 0  # instructions stepped, all paths
 
     def feasible(self, st: PathState) -> bool:
         s = z3.Solver()
-        s.set("timeout", self._solver_ms())
         s.add(*self.assumptions, *st.cond)
-        return s.check() != z3.unsat  # `unknown` keeps the path: exploring more is sound
+        # `unknown` (the resource bound) keeps the path: exploring more is sound
+        return budget.check(s, self.limits.solver_rlimit) != z3.unsat
 
     def _resolve(self, st: PathState, npc: z3.BitVecRef) -> int | None:
         """A concrete next pc if the path condition forces one, else None."""
@@ -233,23 +213,23 @@ class Explorer:
         if z3.is_bv_value(npc):
             return npc.as_long()
         s = z3.Solver()
-        s.set("timeout", self._solver_ms())
         # Under the separation assumption the verdict rests on anyway, a store
         # through an argument pointer cannot have hit the return address.
         s.add(*self.assumptions, *st.cond, *separated(self.inputs.arch, list(st.accessed)))
-        if s.check() != z3.sat:
+        if budget.check(s, self.limits.solver_rlimit) != z3.sat:
             return None
         v = s.model().eval(npc, model_completion=True).as_long()
         s.add(npc != v)
-        return v if s.check() == z3.unsat else None
+        return v if budget.check(s, self.limits.solver_rlimit) == z3.unsat else None
 
     def run(self, preset: tuple[tuple[int, bytes], ...]) -> list[PathState]:
         work = [initial_state(self.inputs, self.program, preset)]
         done: list[PathState] = []
-        self.deadline = deadline = time.monotonic() + self.limits.seconds
         while work:
-            if time.monotonic() > deadline:
-                raise PathBound(f"time bound: exploring took more than {self.limits.seconds:g} s")
+            budget.tick()
+            if self.visits >= self.limits.max_visits:
+                raise PathBound(f"exploration bound: more than {self.limits.max_visits} "
+                                "instructions stepped over all paths")
             st = work.pop()
             for s in self._advance(st):
                 if s.end is None:
@@ -305,6 +285,8 @@ class Explorer:
         except Unmodelled as e:
             st.end, st.stuck = "stuck", f"{e} (at {ins.address:#x})"
             return [st]
+        self.visits += 1
+        budget.usage().steps += 1
         out: list[PathState] = []
         for s, npc in results:
             s.steps += 1

@@ -1,9 +1,16 @@
 """A kernel package's files: one vmlinux and its modules, from a directory or a `.deb`.
 
 A Debian `-dbg` package unpacks to `usr/lib/debug/boot/vmlinux-<release>`
-(also linked as `usr/lib/debug/lib/modules/<release>/vmlinux`) and the module
-tree `usr/lib/debug/lib/modules/<release>/kernel/**.ko`; an installed kernel
-tree has `lib/modules/<release>/{vmlinux,kernel/}`. Both are accepted.
+(also linked as `usr/lib/debug/lib/modules/<release>/vmlinux`; 7.x packages
+keep the file itself there) and the module tree
+`usr/lib/debug/lib/modules/<release>/kernel/**.ko`; an installed kernel tree
+has `lib/modules/<release>/{vmlinux,kernel/}`. `--package` may point at any
+level of these: the unpacked package root, `usr/lib/debug`, a root holding
+`boot/` and `lib/modules/<release>`, `lib/modules/<release>` itself, or the
+`.deb`. Every module under the path given is gated (`kernel/`, and `updates/`,
+`extra/` where DKMS puts them), whatever the layout; a package in which no
+module is found is refused (a kernel has modules: a path that shows none is
+the wrong level, and gating its vmlinux alone would pass what was not read).
 
 A `.deb` is streamed: `ar` members, then the data tarball through Python's
 `tarfile` (xz, gzip, bzip2 or plain; anything else through `dpkg-deb
@@ -70,17 +77,32 @@ def is_module(name: str) -> bool:
 
 def _vmlinux_candidates(root: Path) -> list[Path]:
     pats = ["usr/lib/debug/boot/vmlinux-*", "usr/lib/debug/lib/modules/*/vmlinux",
-            "lib/modules/*/vmlinux", "boot/vmlinux-*", "vmlinux"]
+            "usr/lib/debug/vmlinux-*", "lib/modules/*/vmlinux", "boot/vmlinux-*", "vmlinux-*",
+            "vmlinux"]
     out: list[Path] = []
     for pat in pats:
         out += [p for p in sorted(root.glob(pat)) if p.is_file()]
     return out
 
 
-def _module_trees(root: Path) -> list[Path]:
-    trees = [t for pat in ("usr/lib/debug/lib/modules/*/kernel", "lib/modules/*/kernel")
-             for t in sorted(root.glob(pat)) if t.is_dir()]
-    return trees
+NO_MODULES = ("no kernel module (*{}) under it: point --package at the package root, "
+              "usr/lib/debug, or lib/modules/<release>, whichever holds the modules"
+              .format(", *".join(MODULE_SUFFIXES)))
+
+
+def _modules_under(root: Path) -> list[Path]:
+    """Every module file below root, each once (by its real path), in name order;
+    not the `.build-id` links to them."""
+    seen: set[Path] = set()
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d != ".build-id")
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if is_module(name) and p.is_file() and (real := p.resolve()) not in seen:
+                seen.add(real)
+                out.append(p)
+    return out
 
 
 def from_directory(root: str | Path) -> Package:
@@ -97,13 +119,9 @@ def from_directory(root: str | Path) -> Package:
         raise PackageError(f"{root}: more than one vmlinux ({', '.join(map(str, found.values()))}): "
                            "give one kernel per --package")
     vmlinux = next(iter(found.values()))
-    seen: set[Path] = set()
-    modules: list[Path] = []
-    for tree in _module_trees(root):
-        for p in sorted(tree.rglob("*")):
-            if is_module(p.name) and p.is_file() and (real := p.resolve()) not in seen:
-                seen.add(real)
-                modules.append(p)
+    modules = _modules_under(root)
+    if not modules:
+        raise PackageError(f"{root}: {NO_MODULES}")
     return Package(root.name, root, vmlinux, modules)
 
 
@@ -168,7 +186,6 @@ def _data_tar(deb: Path) -> Iterator[tarfile.TarFile]:
 
 
 _VMLINUX = re.compile(r"^(usr/lib/debug/)?(boot/vmlinux-[^/]+|lib/modules/[^/]+/vmlinux)$")
-_MODULE = re.compile(r"^(usr/lib/debug/)?lib/modules/[^/]+/kernel/.+")
 
 
 def from_deb(deb: str | Path, workdir: str | Path) -> Package:
@@ -190,7 +207,7 @@ def from_deb(deb: str | Path, workdir: str | Path) -> Package:
                     if vmlinux is not None:
                         raise PackageError(f"{deb}: more than one vmlinux ({vmlinux.name}, {rel})")
                     vmlinux = _write(tar, m, root / rel)
-                elif _MODULE.match(rel) and is_module(rel):
+                elif is_module(rel) and "/.build-id/" not in f"/{rel}":
                     if m.size > MAX_MODULE:
                         modules.append(_write(tar, m, root / rel))
                         continue
@@ -208,6 +225,8 @@ def from_deb(deb: str | Path, workdir: str | Path) -> Package:
         raise PackageError(f"{deb}: cannot read the data tarball: {e}") from None
     if vmlinux is None:
         raise PackageError(f"{deb}: no vmlinux in the package (is it a -dbg package?)")
+    if not modules and not decided:
+        raise PackageError(f"{deb}: {NO_MODULES}")
     return Package(name, root, vmlinux, sorted(modules), decided)
 
 

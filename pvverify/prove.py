@@ -4,7 +4,7 @@ For every pair of finished paths (one of the original, one of the
 replacement) the query is: entry assumptions, both path conditions, and the
 disjunction of every observable's difference. `unsat` for every pair is the
 proof of equivalence; a `sat` model is a candidate counterexample (check.py
-replays it before believing it); `unknown` from the solver is a time-out.
+replays it before believing it); `unknown` from the solver is its resource bound (budget.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import z3
 
+from pvverify import budget
 from pvverify.observe import Observable, any_of
 from pvverify.semantics.state import PathState
 
@@ -42,11 +43,12 @@ def query(assumptions: list[z3.BoolRef], o: PathState, r: PathState,
 
 
 PairFn = Callable[[PathState, PathState], list]
+NICER_SHARE = 6  # a replayable-model stage gets this fraction of a query's rlimit (it had 5 of 30 s)
 
 
 def prove(
     originals: list[PathState], replacements: list[PathState], assumptions: list[z3.BoolRef],
-    collect: PairFn, nicer: PairFn, timeout_ms: int, pair_assumptions: PairFn | None = None,
+    collect: PairFn, nicer: PairFn, rlimit: int, pair_assumptions: PairFn | None = None,
 ) -> ProofOutcome:
     """Decide every pair; `nicer` gives sets of constraints that make a counterexample
     replayable (canonical addresses, no overlap with code), tried in order when a pair is sat."""
@@ -66,25 +68,26 @@ def prove(
             if not obs:
                 continue
             s = z3.Solver()
-            s.set("timeout", timeout_ms)
             extra = pair_assumptions(o, r) if pair_assumptions else []
             s.add(*query([*assumptions, *extra], o, r, obs))
-            res = s.check()
+            res = budget.check(s, rlimit)
             if res == z3.unsat:
                 continue
             if res == z3.unknown:
-                undecided.append(f"solver gave up ({s.reason_unknown()})")
+                why = s.reason_unknown()
+                undecided.append(f"solver bound: the query was not decided in {rlimit} z3 resource "
+                                 "units (rlimit)" if why in ("canceled", "max. resource limit exceeded")
+                                 else f"solver gave up ({why})")
                 continue
             model = s.model()
             nice = False
             # `nicer` gives constraint sets from the most to the least specific
             # (a fixed, mapped stack pointer first: much cheaper to solve); the
-            # first one the solver satisfies in its time shapes the model
+            # first one the solver satisfies within its bound shapes the model
             for stage in nicer(o, r):
                 s.push()
                 s.add(*stage)
-                s.set("timeout", min(timeout_ms, 5000))
-                nice = s.check() == z3.sat
+                nice = budget.check(s, max(1, rlimit // NICER_SHARE)) == z3.sat
                 if nice:
                     model = s.model()
                     break

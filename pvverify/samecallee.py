@@ -152,9 +152,10 @@ def rests_on_objects(res: Result) -> bool:
     return any(frame.STACK_OBJECT in a for a in res.assumptions)
 
 
-def decide(pair: SitePair, seconds: float | None = None) -> tuple[Result | None, str]:
+def decide(pair: SitePair, max_visits: int | None = None) -> tuple[Result | None, str]:
     """(an `equivalent` Result, "") with its proof, or (None, why not) when the
-    pair has another shape or the proof is refused (or not reached in `seconds`)."""
+    pair has another shape or the proof is refused (or its fixpoint not reached in
+    `max_visits` instruction visits)."""
     f = same_jump(pair)
     if f is not None:
         res = Result("equivalent", f"both paths jump to {f:#x} from the same state (the original "
@@ -167,7 +168,7 @@ def decide(pair: SitePair, seconds: float | None = None) -> tuple[Result | None,
         return None, "not a direct call to the slot's own target"
     site = (pair.site, pair.site + pair.length)
     try:
-        proof = analyse(pair.original, sh.target, dict(pair.preset), site, seconds)
+        proof = analyse(pair.original, sh.target, dict(pair.preset), site, max_visits)
     except NoProof as e:
         return None, str(e)
     used = [SHORT[a] for a in proof.assumptions if a in SHORT]

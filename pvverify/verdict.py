@@ -54,6 +54,8 @@ class Result:
     paths: tuple[int, int] = (0, 0)
     seconds: float = 0.0
     method: str = "exploration"    # what decided it: exploration | same-callee
+    work: dict = field(default_factory=dict)  # budget.Usage: the work it took (counts, not time)
+    preconditions: list[str] = field(default_factory=list)  # the obligation's `assume`: what it is under
 
     @property
     def exit_code(self) -> int:

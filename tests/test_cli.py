@@ -82,3 +82,25 @@ def test_one_bad_file_is_exit_3_and_the_others_still_reported(tmp_path):
     assert lines["a.toml"]["verdict"] == "equivalent"
     assert lines["b.toml"]["verdict"] == "not-equivalent"
     assert lines["c.toml"]["verdict"] is None and "not UTF-8" in lines["c.toml"]["error"]
+
+
+def test_a_closed_stdout_keeps_the_verdicts_exit_code(tmp_path):
+    """`pvverify check bad.toml | head -1`: the reader is gone before anything is
+    written (its end of the pipe closed first), so every write fails with EPIPE;
+    the exit code is still the verdict's, without a traceback."""
+    import os
+
+    bad = write(tmp_path, "bad.toml", "cli\\nretq", "sti")
+    good = write(tmp_path, "good.toml", "cli\\nretq", "cli")
+    for files, code in (([bad], 1), ([good, bad], 1), ([good], 0)):
+        for fmt in ("text", "json"):
+            r, w = os.pipe()
+            os.close(r)
+            try:
+                p = subprocess.run([sys.executable, "-m", "pvverify", "check", *map(str, files),
+                                    "--format", fmt], stdout=w, stderr=subprocess.PIPE, text=True,
+                                   cwd=ROOT, timeout=300)
+            finally:
+                os.close(w)
+            assert p.returncode == code, (files, fmt, p.stderr)
+            assert "Traceback" not in p.stderr and "Broken pipe" not in p.stderr

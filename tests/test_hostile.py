@@ -25,7 +25,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from kernel_fixture import Alt, build
+from kernel_fixture import IRQ_DISABLE, Alt, build
 
 from pvverify import cli, exits
 from pvverify.cache import Cache
@@ -55,6 +55,12 @@ def cli_proc(*args: str, timeout: float = 120, env: dict | None = None,
     assert "Traceback" not in p.stderr + p.stdout, p.stderr
     assert p.returncode in DOCUMENTED, (p.returncode, p.stderr)
     return p
+
+
+def _children_cpu() -> float:
+    """CPU seconds the finished child processes used (a bound on work, not on the load)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def cli_run(*args: str) -> tuple[int, str, str]:
@@ -181,20 +187,32 @@ def test_damaged_cache_entries_are_ignored_warned_once_and_rewritten(tmp_path, k
     assert len(entries) >= 2
     for f in entries:
         _damage(f, how, next(e for e in entries if e != f))
-    t0 = time.monotonic()
+    t0 = time.process_time()  # CPU: a bound that does not move with the machine's load
     code, doc, err = gate(kernel, "--cache", cache)
-    assert time.monotonic() - t0 < 60
+    assert time.process_time() - t0 < 60
     assert (code, verdicts(doc)) == baseline, err
     assert err.count("warning: ignoring damaged cache entry") == 1, err
     code, doc, err = gate(kernel, "--cache", cache)  # rewritten: clean and answered
     assert (code, verdicts(doc)) == baseline and "warning" not in err
 
 
-def test_a_shorter_time_bound_never_answers_for_a_longer_one(tmp_path, kernel, baseline):
+def test_a_smaller_work_bound_never_answers_for_a_larger_one(tmp_path, kernel, baseline):
     cache = tmp_path / "cache"
-    code, doc, _ = gate(kernel, "--cache", cache, "--timeout", "0.001")
+    code, doc, _ = gate(kernel, "--cache", cache, "--max-visits", "1", "--fixpoint-visits", "1")
     assert code == 2 and "unknown" in {v[3] for v in verdicts(doc)}
+    assert all("exploration bound" in r["reason"] for r in doc["results"] if r["verdict"] == "unknown")
     code, doc, _ = gate(kernel, "--cache", cache)
+    assert (code, verdicts(doc)) == baseline
+
+
+def test_the_wall_clock_safety_net_is_its_own_cause_and_never_cached(tmp_path, kernel, baseline):
+    cache = tmp_path / "cache"
+    code, doc, _ = gate(kernel, "--cache", cache, "--timeout", "0.000001")
+    assert code == 2
+    unknown = [r["reason"] for r in doc["results"] if r["verdict"] == "unknown"]
+    assert unknown and all(r.startswith("wall-clock safety limit") and "machine was slow" in r
+                           for r in unknown)
+    code, doc, _ = gate(kernel, "--cache", cache)  # nothing of it was kept
     assert (code, verdicts(doc)) == baseline
 
 
@@ -318,10 +336,10 @@ def test_assembly_is_data_not_a_program(tmp_path):
     for name, (text, _) in ASM.items():
         files[name] = obligation(tmp_path, f"{name}.toml", text.replace("FIFO", str(fifo)))
     good = obligation(tmp_path, "good.toml")
-    t0 = time.monotonic()
-    p = cli_proc("check", *files.values(), good, "--format", "json", timeout=120,
+    t0 = _children_cpu()
+    p = cli_proc("check", *files.values(), good, "--format", "json", timeout=600,
                  env={"TMPDIR": str(tmpdir)})
-    assert time.monotonic() - t0 < 60
+    assert _children_cpu() - t0 < 60
     assert p.returncode == exits.BAD_INPUT
     lines = {Path(d["file"]).stem: d for d in map(json.loads, p.stdout.splitlines())}
     assert lines["good"]["verdict"] == "equivalent"   # the rest of the batch still ran
@@ -358,9 +376,9 @@ def test_hostile_obligation_files(tmp_path):
            tmp_path / "deep-array.toml", tmp_path / "deep-table.toml", tmp_path / "huge-site.toml",
            tmp_path / "deep-assume.toml", tmp_path / "missing.toml"]
     for fmt in ("json", "text"):
-        t0 = time.monotonic()
-        p = cli_proc("check", *bad, good, "--format", fmt, timeout=120, memory=2 << 30)
-        assert time.monotonic() - t0 < 60
+        t0 = _children_cpu()
+        p = cli_proc("check", *bad, good, "--format", fmt, timeout=600, memory=2 << 30)
+        assert _children_cpu() - t0 < 60
         assert p.returncode == exits.BAD_INPUT, p.stderr
         if fmt == "json":
             lines = {d["file"]: d for d in map(json.loads, p.stdout.splitlines())}
@@ -409,12 +427,12 @@ def test_sections_past_eof_and_a_symtab_spanning_the_file(tmp_path, kernel):
         "altinstr-huge": _patch_section(kernel, tmp_path / "d", ".altinstructions", size=1 << 62),
     }
     for name, f in cases.items():
-        t0 = time.monotonic()
+        t0 = time.process_time()
         code, doc, err = gate(f, "--no-cache")
         assert code == exits.BAD_INPUT, (name, err)
         assert str(f) in err and not doc["results"], (name, err)
         assert [e["file"] for e in doc["errors"]] == [str(f)]
-        assert time.monotonic() - t0 < 10, name
+        assert time.process_time() - t0 < 10, name  # CPU seconds: refused without reading it all
 
 
 def test_compressed_modules_bounded_and_checked(tmp_path, kernel, baseline):
@@ -502,8 +520,40 @@ def test_garbage_debug_aranges_is_bad_input(tmp_path):
 def _children(pid: int) -> set[int]:
     out: set[int] = set()
     for t in Path(f"/proc/{pid}/task").glob("*/children"):
-        out |= {int(c) for c in t.read_text().split()}
+        with contextlib.suppress(OSError):
+            out |= {int(c) for c in t.read_text().split()}
     return out
+
+
+def _descendants(pid: int) -> dict[int, int]:
+    """Every process below pid, with its depth (workers come from a fork server: 2)."""
+    out: dict[int, int] = {}
+    level, depth = {pid}, 0
+    while level and depth < 5:
+        depth += 1
+        level = {c for p in level for c in _children(p)} - set(out)
+        out |= dict.fromkeys(level, depth)
+    return out
+
+
+def _catches(pid: int, *sigs: int) -> bool:
+    """pid has a handler for every one of sigs (/proc's SigCgt mask)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = int(next(x for x in status.splitlines() if x.startswith("SigCgt:")).split()[1], 16)
+    return all(mask >> (s - 1) & 1 for s in sigs)
+
+
+def _gone(pids) -> bool:
+    """None of pids is alive, after a bounded wait for the ones that are exiting
+    (a worker the kernel is still tearing down); no timing is asserted."""
+    for _ in range(400):
+        if not any(_alive(k) for k in pids):
+            return True
+        time.sleep(0.025)
+    return False
 
 
 def _alive(pid: int) -> bool:
@@ -521,8 +571,20 @@ def slow_kernel(tmp_path_factory) -> Path:
     proving on two workers however fast the machine (straight-line ones took
     under 0.5 s in all, and the signal came after the run)."""
     tmp = tmp_path_factory.mktemp("slow")
-    loops = [Alt("s_cli", f"movb ${100 + k}, %ch\n1: decw %cx\njnz 1b") for k in range(80)]
-    return build(tmp, 64, "6.1", loops)
+    # each loop at a site of its own: eighty alternatives of one site are one group, of
+    # which the patcher applies the last (one outcome: the run took under a second, and
+    # a signal "during" it came after its end)
+    sites = "\n".join(f"s_loop{k}: call *pv_ops+{8 * IRQ_DISABLE}(%rip)\n .byte 0x90, 0x90"
+                      for k in range(80))
+    loops = [Alt(f"s_loop{k}", f"movb ${100 + k}, %ch\n1: decw %cx\njnz 1b") for k in range(80)]
+    return build(tmp, 64, "6.1", loops, extra=sites)
+
+
+def _slow_gate(slow_kernel, *extra) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pvverify", "gate", slow_kernel, "--no-cache",
+                             "--jobs", "2", "--timeout", "600", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
@@ -530,26 +592,57 @@ def test_signal_stops_workers_and_removes_stale_reports(tmp_path, slow_kernel, s
     sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
     sarif.write_text("stale")
     junit.write_text("stale")
-    p = subprocess.Popen([sys.executable, "-m", "pvverify", "gate", slow_kernel, "--no-cache",
-                          "--jobs", "2", "--timeout", "60", "--sarif", sarif, "--junit", junit],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.monotonic() + 60
-    kids: set[int] = set()
-    while len(kids) < 2 and time.monotonic() < deadline and p.poll() is None:
-        kids = _children(p.pid)
+    p = _slow_gate(slow_kernel, "--sarif", sarif, "--junit", junit)
+    kids: dict[int, int] = {}
+    # the workers (forked by the fork server, so grandchildren) are running: bounded by the
+    # run itself, which outlasts this by far (80 loops of 25,600 iterations each)
+    for _ in range(6000):  # bounded: 5 minutes
+        if sum(d >= 2 for d in kids.values()) >= 2 or p.poll() is not None:
+            break
+        kids |= _descendants(p.pid)
         time.sleep(0.05)
-    assert len(kids) >= 2, "the workers never started"
-    time.sleep(0.2)
     assert p.poll() is None, "the run ended before the signal: the workload is too small"
     p.send_signal(sig)
-    t0 = time.monotonic()
-    _, err = p.communicate(timeout=30)
-    assert time.monotonic() - t0 < 5
+    _, err = p.communicate(timeout=60)
     assert p.returncode == code, err
     assert "Traceback" not in err and ("SIGTERM" if code == 143 else "SIGINT") in err
-    assert not any(_alive(k) for k in kids)
+    assert _gone(kids)
     assert not sarif.exists() and not junit.exists()
+
+
+def test_a_signal_at_any_moment_ends_with_its_code_and_no_process_left(slow_kernel):
+    """SIGINT/SIGTERM at random moments of a run, from the moment its handlers are in
+    place (python -m pvverify installs them before any import): reading, starting the
+    fork server, proving. Each run ends with 130/143, or, had it finished first, with
+    its verdicts' code and a whole report; no traceback and no process of it left."""
+    import random
+
+    rng = random.Random(22)
+    stopped = 0
+    for i in range(8):
+        sig = (signal.SIGTERM, signal.SIGINT)[i % 2]
+        p = _slow_gate(slow_kernel, "--format", "json")
+        seen: dict[int, int] = {}
+        for _ in range(12000):  # the handlers are in place (a bounded poll of /proc)
+            if _catches(p.pid, signal.SIGINT, signal.SIGTERM) or p.poll() is not None:
+                break
+            time.sleep(0.005)
+        until = time.monotonic() + rng.uniform(0, 4)
+        while time.monotonic() < until and p.poll() is None:
+            seen |= _descendants(p.pid)
+            time.sleep(0.01)
+        if p.poll() is None:
+            p.send_signal(sig)
+        out, err = p.communicate(timeout=120)
+        assert "Traceback" not in err, err
+        if p.returncode in (130, 143):
+            stopped += 1
+            assert p.returncode == 128 + sig, err
+            assert ("SIGTERM" if sig == signal.SIGTERM else "SIGINT") in err
+        else:  # finished before the signal came: a whole report with its code
+            assert p.returncode == 2 and json.loads(out)["results"], (p.returncode, err)
+        assert _gone(seen), f"left behind: {sorted(k for k in seen if _alive(k))}"
+    assert stopped, "no run was stopped: the signals all came after the end"
 
 
 def test_a_failed_run_removes_stale_reports_and_a_good_one_writes_them(tmp_path, kernel, baseline):
@@ -571,3 +664,37 @@ def test_a_failed_run_removes_stale_reports_and_a_good_one_writes_them(tmp_path,
     assert junit.read_text().startswith("<?xml") and not list(tmp_path.glob(".*.tmp"))
     code, _, err = gate(kernel, "--no-cache", "--sarif", tmp_path)  # a directory: usage error
     assert code == exits.USAGE and "directory" in err
+
+
+def test_the_entry_point_leaves_no_moment_to_the_default_action():
+    """After the command, the process entry point ignores SIGINT/SIGTERM rather than
+    restoring their default action: a signal between the result and the exit used to
+    kill the process (-15, the flake of issue 22); now the exit code is the result's."""
+    from pvverify import signals
+
+    old = {s: signal.getsignal(s) for s in signals.NAMES}
+    try:
+        with signals.handled(final=True):
+            assert all(signal.getsignal(s) is signals._raise for s in signals.NAMES)
+        assert all(signal.getsignal(s) is signal.SIG_IGN for s in signals.NAMES)
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        signals._raised = 0
+    with signals.handled():  # in-process (the tests' cli.run): the old handlers come back
+        pass
+    assert {s: signal.getsignal(s) for s in signals.NAMES} == old
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_closed_stdout_never_turns_a_failing_gate_into_a_pass(kernel, fmt):
+    """`pvverify gate ... | head -1` with the reader gone: exit 1 (the unsafe site), quietly."""
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        p = subprocess.run([sys.executable, "-m", "pvverify", "gate", str(kernel), "--no-cache",
+                            "--jobs", "1", "--format", fmt], stdout=w, stderr=subprocess.PIPE, text=True,
+                           cwd=ROOT, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        os.close(w)
+    assert p.returncode == exits.NOT_EQUIVALENT and "Traceback" not in p.stderr, p.stderr

@@ -300,3 +300,89 @@ def test_shared_obligations_are_each_outcomes_own(tree):
         alone = [obligation_of(b, view.targets, view.canon, o, view.md).key() for o in b.outcomes]
         assert read.keys == alone and len(alone) == len(b.outcomes) > 0
     assert len(view._memo) < sum(len(b.outcomes) for b in files)
+
+
+# -- every layout a user can point --package at (issue 22) ------------------------------
+
+
+def _by_name(doc: dict) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """Rows keyed by the file's own name (each layout names files from its own root)."""
+    return {(r["file"].rsplit("/", 1)[1].replace(f"vmlinux-{RELEASE}", "vmlinux"), r["address"],
+             r["kind"]): (r["verdict"], r["key"]) for r in doc["results"]}
+
+
+@pytest.fixture(scope="module")
+def layouts(tree, tmp_path_factory) -> dict[str, Path]:
+    """The fixture kernel in every layout --package accepts: the unpacked -dbg root,
+    its usr/lib/debug, its lib/modules/<release> (vmlinux a link), an installed tree
+    (boot/ + lib/modules/<release>), and lib/modules/<release> holding the vmlinux
+    file itself beside kernel/ (Debian 7.x dbg packages)."""
+    tmp = tmp_path_factory.mktemp("layouts")
+    dbg = tree / "usr/lib/debug"
+    installed = tmp / "installed"
+    (installed / "boot").mkdir(parents=True)
+    shutil.copy(dbg / f"boot/vmlinux-{RELEASE}", installed / f"boot/vmlinux-{RELEASE}")
+    shutil.copytree(dbg / f"lib/modules/{RELEASE}/kernel", installed / f"lib/modules/{RELEASE}/kernel")
+    seven = tmp / RELEASE
+    shutil.copytree(dbg / f"lib/modules/{RELEASE}/kernel", seven / "kernel")
+    shutil.copy(dbg / f"boot/vmlinux-{RELEASE}", seven / "vmlinux")
+    return {"root": tree, "usr/lib/debug": dbg, "lib/modules/<release>": dbg / f"lib/modules/{RELEASE}",
+            "boot + lib/modules": installed, "lib/modules/<release> with vmlinux": seven}
+
+
+def test_every_layout_gates_the_vmlinux_and_every_module(layouts, deb, tmp_path, gate):
+    _, reference = gate("--package", layouts["root"])
+    assert reference["totals"]["files_found"] == reference["totals"]["files_gated"] == 5
+    for name, path in [*layouts.items(), (".deb", deb)]:
+        extra = ("--workdir", tmp_path / "work") if name == ".deb" else ()
+        code, doc = gate("--package", path, *extra)
+        assert code == 1, name  # bad.ko is among what was read
+        assert _by_name(doc) == _by_name(reference), name
+        [pk] = doc["packages"]
+        assert pk["files_found"] == pk["files_gated"] == 5, (name, pk)
+        assert doc["files"] == {"found": 5, "gated": 5}
+
+
+def test_a_layout_whose_modules_cannot_be_found_is_refused(tree, tmp_path, capsys):
+    """--package at the directory holding only the vmlinux (or a tree without modules)
+    would gate the vmlinux alone: refused, naming the path, never a pass."""
+    boot = tree / "usr/lib/debug/boot"
+    assert main(["--package", str(boot), "--no-cache"]) == 3
+    err = capsys.readouterr().err
+    assert str(boot) in err and "no kernel module" in err
+    lonely = tmp_path / "lonely"
+    (lonely / "boot").mkdir(parents=True)
+    shutil.copy(boot / f"vmlinux-{RELEASE}", lonely / f"boot/vmlinux-{RELEASE}")
+    assert main(["--package", str(lonely), "--no-cache"]) == 3
+    assert "no kernel module" in capsys.readouterr().err
+
+
+def test_modules_outside_kernel_dir_are_gated_too(tree, tmp_path, gate):
+    """DKMS puts modules in lib/modules/<release>/updates/: they are read like the rest."""
+    pkg = tmp_path / "linux-image-dkms-dbg"
+    shutil.copytree(tree, pkg, symlinks=True)
+    extra = pkg / f"usr/lib/debug/lib/modules/{RELEASE}/updates/dkms/bad2.ko"
+    extra.parent.mkdir(parents=True)
+    shutil.copy(pkg / MODS / "net/bad.ko", extra)
+    code, doc = gate("--package", pkg)
+    assert code == 1 and doc["files"] == {"found": 6, "gated": 6}
+    assert any(r["file"].endswith("updates/dkms/bad2.ko") and r["verdict"] == "not-equivalent"
+               for r in doc["results"])
+
+
+def test_a_module_found_and_not_gated_is_bad_input(tree, gate, monkeypatch):
+    """Should a read go missing (a lost task, a bug), the file is named and the gate fails."""
+    from pvverify import reading
+
+    real = reading.read_packages
+
+    def losing(*args, **kwargs):
+        views, reads = real(*args, **kwargs)
+        return views, [r for r in reads if not r.file.endswith("good.ko")]
+
+    monkeypatch.setattr(reading, "read_packages", losing)
+    code, doc = gate("--package", tree, cache_dir=tree.parent / "lost-cache")
+    assert code == 3
+    assert [e["file"] for e in doc["errors"]] == [f"linux-image-test-dbg/{MODS}/drivers/good.ko"]
+    assert "not gated" in doc["errors"][0]["error"]
+    assert doc["files"] == {"found": 5, "gated": 4}

@@ -21,6 +21,7 @@ from kernel_fixture import Alt, build
 
 from pvverify import frame, samecallee
 from pvverify.arch import I386, X86_64, Arch
+from pvverify.budget import Limits
 from pvverify.check import check
 from pvverify.ctype import parse_ctype
 from pvverify.frame import TAIL_CALL, UNKNOWN_CALLEE
@@ -95,17 +96,19 @@ def obligation(arch: Arch, name: str, body: str) -> Obligation:
                       "replacement": {"asm": f"call {arch.target_address:#x}"}})
 
 
-def both(ob: Obligation, timeout: float = 20):
+def both(ob: Obligation, visits: int | None = None):
     """(same-callee's Result or None, its refusal, exploration's Result). Exploration runs
     once: where same-callee refuses, the front door's own fallback is exploration's result
-    (and that it fell back is checked here); where it proves, exploration runs alone."""
+    (and that it fell back is checked here); where it proves, exploration runs alone.
+    `visits`: exploration's work bound (instructions per program), else the default."""
     proved, why = samecallee.decide(build_pair(ob))
-    front = check(ob, timeout=timeout)
+    limits = Limits() if visits is None else Limits(max_visits=visits)
+    front = check(ob, limits=limits)
     if proved is None:
         assert front.method == "exploration", front.reason  # the front door fell back
         return proved, why, front
     assert front.method == "same-callee" and front.verdict == "equivalent", front.reason
-    return proved, why, check(ob, timeout=timeout, same_callee=False)
+    return proved, why, check(ob, limits=limits, same_callee=False)
 
 
 def agree(proved, explored) -> None:
@@ -298,8 +301,8 @@ def test_methods_agree_on_gcc_compiled_callees(compiled):
     exe, syms = compiled
     res = {}
     for name, addr in syms.items():
-        # sum_n loops n times: exploration stops at its bound whatever the timeout
-        proved, why, explored = both(_elf_obligation(exe, name, addr), timeout=3 if name == "sum_n" else 20)
+        # sum_n loops n times: exploration stops at its bound whatever it is (keep it small)
+        proved, why, explored = both(_elf_obligation(exe, name, addr), 2000 if name == "sum_n" else None)
         agree(proved, explored)
         res[name] = (proved, why, explored)
     # loops: a fixpoint, not unrolling
@@ -420,7 +423,7 @@ def test_branch_conditions_bound_values(name):
                     "original": {"target": {"asm": body}},
                     "replacement": {"asm": f"call {X86_64.target_address:#x}"}})
     # the argument-bounded loop has no bound exploration can reach: keep its run short
-    proved, why, explored = both(ob, timeout=2 if name == "argument_bound" else 10)
+    proved, why, explored = both(ob, 2000 if name == "argument_bound" else None)
     agree(proved, explored)
     if refused is None:
         assert proved is not None, why

@@ -4,11 +4,11 @@ abstract states until nothing changes, refusing whatever could reach the slot.""
 from __future__ import annotations
 
 import heapq
-import time
 
 import capstone
 from capstone import x86
 
+from pvverify import budget
 from pvverify.arch import Arch
 from pvverify.frame.assumptions import TRAP, NoProof, Proof
 from pvverify.frame.control import Control
@@ -54,12 +54,13 @@ class Analysis(Memory, Control, Stack, Integers):
     Stack (stack.py), exact and bounded integers in Integers (integers.py), and
     everything else in the generic step below."""
 
-    MAX_VISITS = 200_000
+    MAX_VISITS = 1_000_000
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int], deadline: float | None = None) -> None:
-        self.deadline = deadline  # time.monotonic() past which the analysis gives up
+                 forbidden: tuple[int, int], max_visits: int | None = None) -> None:
+        self.max_visits = self.MAX_VISITS if max_visits is None else max_visits
+        self.visits = 0
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
         self.w = self.arch.width
@@ -105,11 +106,13 @@ class Analysis(Memory, Control, Stack, Integers):
                 st = new
             states[node] = st
             visits += 1
-            if visits > self.MAX_VISITS:
-                raise NoProof(f"analysis bound: more than {self.MAX_VISITS} instruction visits")
-            if self.deadline is not None and visits % 256 == 0 and time.monotonic() > self.deadline:
-                raise NoProof(f"time bound: the fixpoint was not reached in the time given "
-                              f"({visits} instruction visits)")
+            self.visits = visits
+            if visits > self.max_visits:
+                raise NoProof(f"analysis bound: the fixpoint was not reached in {self.max_visits} "
+                              "instruction visits")
+            if visits % 256 == 0:
+                budget.usage().fixpoint_visits += 256
+                budget.tick()  # the wall-clock safety net: SafetyLimit, not a refusal
             for spc, sctx, sst in self.step(pc, ctx, st.copy()):
                 self._push(pending, order, spc, sctx, sst)
         return Proof(len(self.functions), len({n[1] for n in states}), list(self.assumptions))
@@ -341,13 +344,17 @@ SETCC = (_I._on_setcc,)
 
 
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
-            forbidden: tuple[int, int], seconds: float | None = None) -> Proof:
+            forbidden: tuple[int, int], max_visits: int | None = None) -> Proof:
     """Prove `entry`'s function independent of its return-address slot; raises NoProof.
     Code that aligns the stack pointer is analysed once per residue of the entry
     stack pointer modulo the alignment (from the `and` to its function's return),
     residues that are multiples of the width (STACK_ALIGNED, stated when used).
-    `seconds` bounds the whole analysis (a time bound is a refusal, like any other)."""
-    deadline = None if seconds is None else time.monotonic() + seconds
-    return Analysis(program, entry, preset, forbidden, deadline=deadline).run()
+    `max_visits` bounds the whole analysis in instruction visits (work, not time: the
+    same input reaches the bound or not on any machine); reaching it is a refusal."""
+    an = Analysis(program, entry, preset, forbidden, max_visits=max_visits)
+    try:
+        return an.run()
+    finally:
+        budget.usage().fixpoint_visits += an.visits % 256
 
 

@@ -27,15 +27,23 @@ UNSAFE = Category(
     "inputs, both values and both paths.", "error")
 
 _UNKNOWN = [
+    (r"wall-clock safety limit",
+     Category("pvverify/unknown/safety-limit", "wall-clock safety limit (the machine was slow)",
+              "The proof ran past the wall-clock safety net (--timeout) before reaching any work "
+              "bound: this says the machine was slow or overloaded, not that the site is hard. "
+              "The outcome is never cached; run again, or raise --timeout.", "warning")),
     (r"has no modelled semantics|are not modelled|not modelled|unsupported",
      Category("pvverify/unknown/unmodelled-instruction", "instruction outside the model",
               "A path runs an instruction whose effect pvverify does not model, so nothing was "
               "proved. Add its semantics (with a unicorn or SDM check), or accept the site with "
               "--allow-unknown after review.", "warning")),
-    (r"path bound|time bound|more than \d+ paths|more than \d+ instructions",
-     Category("pvverify/unknown/bound", "exploration bound reached",
-              "The target's paths could not be explored within the time or path bound. Raise "
-              "--timeout, or review the site by hand.", "warning")),
+    (r"path bound|exploration bound|analysis bound|solver bound|more than \d+ paths|"
+     r"more than \d+ instructions",
+     Category("pvverify/unknown/bound", "work bound reached",
+              "The proof did not finish within a work bound (instructions explored, paths, "
+              "fixpoint visits, or z3 resource units per query): the same on every machine. "
+              "Raise --max-visits, --max-paths, --max-steps, --fixpoint-visits or "
+              "--solver-rlimit, or review the site by hand.", "warning")),
     (r"not fixed|retpoline",
      Category("pvverify/unknown/indirect-target", "indirect branch to an unknown target",
               "A path branches through a register or memory whose value the site does not fix "

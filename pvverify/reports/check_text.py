@@ -18,11 +18,18 @@ def to_text(res: Result, verbose: bool = False) -> str:
     if res.expect and res.expect != res.verdict:
         head += f" (expected {res.expect})"
     lines = [head, f"  {res.reason}", f"  decided by: {res.method}"]
+    if res.preconditions:  # a verdict holds only under them: always shown beside it
+        lines.append("  under the stated preconditions: " + "; ".join(res.preconditions))
     if res.counterexample is not None:
         lines += counterexample.lines(asdict(res.counterexample), reason=res.reason)
     if verbose:
         lines.append(f"  paths: {res.paths[0]} original, {res.paths[1]} replacement; "
                      f"{res.seconds:.3f} s")
+        if res.work:  # the work bounds' units (budget.py): the same on any machine
+            w = res.work
+            lines.append(f"  work: {w.get('steps', 0)} instructions explored, "
+                         f"{w.get('fixpoint_visits', 0)} fixpoint visits, {w.get('queries', 0)} solver "
+                         f"queries (at most {w.get('max_rlimit', 0)} z3 units in one)")
         lines += [f"  assumed: {a}" for a in res.assumptions]
     return "\n".join(lines)
 

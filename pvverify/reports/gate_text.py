@@ -174,7 +174,21 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
     verdicts = ", ".join(paint(v, f"{c[v]} {v}") if c[v] else f"{c[v]} {v}"
                          for v in ("equivalent", "not-equivalent", "unknown"))
     ic = Counter(i.status for i in issues)
+    files = meta.get("files") or {}
     lines.append(f"{len(rows)} outcomes, {meta['obligations']} distinct obligations: {verdicts}; "
-                 f"{ic['skipped']} skipped, {ic['unpatched']} unpatched, "
-                 f"{len(meta.get('errors', []))} files not read ({meta['seconds']} s)")
+                 f"{ic['skipped']} skipped, {ic['unpatched']} unpatched; "
+                 f"{files.get('found', '?')} files found, {files.get('gated', '?')} gated, "
+                 f"{len(meta.get('errors', []))} not read ({meta['seconds']} s)")
+    return "\n".join(lines)
+
+
+
+def baseline_lines(cmp) -> str:
+    """What --baseline accepted, what is new, and what no longer occurs (fixed)."""
+    c = cmp.summary()
+    lines = [f"baseline {c['file']}: {c['unchanged']} outcomes accepted, {c['new']} new, "
+             f"{c['absent']} no longer occur (fixed)"]
+    for e in c["fixed"]:
+        times = f" x{e['count']}" if e["count"] > 1 else ""
+        lines.append(f"  fixed: {e['verdict']} {e['op']} in {e['site']} ({e['file']}; {e['cause']}){times}")
     return "\n".join(lines)

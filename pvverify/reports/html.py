@@ -67,6 +67,8 @@ def render(rows: list[OutcomeResult], meta: dict, issues: list[SiteIssue] = ()) 
         f'<span class="{v if c[v] else "zero"}" data-verdict="{v}">{c[v]} {v}</span>' for v in VERDICTS)
         + f"; {len(rows)} outcomes, {meta.get('obligations', 0)} distinct obligations"
         + (f' (<span class="not-equivalent">{escape(", ".join(extra))}</span>)' if extra else "")
+        + (f", {meta['files']['found']} files found, {meta['files']['gated']} gated"
+           if meta.get("files") else "")
         + f" ({meta.get('seconds', 0)} s), pvverify {escape(__version__)}</p>")
     for e in meta.get("errors", []):
         out.append(f'<p class="not-equivalent" data-error="1"><code>{escape(e["file"])}</code>: '

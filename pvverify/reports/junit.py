@@ -38,7 +38,8 @@ def case_name(r: OutcomeResult) -> str:
 
 
 def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[SiteIssue] = (),
-          errors: list[dict] = (), allow_skipped: bool = False) -> str:
+          errors: list[dict] = (), allow_skipped: bool = False, files: dict | None = None,
+          accepted=None) -> str:
     """Skipped records and unpatched calls fail like unknowns (unless --allow-skipped);
     a file not read is an <error>. Testcase names are unique within a class (a
     second outcome named alike, which only a malformed record table makes, gets
@@ -72,7 +73,10 @@ def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[S
         cls = classname(r.file, getattr(r, "package", ""))
         name = quoteattr(unique(cls, case_name(r)))
         body = ""
-        if r.verdict == "not-equivalent" or (r.verdict == "unknown" and not allow_unknown):
+        if accepted is not None and accepted(r):  # in the --baseline: reviewed and accepted
+            skipped += 1
+            body = f"\n    <skipped message={quoteattr('accepted by the baseline: ' + r.reason)}/>\n  "
+        elif r.verdict == "not-equivalent" or (r.verdict == "unknown" and not allow_unknown):
             failures += 1
             chain = inline_chain(r)
             detail = (f"{r.verdict} in {r.file} at {site(r)} [{address(r)}]: {reason(r)}\n"
@@ -87,4 +91,10 @@ def junit(rows: list[OutcomeResult], allow_unknown: bool = False, issues: list[S
                      f"{body}</testcase>")
     head = (f'<testsuite name="pvverify gate" tests="{len(cases)}" failures="{failures}" '
             f'errors="{len(errors)}" skipped="{skipped}">')
-    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', head, *cases, "</testsuite>"]) + "\n"
+    props = []
+    if files is not None:  # files found against files gated (coverage.py)
+        props = ["  <properties>",
+                 *(f'    <property name="files_{k}" value="{v}"/>' for k, v in files.items()),
+                 "  </properties>"]
+    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', head, *props, *cases,
+                      "</testsuite>"]) + "\n"

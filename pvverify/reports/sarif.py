@@ -81,7 +81,11 @@ def _inlined_from(p: dict) -> list[dict]:
     return out
 
 
-def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[dict] = ()) -> dict:
+def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[dict] = (),
+          files: dict | None = None, cmp=None) -> dict:
+    """files: {"found", "gated"} (coverage.py), as the run's properties. cmp: a
+    baseline.Comparison: each result's baselineState (new, unchanged), and one
+    result per baseline entry that no longer occurs (absent)."""
     rules = categories.ALL
     index = {c.id: i for i, c in enumerate(rules)}
     results = []
@@ -141,6 +145,16 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
             "properties": {"verdict": r.verdict, "method": r.method, "op": r.op, "replacement": r.hex,
                            "obligation": r.key, "recordSource": r.source, "kind": r.kind,
                            **({"feature": feature(r)} if feature(r) else {})},
+            **({"baselineState": cmp.state[id(r)]} if cmp is not None and id(r) in cmp.state else {}),
+        })
+    for e in (cmp.absent if cmp is not None else ()):
+        rule = e["cause"] if e["cause"] in index else categories.OTHER.id
+        results.append({
+            "ruleId": rule, "ruleIndex": index[rule], "level": "none", "baselineState": "absent",
+            "message": {"text": f"fixed: {e['verdict']} {e['op']} in {e['site']} no longer occurs "
+                                f"(in the baseline {cmp.path})"},
+            "locations": [{"id": 0, "physicalLocation": {"artifactLocation": {"uri": file_uri(e["file"])}}}],
+            "properties": {**e},
         })
     return {
         "$schema": SCHEMA,
@@ -156,5 +170,7 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
             "originalUriBaseIds": {"SRCROOT": {"description": {
                 "text": "the root of the Linux source tree the binary was built from"}}},
             "results": results,
+            **({"properties": {"filesFound": files["found"], "filesGated": files["gated"]}}
+               if files is not None else {}),
         }],
     }
