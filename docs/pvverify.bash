@@ -12,6 +12,11 @@ _pvverify() {
         case "$prev" in
             --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return;;
             --timeout) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --max-visits) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --max-paths) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --max-steps) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --fixpoint-visits) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --solver-rlimit) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --arch) COMPREPLY=($(compgen -W "i386 x86_64" -- "$cur")); return;;
             --op) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --series) COMPREPLY=($(compgen -f -- "$cur")); return;;
@@ -26,7 +31,7 @@ _pvverify() {
             --replacement-hex) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --name) COMPREPLY=($(compgen -f -- "$cur")); return;;
         esac
-        if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--arch --args --clobbers --convention --example --format --help --name --no-replay --op --replacement-asm --replacement-hex --returns --series --site-length --target-asm --target-hex --timeout --verbose -h -v" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi;;
+        if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--arch --args --clobbers --convention --example --fixpoint-visits --format --help --max-paths --max-steps --max-visits --name --no-replay --op --replacement-asm --replacement-hex --returns --series --site-length --solver-rlimit --target-asm --target-hex --timeout --verbose -h -v" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi;;
     prove)
         case "$prev" in
             --emit) COMPREPLY=($(compgen -f -- "$cur")); return;;
@@ -41,15 +46,22 @@ _pvverify() {
             --jobs|-j) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --cache) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --timeout) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --max-visits) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --max-paths) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --max-steps) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --fixpoint-visits) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --solver-rlimit) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --format) COMPREPLY=($(compgen -W "text json gcc" -- "$cur")); return;;
             --json) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --sarif) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --junit) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --html) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --baseline) COMPREPLY=($(compgen -f -- "$cur")); return;;
+            --write-baseline) COMPREPLY=($(compgen -f -- "$cur")); return;;
             --color|--colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return;;
             --progress) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return;;
         esac
-        if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--allow-skipped --allow-unknown --cache --cluster --color --colour --format --help --html --jobs --json --junit --no-cache --package --progress --quiet --sarif --timeout --vmlinux --workdir -h -j -q" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi;;
+        if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--allow-skipped --allow-unknown --baseline --cache --cluster --color --colour --fixpoint-visits --format --help --html --jobs --json --junit --max-paths --max-steps --max-visits --no-cache --package --progress --quiet --sarif --solver-rlimit --timeout --vmlinux --workdir --write-baseline -h -j -q" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi;;
     esac
 }
 complete -o filenames -F _pvverify pvverify
