@@ -164,11 +164,11 @@ def test_derived_inline_is_equivalent_and_its_mutants_are_not(tmp_path: Path, ar
         if lines is None:
             continue  # gcc chose a branch: not a straight-line inline candidate
         derived += 1
-        res = check(obligation(arch, exe, callee.name, ret, args, "\n".join(lines)), timeout=60)
+        res = check(obligation(arch, exe, callee.name, ret, args, "\n".join(lines)))
         assert res.verdict == "equivalent", (callee.name, res.reason, lines)
         for kind, text in mutants(arch, lines, ret, args).items():
             ob = obligation(arch, exe, callee.name, ret, args, text)
-            m = check(ob, timeout=60)
+            m = check(ob)
             if m.verdict == "equivalent":
                 # Not every mutation changes what is observed (a carry into bits a
                 # u16 return drops): then no CPU state may show a difference either.

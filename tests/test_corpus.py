@@ -23,7 +23,7 @@ def test_corpus_verdict(path: Path):
     assert ob.expect is not None, f"{path} has no expect"
     if path.parent.name in ("equivalent", "not-equivalent", "unknown"):
         assert path.parent.name == ob.expect, "file is filed under the wrong verdict"
-    res = check(ob, timeout=60)
+    res = check(ob)
     assert res.verdict == ob.expect, f"{res.verdict}: {res.reason}"
     if res.verdict == "not-equivalent" and res.counterexample and res.counterexample.state:
         assert res.counterexample.replayed

@@ -30,7 +30,7 @@ def test_op_fills_convention_returns_and_args_from_the_newest_table():
     want = lookup("irq.save_fl", X86_64, series(X86_64)[-1])
     assert (o.convention, o.returns.kind, o.args, o.name) == (want.convention, "int", (), "irq.save_fl")
     assert want.convention == "pv-callee-save"
-    assert check(o, timeout=20).verdict == "equivalent"
+    assert check(o).verdict == "equivalent"
 
 
 def test_series_and_explicit_fields_override():
@@ -79,7 +79,7 @@ def test_the_docs_op_example_is_a_correct_obligation():
     text = (ROOT / "docs/obligations.md").read_text()
     blocks = re.findall(r"```toml\n(.*?)```", text, re.S)
     [example] = [b for b in blocks if 'op = "irq.save_fl"' in b]
-    res = check(from_dict(tomllib.loads(example), "docs"), timeout=20)
+    res = check(from_dict(tomllib.loads(example), "docs"))
     assert res.verdict == "equivalent", res.reason
 
 

@@ -142,7 +142,7 @@ def test_unknown_callee_is_proved_only_under_its_stated_assumption():
     proved, why, explored = both(ob)
     assert explored.verdict == "unknown" and "not fixed" in explored.reason
     assert proved is not None, why
-    res = check(ob, timeout=20)
+    res = check(ob)
     assert res.verdict == "equivalent" and res.method == "same-callee"
     assert any(UNKNOWN_CALLEE in a for a in res.assumptions)
     assert any("return stack buffer" in a for a in res.assumptions)
@@ -156,7 +156,7 @@ def test_unknown_callee_is_proved_only_under_its_stated_assumption():
     # a tail call to it hands over the return address itself: said aloud
     tail = obligation(X86_64, "tail", "movq (%rdi),%rax\njmp *%rax")
     assert samecallee.decide(build_pair(tail))[0] is None  # jmp *reg: maybe a jump table
-    res = check(obligation(X86_64, "tail", "jmp 0x1234"), timeout=20)
+    res = check(obligation(X86_64, "tail", "jmp 0x1234"))
     assert res.method == "same-callee" and any(TAIL_CALL in a for a in res.assumptions)
 
 
@@ -233,7 +233,7 @@ def test_refinements_prove_only_what_cannot_reach_the_slot(arch, name):
         assert any(UNKNOWN_CALLEE in a for a in proved.assumptions)
     else:
         assert proved is None and f"`{want}" in why and "return address" in why, why
-    res = check(ob, timeout=10)
+    res = check(ob)
     assert res.verdict == ("equivalent" if want == "prove" else "unknown"), res.reason
 
 
@@ -246,7 +246,7 @@ def test_other_shapes_are_not_same_callee():
                     "replacement": {"asm": f"call {arch.target_address + 0x40:#x}"}})
     pair = build_pair(ob)
     assert samecallee.shape(pair) is None
-    res = check(ob, timeout=20)
+    res = check(ob)
     assert res.method == "exploration" and res.verdict == "not-equivalent"
 
 
@@ -463,7 +463,7 @@ def test_an_index_past_a_local_breaks_the_object_assumption_and_exploration_says
     ob = obligation(arch, "index_past_local", body)
     proved, why = samecallee.decide(build_pair(ob))
     assert proved is not None and samecallee.rests_on_objects(proved), why
-    res = check(ob, timeout=20)
+    res = check(ob)
     assert res.verdict == "not-equivalent" and res.counterexample.replayed, res.reason
     assert "stays in its object" in res.reason
 
@@ -570,8 +570,8 @@ def test_a_jump_to_the_slots_own_target_is_decided_without_it(arch):
     ob = site(arch.target_address)
     pair = build_pair(ob)
     assert samecallee.same_jump(pair) == arch.target_address
-    res = check(ob, timeout=20)
+    res = check(ob)
     assert res.verdict == "equivalent" and res.method == "same-callee", res.reason
-    assert check(ob, timeout=20, same_callee=False).verdict == "equivalent"
+    assert check(ob, same_callee=False).verdict == "equivalent"
     # to another address than the slot holds: not this shape
     assert samecallee.same_jump(build_pair(site(arch.target_address + 0x100))) is None

@@ -102,7 +102,7 @@ def _agree(body: str) -> None:
         assert why, body  # a refusal always says why
         return
     event("same-callee proved")
-    explored = check(ob, timeout=10, same_callee=False)
+    explored = check(ob, same_callee=False)
     event(f"exploration: {explored.verdict}")
     assert explored.verdict != "not-equivalent", (body, explored.reason, explored.counterexample)
 

@@ -174,7 +174,7 @@ def _fuzz(d: dict, data) -> None:
         obd["clobbers"] = d["clobbers"]
     try:
         ob = from_dict(obd, "fuzz")
-        res = check(ob, timeout=20)
+        res = check(ob)
     except ObligationError:
         return  # the mutant does not assemble: nothing to judge
     assert "model and CPU disagree" not in res.reason, \

@@ -29,7 +29,7 @@ def save_fl(replacement: str, target: str = "pushfq\npopq %rax\nretq", **extra) 
 
 
 def run(d: dict):
-    return check(from_dict(d, "<test>"), timeout=20)
+    return check(from_dict(d, "<test>"))
 
 
 def test_rdtsc_for_save_fl_is_refuted_with_rdx_clobbered_and_replayed():
