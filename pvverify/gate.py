@@ -70,6 +70,7 @@ class OutcomeResult:
     place: dict | None = None  # symbolize.Place of the site: function, offset, file, line
     method: str = "exploration"  # what decided it: exploration | same-callee
     package: str = ""            # the --package the file came from, if any
+    backend: str = "native"      # the backends whose patcher writes it (comma-joined)
 
 
 @dataclass
@@ -80,7 +81,7 @@ class SiteIssue:
 
     file: str
     address: int
-    status: str          # skipped | unpatched
+    status: str          # skipped | unpatched | late-assignment | unattributed-write | unresolved-write
     source: str
     op: str
     reason: str
@@ -125,7 +126,7 @@ def canonical_site(img: Image) -> int:
     return lo - 0x10000 if lo >= 0x20000 else lo + 0x8000000
 
 
-_AS_IS = tuple(f.name for f in fields(Outcome) if f.name not in ("site", "replacement", "call"))
+_AS_IS = tuple(f.name for f in fields(Outcome) if f.name not in ("site", "replacement", "call", "backend"))
 
 
 def _memo_key(o: Outcome, where: tuple[int, bytes]) -> tuple:
@@ -158,7 +159,8 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     op = b.op(o.table, o.slot)
     table = b.table(o.table)
     slot_addr = table.address + o.slot * table.width
-    target = b.code.read_word(slot_addr) or 0
+    # under a backend the slot holds what its init code wrote (kernel/replay.py)
+    target = o.target if o.target is not None else b.code.read_word(slot_addr) or 0
     # an asm entry point with no symbol size (5.10's native_iret): its code up to
     # the first unconditional transfer
     fn = targets.function(target) or targets.fragment(target)
@@ -353,6 +355,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
                    dest="color", help="colour the text report: auto (default) on a terminal "
                                       "unless NO_COLOR is set")
+    p.add_argument("--backend", metavar="A,B",
+                   help="replay the patcher only for these backends (native, native+lkgs, xen-pv, "
+                        "xen-hvm, kvm, hyperv, vmware, tdx, ...); default: every backend the binary "
+                        "carries")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="show a proving counter on stderr: auto (default) when stderr is a terminal")
     return p
@@ -413,7 +419,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             (o.replacement + b"\x90" * (o.length - len(o.replacement))).hex(),
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
             res.get("counterexample") if res else None,
-            method=res.get("method", "exploration") if res else "exploration"))
+            method=res.get("method", "exploration") if res else "exploration", backend=o.backend))
     # source lines only where a report shows them: every failing site for JSON,
     # SARIF and HTML, the first few of each group for the text report
     every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
@@ -441,7 +447,42 @@ def _account(meta: dict, b: Binary) -> None:
         "skipped": len(r.skipped), "unpatched": len(b.unpatched), "not_pv_records": r.not_pv,
         "ops_tables": {t.name: b.ops_count(t) for t in b.tables},
         "ops_table": dict(sources) or {"strictest": 0},
-        "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
+        "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions,
+        "backends": b.backend_slots})
+    _backend_issues(meta, b)
+
+
+FAILING_ISSUES = ("late-assignment", "convention-violation")
+
+
+def _backend_issues(meta: dict, b: Binary) -> None:
+    """A vmlinux's slot writes the gate cannot use: late (after the patcher ran),
+    unattributed (no backend's init path reaches them) or unresolved (value not
+    computed). Reported as issues, never dropped (modules inherit their vmlinux's:
+    reported once, with it)."""
+    f = b.backends
+    if f is None or b.code is not b.sites:
+        return
+    from pvverify.kernel.backends import describe
+
+    def op(w) -> str:
+        return b.op(w.table, w.slot).name if any(t.name == w.table for t in b.tables) \
+            else f"static_call {w.table}"
+
+    for w, root in f.late:
+        meta["issues"].append(SiteIssue(
+            b.path, w.at, "late-assignment", w.function, op(w),
+            f"{w.function} writes {describe(b.code, w.value)} into {op(w)} after the patcher ran "
+            f"(reached from {root}): the sites keep calling the earlier target"))
+    for w in f.unattributed:
+        meta["issues"].append(SiteIssue(
+            b.path, w.at, "unattributed-write", w.function, op(w),
+            f"{w.function} writes {describe(b.code, w.value)} into {op(w)}, and no backend's init "
+            "path (nor bare metal's before the patch point) reaches it"))
+    for w, owners in f.unresolved:
+        meta["issues"].append(SiteIssue(
+            b.path, w.at, "unresolved-write", w.function, op(w) if w.table != "?" else "?",
+            f"{w.how[len('unresolved: '):]} (backends: {owners or 'none'})"))
 
 
 def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
@@ -513,7 +554,8 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 _disasm(arch, o.replacement, o.site), res["verdict"] if res else "unknown",
                 res["reason"] if res else f"no obligation: {problem}", key or "",
                 res.get("counterexample") if res else None, place=place,
-                method=res.get("method", "exploration") if res else "exploration", package=r.package))
+                method=res.get("method", "exploration") if res else "exploration", package=r.package,
+                backend=o.backend))
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({
@@ -615,7 +657,9 @@ def exit_code(rows: list[OutcomeResult], allow_unknown: bool, issues: list[SiteI
     if errors:
         return exits.BAD_INPUT
     verdicts = {r.verdict for r in rows}
-    if "not-equivalent" in verdicts:
+    # a slot written after the patcher ran: its sites keep calling the earlier
+    # target, whatever the proofs say (a defect, like a not-equivalent outcome)
+    if "not-equivalent" in verdicts or any(i.status in FAILING_ISSUES for i in issues or ()):
         return exits.NOT_EQUIVALENT
     if "unknown" in verdicts and not allow_unknown:
         return exits.UNKNOWN
@@ -654,6 +698,10 @@ def main(argv: list[str]) -> int:
         p.error("give binaries or --package (not both)")
     if a.cluster and not a.package:
         p.error("--cluster runs package gates: give --package")
+    from pvverify.kernel import replay
+    replay.SELECTED = tuple(x.strip() for x in a.backend.split(",") if x.strip()) if a.backend else None
+    if a.backend and not replay.SELECTED:
+        p.error("--backend: give at least one backend name")
     problem = _clear_reports(_reports(a))
     if problem:
         print(f"pvverify gate: {problem}", file=sys.stderr)
@@ -673,6 +721,8 @@ def main(argv: list[str]) -> int:
                           "skipped": [row_report.issue_json(i) for i in issues if i.status == "skipped"],
                           "unpatched": [row_report.issue_json(i) for i in issues
                                         if i.status == "unpatched"],
+                          "backend_findings": [row_report.issue_json(i) for i in issues
+                                               if i.status not in ("skipped", "unpatched")],
                           "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
                                      "skipped": ic["skipped"], "unpatched": ic["unpatched"],
                                      "files_not_read": len(meta["errors"])}, **meta}))
