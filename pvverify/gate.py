@@ -208,7 +208,11 @@ def _check_one(item: tuple[str, Obligation, float]) -> tuple[str, dict]:
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
     limits = Limits(solver_ms=int(timeout * 1000), seconds=timeout, stop_when_stuck=same)
     try:
-        res = check(ob, timeout=timeout, limits=limits)
+        if ob.extra.get("mode") == "conformance":
+            from pvverify import conformance
+            res = conformance.check(ob, timeout)
+        else:
+            res = check(ob, timeout=timeout, limits=limits)
     except ObligationError as e:
         res = Result("unknown", f"cannot build the obligation: {e}")
     except Exception as e:  # never lose an outcome to a crash
@@ -359,6 +363,9 @@ def parser() -> argparse.ArgumentParser:
                    help="replay the patcher only for these backends (native, native+lkgs, xen-pv, "
                         "xen-hvm, kvm, hyperv, vmware, tdx, ...); default: every backend the binary "
                         "carries")
+    p.add_argument("--no-conformance", action="store_true",
+                   help="do not check that every function a backend installs in a callee-save slot "
+                        "keeps the convention")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="show a proving counter on stderr: auto (default) when stderr is a terminal")
     return p
@@ -373,6 +380,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     rows: list[OutcomeResult] = []
     obs: dict[str, Obligation] = {}
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
+    conf: list = []  # (binary, conformance.Installed, key, why none)
     t0 = time.monotonic()
     meta: dict = {"binaries": [], "errors": [], "issues": []}
     canon_of: dict[str, int] = {}
@@ -387,6 +395,12 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         canon_of[b.path] = canon
         md = decoder(b.arch)
         _account(meta, b)
+        if b.code is b.sites and not getattr(a, "no_conformance", False):
+            from pvverify import conformance
+            for inst, key, ob, err in conformance.obligations_for(b, targets, canon):
+                if ob is not None:
+                    obs.setdefault(key, ob)
+                conf.append((b, inst, key, err))
         # thousands of sites share a few hundred obligations: an outcome equal to an
         # earlier one in all but its address, placed at the same site with the same
         # bytes, has the same obligation (reading.KernelView's memo, same key), so it
@@ -425,6 +439,10 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
         or bool(getattr(a, "html", None))
     _annotate(rows, pending, canon_of, every, cache)
+    if conf:
+        from pvverify import conformance
+        rows += [conformance.row(OutcomeResult, b.path, inst, key, results.get(key) if key else None,
+                                 err, b.code) for b, inst, key, err in conf]
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
