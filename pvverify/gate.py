@@ -529,6 +529,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
+            conf = _package_conformance(a, packages, views, obs)
             results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show, on)
             # a file read from the cache brings keys, not obligations: their verdicts
             # come from the cache too, and a file with one that is not there is read
@@ -574,6 +575,11 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 res.get("counterexample") if res else None, place=place,
                 method=res.get("method", "exploration") if res else "exploration", package=r.package,
                 backend=o.backend))
+    if conf:
+        from pvverify import conformance
+        rows += [conformance.row(OutcomeResult, f"{pkg}/{name}", inst, key,
+                                 results.get(key) if key else None, err, code, package=pkg)
+                 for pkg, name, code, inst, key, err in conf]
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({
@@ -587,6 +593,24 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     meta["read_seconds"] = round(read_s, 2)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
+
+
+def _package_conformance(a: argparse.Namespace, packages, views, obs: dict) -> list:
+    """Each package's vmlinux: the conformance obligations of its installed
+    callee-save functions (into `obs`), as (package, file, image, installed, key, why none)."""
+    if getattr(a, "no_conformance", False):
+        return []
+    from pvverify import conformance
+
+    out = []
+    for p in packages:
+        view = views[p.name]
+        b = view.binary
+        for inst, key, ob, err in conformance.obligations_for(b, view.targets, view.canon):
+            if ob is not None:
+                obs.setdefault(key, ob)
+            out.append((p.name, p.name_of(p.vmlinux), b.code, inst, key, err))
+    return out
 
 
 def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
