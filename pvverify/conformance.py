@@ -93,16 +93,20 @@ def installed(b) -> list[Installed]:
             per[value].append(backend)
         ops.setdefault(value, (table, slot, op.name))
 
-    for t in b.tables:
-        for s in range(t.size // t.width):
-            add(b.code.read_word(t.address + s * t.width), t.name, s, "native")
+    from pvverify.kernel import replay
+
     f = b.backends
-    if f is not None:
-        for name, backend in f.backends.items():
-            for (table, slot), values in backend.values().items():
-                if any(t.name == table for t in b.tables):
-                    for v in values:
-                        add(v, table, slot, name)
+    chosen = replay.wanted(f) if f is not None else ["native"]
+    for name in chosen:
+        # what the backend leaves in place, and what it writes
+        for t in b.tables:
+            for s in range(t.size // t.width):
+                add(b.code.read_word(t.address + s * t.width), t.name, s, name)
+        backend = f.backends.get(name) if f is not None else None
+        for (table, slot), values in (backend.values() if backend else {}).items():
+            if any(t.name == table for t in b.tables):
+                for v in values:
+                    add(v, table, slot, name)
     for v, names in per.items():
         table, slot, op = ops[v]
         found[v] = Installed(v, describe(b.code, v), table, slot, op, tuple(names))
