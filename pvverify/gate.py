@@ -381,6 +381,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     obs: dict[str, Obligation] = {}
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
     conf: list = []  # (binary, conformance.Installed, key, why none)
+    scalls: list = []  # (binary, static_calls.Site, key, why none)
     t0 = time.monotonic()
     meta: dict = {"binaries": [], "errors": [], "issues": []}
     canon_of: dict[str, int] = {}
@@ -401,6 +402,15 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 if ob is not None:
                     obs.setdefault(key, ob)
                 conf.append((b, inst, key, err))
+        if b.code is b.sites:
+            from pvverify.kernel import static_calls
+            found, skipped = static_calls.obligations_for(b, targets, canon)
+            for site, key, ob, err in found:
+                if ob is not None:
+                    obs.setdefault(key, ob)
+                scalls.append((b, site, key, err))
+            meta["issues"] += [SiteIssue(b.path, at, "skipped", static_calls.SOURCE, f"static_call {k}", why)
+                               for at, k, why in skipped]
         # thousands of sites share a few hundred obligations: an outcome equal to an
         # earlier one in all but its address, placed at the same site with the same
         # bytes, has the same obligation (reading.KernelView's memo, same key), so it
@@ -443,6 +453,10 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         from pvverify import conformance
         rows += [conformance.row(OutcomeResult, b.path, inst, key, results.get(key) if key else None,
                                  err, b.code) for b, inst, key, err in conf]
+    if scalls:
+        from pvverify.kernel import static_calls
+        rows += [static_calls.row(OutcomeResult, b.path, site, key, results.get(key) if key else None,
+                                  err, b.code, b.arch) for b, site, key, err in scalls]
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
@@ -577,9 +591,15 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 backend=o.backend))
     if conf:
         from pvverify import conformance
-        rows += [conformance.row(OutcomeResult, f"{pkg}/{name}", inst, key,
-                                 results.get(key) if key else None, err, code, package=pkg)
-                 for pkg, name, code, inst, key, err in conf]
+        from pvverify.kernel import static_calls
+        for pkg, name, code, item, key, err in conf:
+            res = results.get(key) if key else None
+            if isinstance(item, static_calls.Site):
+                rows.append(static_calls.row(OutcomeResult, f"{pkg}/{name}", item, key, res, err,
+                                             code.code, code.arch, package=pkg))
+            else:
+                rows.append(conformance.row(OutcomeResult, f"{pkg}/{name}", item, key, res, err, code,
+                                            package=pkg))
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({
@@ -598,18 +618,24 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
 def _package_conformance(a: argparse.Namespace, packages, views, obs: dict) -> list:
     """Each package's vmlinux: the conformance obligations of its installed
     callee-save functions (into `obs`), as (package, file, image, installed, key, why none)."""
-    if getattr(a, "no_conformance", False):
-        return []
     from pvverify import conformance
+
+    from pvverify.kernel import static_calls
 
     out = []
     for p in packages:
         view = views[p.name]
         b = view.binary
-        for inst, key, ob, err in conformance.obligations_for(b, view.targets, view.canon):
+        for inst, key, ob, err in () if getattr(a, "no_conformance", False) else \
+                conformance.obligations_for(b, view.targets, view.canon):
             if ob is not None:
                 obs.setdefault(key, ob)
             out.append((p.name, p.name_of(p.vmlinux), b.code, inst, key, err))
+        found, _ = static_calls.obligations_for(b, view.targets, view.canon)
+        for site, key, ob, err in found:
+            if ob is not None:
+                obs.setdefault(key, ob)
+            out.append((p.name, p.name_of(p.vmlinux), b, site, key, err))
     return out
 
 

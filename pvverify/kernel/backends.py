@@ -243,7 +243,7 @@ def _reg64(md: capstone.Cs, reg: int, bits: int) -> str | None:
 
 
 def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
-          static_value) -> list[_Event]:
+          static_value, in_area=lambda a: False) -> list[_Event]:
     """The stores, copies and calls of one function, with what a linear constant
     propagation knows of their values (known registers are forgotten at every
     branch target and, caller-saved ones, after every call)."""
@@ -331,6 +331,8 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
                 known.pop(name, None)
         if dst is not None and newval is not None and ops[0].size * 8 >= 32:
             known[dst] = newval
+            if in_area(newval):
+                events.append(_Event("taken", ins.address, newval))
     return events
 
 
@@ -515,7 +517,12 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
     def scan(f: tuple[int, int, str]) -> None:
         code = img.read(f[0], f[1]) or b""
         refers[0] = f[0] in key_refs
-        for e in _walk(img, arch, md, f[0], code, static_value):
+        events = _walk(img, arch, md, f[0], code, static_value, lambda a: area_of(a) is not None)
+        # an address inside a table is formed only by an instruction naming it: a copy
+        # whose destination is not computed, in a function that forms none, is not
+        # into a table (an assumption the README states)
+        forms = any(e.kind == "taken" for e in events)
+        for e in events:
             if e.kind == "store":
                 if e.addr is None:
                     continue
@@ -533,7 +540,8 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
                     # a copy into a table goes through a register we may not know:
                     # only report it if its destination could be a table (unknown rdi
                     # in a function that refers to a table)
-                    if e.addr is None or any(area_of(e.addr + k) for k in range(0, max(e.size, 1), 1)):
+                    if e.addr is None and forms or e.addr is not None and \
+                            any(area_of(e.addr + k) for k in range(0, max(e.size, 1), 1)):
                         unresolved.append(Write("?", 0, None, e.at, f[2],
                                                 "unresolved: a `rep movs` whose destination, source "
                                                 "or count is not computed, in a function that "
@@ -637,7 +645,8 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
         owners = [n for n, r in reached.items() if start is not None and start in r]
         in_native = start is not None and start in native
         for wr in ws:
-            if in_native and (start != native_roots[0] or wr.at < before[start]):
+            owners = [n for n, r in reached.items() if start is not None and start in r]
+            if in_native and wr.value is not None and (start != native_roots[0] or wr.at < before[start]):
                 bname = "native+lkgs" if _name(img, wr.value) == "native_lkgs" else "native+boot"
                 backends.setdefault(bname, Backend(bname, (patch_point,)))
                 owners = owners + [bname]
@@ -647,6 +656,12 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
             for o in owners:
                 backends[o].writes.append(wr)
             if owners:
+                continue
+            if wr.table in static_keys:
+                # a static call is re-patched at every update, whenever it runs: a
+                # write outside the boot paths is one more function its sites may call
+                backends.setdefault("runtime", Backend("runtime", ("static_call_update at run time",)))
+                backends["runtime"].writes.append(wr)
                 continue
             if start is not None and start in late_reach:
                 findings.late.append((wr, late_roots.get(late_reach[start], "late")))

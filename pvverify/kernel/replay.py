@@ -186,7 +186,7 @@ def per_backend(img: Image, arch: Arch, layout, tables: list[OpsTable], code: Im
     used_cap = False
     op_slot = {o.name: s for s, o in (names.get("pv_ops") or {}).items()}
     for b in chosen:
-        if b == "native":
+        if b in ("native", "runtime"):  # runtime: static-call updates only (static_calls.py)
             continue
         for values in variants(found, b, tables, code):
             view = SlotView(code, values)
@@ -231,7 +231,8 @@ def per_backend(img: Image, arch: Arch, layout, tables: list[OpsTable], code: Im
                     out.skipped.append(type(s)(s.site, s.source, f"under {b}: {s.reason}", s.op))
     out.outcomes = merge(parts, static)
     if len(chosen) > 1 or chosen != ["native"]:
-        out.assumptions.append(f"backends replayed: {', '.join(chosen)} (slot values recovered from "
+        out.assumptions.append(f"backends replayed: {', '.join(b for b in chosen if b != 'runtime')} "
+                               "(slot values recovered from "
                                "the binary's code; a written slot may also keep its earlier value)")
     if used_cap:
         out.assumptions.append(SET_CAP_ASSUMPTION)
