@@ -158,3 +158,31 @@ def test_unattributed_write_is_reported(tmp_path, capsys):
     (finding,) = [i for i in doc["backend_findings"] if i["status"] == "unattributed-write"]
     assert finding["source"] == "stray_writer"
     assert code == 2  # like an unpatched site: fails unless --allow-skipped
+
+
+STATIC_CALLS = (
+    obj("__SCK__pv_steal_clock", " .quad native_steal_clock, 0")
+    + obj("__SCK__pv_sched_clock", " .quad 0, 0")
+    + fn("__SCT__pv_steal_clock", " jmp native_steal_clock\n ud1 %esp, %ecx")
+    + fn("__SCT__pv_sched_clock", " ret\n int3")
+    + fn("native_steal_clock", " xor %eax, %eax\n ret") + fn("kvm_steal_clock", " mov $1, %eax\n ret")
+    + fn("__static_call_update", " ret")
+    + fn("uses_clocks", "sc1: call __SCT__pv_steal_clock\nsc2: call __SCT__pv_sched_clock\n ret")
+    + obj("x86_hyper_kvm", " .quad kvm_init_platform")
+    + fn("kvm_init_platform", " mov $__SCK__pv_steal_clock, %rdi\n mov $__SCT__pv_steal_clock, %rsi\n"
+         " mov $kvm_steal_clock, %rdx\n call __static_call_update\n ret", ".init.text")
+    + ".pushsection .data\n.globl __start_static_call_sites\n__start_static_call_sites:\n"
+      " .long sc1 - .\n .long __SCK__pv_steal_clock - .\n .long sc2 - .\n .long __SCK__pv_sched_clock - .\n"
+      ".globl __stop_static_call_sites\n__stop_static_call_sites:\n.popsection\n")
+
+
+def test_paravirt_static_calls_are_outcomes_per_backend(tmp_path, capsys):
+    k = build(tmp_path, 64, "6.1", GOOD_64, extra=PATCHER + STATIC_CALLS)
+    code, doc = gate(capsys, k)
+    rows = [r for r in doc["results"] if r["source"] == ".static_call_sites"]
+    got = sorted((r["op"], r["kind"], r["backend"], r["verdict"]) for r in rows)
+    assert got == [("static_call pv_sched_clock", "nop", "native,kvm", "equivalent"),
+                   ("static_call pv_steal_clock", "call", "kvm", "equivalent"),
+                   ("static_call pv_steal_clock", "call", "native,kvm", "equivalent")], got
+    assert doc["binaries"][0]["backends"]["kvm"] == {"static_call pv_steal_clock": "kvm_steal_clock"}
+    assert code == 0
