@@ -20,6 +20,7 @@ from pvverify.frame.instructions import (
     MOVES,
     NO_EFFECT,
     READS_ONLY,
+    HYPERCALLS,
     REFUSE,
     SIZE,
     STRING,
@@ -186,6 +187,8 @@ class Analysis(Memory, Control, Stack, Integers):
         if mn in TRAPS:
             self.assumptions[TRAP] = None
             return []
+        if mn in HYPERCALLS:
+            return self._hypercall(ctx, st, ins, nxt)
         if mn in REFUSE:
             raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} is not analysed by this method")
         ops = ins.operands
