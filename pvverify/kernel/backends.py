@@ -213,6 +213,8 @@ class _Event:
     size: int = 0            # bytes stored / copied
     args: tuple = ()         # (rdi, rsi, rdx) known values at a call
     why: str = ""
+    block: int = 0           # straight-line block: a later write in it replaces an earlier one
+    stack: bool = False      # the destination is a stack address (never an ops table)
 
 
 _WIDE = {}
@@ -254,13 +256,18 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
         if ins.group(capstone.CS_GRP_JUMP) and ins.operands and ins.operands[0].type == cx.X86_OP_IMM:
             targets.add(ins.operands[0].imm & mask)
     known: dict[str, int] = {}
+    onstack: set[str] = set()  # registers holding an address derived from the stack pointer
     events: list[_Event] = []
     sp = "rsp" if bits == 64 else "esp"
+    block = 0
     for ins in insns:
         if ins.address in targets:
             known.clear()
+            block += 1
         mn = ins.mnemonic
         ops = ins.operands
+        if ins.group(capstone.CS_GRP_JUMP):
+            block += 1  # what follows a branch may run without what came before
 
         def mem_addr(op) -> int | None:
             m = op.mem
@@ -284,11 +291,26 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
                     return known.get(r)
             return None
 
+        if mn.startswith("rep stos"):
+            # memset: rcx units of al/ax/eax/rax from rdi (5.10's `pv_ops.mmu = (struct){...}`
+            # zeroes the struct, then stores the members it names)
+            unit = {"b": 1, "w": 2, "d": 4, "l": 4, "q": 8}.get(mn[-1], 0)
+            di, ax, cnt = ("rdi", "rax", "rcx") if bits == 64 else ("edi", "eax", "ecx")
+            v = known.get(ax)
+            fill = None if v is None or not unit else \
+                int.from_bytes((v & ((1 << 8 * unit) - 1)).to_bytes(unit, "little") * (8 // unit if bits == 64 else 4 // unit), "little")
+            events.append(_Event("fill", ins.address, known.get(di), fill,
+                                 unit * known[cnt] if cnt in known and unit else 0, block=block,
+                                 stack=di in onstack))
+            for r in (di, cnt):
+                known.pop(r, None)
+            continue
         if mn.startswith("rep movs") or mn.startswith("rep movs"):
             unit = {"b": 1, "w": 2, "d": 4, "l": 4, "q": 8}.get(mn[-1], 0)
             di, si, cnt = ("rdi", "rsi", "rcx") if bits == 64 else ("edi", "esi", "ecx")
             events.append(_Event("copy", ins.address, known.get(di), known.get(si),
-                                 unit * known[cnt] if cnt in known and unit else 0))
+                                 unit * known[cnt] if cnt in known and unit else 0, block=block,
+                                 stack=di in onstack))
             for r in (di, si, cnt):
                 known.pop(r, None)
             continue
@@ -304,7 +326,7 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
             a = mem_addr(ops[0])
             v = value_of(ops[1]) if len(ops) > 1 else None
             events.append(_Event("store", ins.address, a, v if mn == "mov" else None, ops[0].size,
-                                 why="" if mn == "mov" else f"`{mn} {ins.op_str}`"))
+                                 why="" if mn == "mov" else f"`{mn} {ins.op_str}`", block=block))
         # register effects
         try:
             _, written = ins.regs_access()
@@ -325,10 +347,21 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
                 newval = static_value(a) if a is not None else None
             elif mn == "xor" and src.type == cx.X86_OP_REG and src.reg == ops[0].reg:
                 newval = 0
+        stacky = False
+        if dst is not None and len(ops) == 2 and ops[0].size * 8 == bits:
+            src = ops[1]
+            if mn == "lea" and src.type == cx.X86_OP_MEM and src.mem.index == 0 and \
+                    _reg64(md, src.mem.base, bits) in (sp, *onstack):
+                stacky = True
+            elif mn == "mov" and src.type == cx.X86_OP_REG and _reg64(md, src.reg, bits) in (sp, *onstack):
+                stacky = True
         for r in written:
             name = _reg64(md, r, bits)
             if name is not None and name != sp:
                 known.pop(name, None)
+                onstack.discard(name)
+        if stacky:
+            onstack.add(dst)
         if dst is not None and newval is not None and ops[0].size * 8 >= 32:
             known[dst] = newval
             if in_area(newval):
@@ -522,7 +555,25 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
         # whose destination is not computed, in a function that forms none, is not
         # into a table (an assumption the README states)
         forms = any(e.kind == "taken" for e in events)
+        mine: list[tuple[int, Write]] = []  # (block, write) of this function, in order
         for e in events:
+            if e.kind == "fill":
+                if e.addr is None or not e.size:
+                    if e.addr is None and forms and not e.stack:
+                        unresolved.append(Write("?", 0, None, e.at, f[2], "unresolved: a `rep stos` "
+                                                "whose destination or count is not computed, in a "
+                                                "function that forms an ops-table address"))
+                    continue
+                for k in range(0, e.size - w + 1, w):
+                    hit = area_of(e.addr + k)
+                    if hit is None:
+                        continue
+                    if e.value is None:
+                        unresolved.append(Write(hit[0], hit[1], None, e.at, f[2],
+                                                "unresolved: a `rep stos` of a value not computed"))
+                    else:
+                        mine.append((e.block, Write(hit[0], hit[1], e.value, e.at, f[2], "fill")))
+                continue
             if e.kind == "store":
                 if e.addr is None:
                     continue
@@ -534,13 +585,13 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
                     why = e.why or ("value not computed" if e.value is None else f"a {e.size}-byte store")
                     unresolved.append(Write(name, slot, None, e.at, f[2], f"unresolved: {why}"))
                 else:
-                    writes.append(Write(name, slot, e.value, e.at, f[2], "imm/reg"))
+                    mine.append((e.block, Write(name, slot, e.value, e.at, f[2], "imm/reg")))
             elif e.kind == "copy":
                 if e.addr is None or e.value is None or not e.size:
                     # a copy into a table goes through a register we may not know:
                     # only report it if its destination could be a table (unknown rdi
                     # in a function that refers to a table)
-                    if e.addr is None and forms or e.addr is not None and \
+                    if e.addr is None and forms and not e.stack or e.addr is not None and \
                             any(area_of(e.addr + k) for k in range(0, max(e.size, 1), 1)):
                         unresolved.append(Write("?", 0, None, e.at, f[2],
                                                 "unresolved: a `rep movs` whose destination, source "
@@ -554,7 +605,8 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
                     src = img.read_word(e.value + k)
                     src_sym = img.function_at(e.value)
                     owner = _data_symbol(img, e.value)
-                    writes.append(Write(hit[0], hit[1], src, e.at, f[2], f"copy {owner or hex(e.value)}"))
+                    mine.append((e.block, Write(hit[0], hit[1], src, e.at, f[2],
+                                                f"copy {owner or hex(e.value)}")))
             elif e.kind == "call":
                 if e.value in patchers:
                     patch_calls.append((f[0], e.at))
@@ -575,7 +627,12 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
                         unresolved.append(Write(name, 0, None, e.at, f[2],
                                                 "unresolved: __static_call_update's function not computed"))
                     else:
-                        writes.append(Write(name, 0, func, e.at, f[2], "static_call_update"))
+                        mine.append((e.block, Write(name, 0, func, e.at, f[2], "static_call_update")))
+        # a write followed, in the same straight-line block, by another to the same
+        # slot never stays: only the last one counts
+        for i, (blk, wr) in enumerate(mine):
+            if not any(b2 == blk and (w2.table, w2.slot) == (wr.table, wr.slot) for b2, w2 in mine[i + 1:]):
+                writes.append(wr)
 
     # the patch point: the caller of alternative_instructions (by name; the
     # functions holding a table reference are decoded anyway)
