@@ -186,3 +186,38 @@ def test_paravirt_static_calls_are_outcomes_per_backend(tmp_path, capsys):
                    ("static_call pv_steal_clock", "call", "native,kvm", "equivalent")], got
     assert doc["binaries"][0]["backends"]["kvm"] == {"static_call pv_steal_clock": "kvm_steal_clock"}
     assert code == 0
+
+
+IRET_TO_SELF = (" mov %ss, %eax\n push %rax\n push %rsp\n addq $8, (%rsp)\n pushfq\n mov %cs, %eax\n"
+                " push %rax\n push $1f\n iretq\n1:\n sti\n ret")
+
+
+def test_in_kernel_iretq_continues(tmp_path, capsys):
+    """sync_core's iret_to_self inside an installed function: a same-privilege IRETQ
+    pops RIP, CS, RFLAGS, RSP and SS and goes on (SDM Vol. 2A IRET), it does not leave
+    the kernel: the function keeps the convention."""
+    k = build(tmp_path, 64, "6.1", GOOD_64, extra=PATCHER + xen(IRET_TO_SELF))
+    code, doc = gate(capsys, k)
+    (row,) = [r for r in doc["results"] if r["kind"] == "conformance"
+              and r["disassembly"] == ["<xen_irq_enable>"]]
+    assert row["verdict"] == "equivalent", row["reason"]
+
+
+def test_i386_absolute_store_backend(tmp_path, capsys):
+    """i386: `movl $f, pv_ops+X` (an absolute address) is a single-store backend too,
+    and its callee-save function may clobber eax and edx but not ecx."""
+    good32 = [Alt("s_save", "pushfl\npopl %eax"), Alt("s_cli", "cli"), Alt("s_sti", "sti"),
+              Alt("s_cr2", "movl %cr2, %eax")]
+    extra = (fn("alternative_instructions", " ret", ".init.text")
+             + fn("arch_cpu_finalize_init", " call alternative_instructions\n ret", ".init.text")
+             + ".pushsection .data\n.globl x86_hyper_kvm\n.type x86_hyper_kvm,@object\nx86_hyper_kvm:\n"
+               " .long kvm_init_platform\n.size x86_hyper_kvm, .-x86_hyper_kvm\n.popsection\n"
+             + fn("kvm_init_platform", f" movl $kvm_save_fl, pv_ops+{4 * SAVE_FL}\n ret", ".init.text")
+             + fn("kvm_save_fl", " pushfl\n popl %eax\n xor %edx, %edx\n xor %ecx, %ecx\n ret"))
+    k = build(tmp_path, 32, "6.1", good32, extra=extra)
+    code, doc = gate(capsys, k)
+    # (the fixture's slot numbers are x86_64's: named as the i386 table has them)
+    assert list(doc["binaries"][0]["backends"]["kvm"].values()) == ["kvm_save_fl"]
+    (bad,) = [r for r in doc["results"] if r["kind"] == "conformance" and r["verdict"] != "equivalent"]
+    assert bad["disassembly"] == ["<kvm_save_fl>"] and bad["counterexample"]["observable"] == "ecx"
+    assert code == 1
