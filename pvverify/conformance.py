@@ -58,6 +58,8 @@ KEY_PREFIX = "conformance:"
 _EXIT_KINDS = ("exit",)
 SAVE_FL_ASSUMPTION = ("save_fl: only IF (bit 9) of the returned flags is meaningful to callers; "
                       "the return register is not part of the convention check")
+RESTORE_FL_ASSUMPTION = ("restore_fl: its argument is a flags image save_fl returned, taken with "
+                         "DF clear as the kernel runs (DF = 0 at the call, bit 10 of the argument 0)")
 CONVENTION_TEXT = {64: "callee-save: preserves every register but rax, rsp, DF; returns to its caller",
                    32: "callee-save: preserves every register but eax and edx, esp, DF; returns to its caller"}
 
@@ -147,8 +149,13 @@ def obligation(b, targets, canon: int, inst: Installed) -> Obligation:
         stubs = _c_stubs(b, fn, arch)
         if stubs:
             regions, slots, assume = tuple(stubs), (), (THUNK_ASSUMPTION,)
+    pre: tuple[str, ...] = ()
     if inst.op.endswith("save_fl"):
         assume += (SAVE_FL_ASSUMPTION,)
+    if inst.op.endswith("restore_fl"):
+        # restore_fl loads the flags it is given (popf): DF among them
+        assume += (RESTORE_FL_ASSUMPTION,)
+        pre = (f"{'rdi' if arch.bits == 64 else 'eax'} & 0x400 == 0", "df == 0")
     return Obligation(
         name=f"{inst.op} = {inst.name}", arch=arch, convention="pv-callee-save", clobbers=clobbers,
         returns=parse_ctype("void", arch.width), args=(), site_length=6,
@@ -156,7 +163,7 @@ def obligation(b, targets, canon: int, inst: Installed) -> Obligation:
         target_address=inst.function, slot=slot_addr, regions=regions,
         slots=slots, return_thunks=targets.thunks,
         indirect_thunks=targets.retpolines, unloaded=targets.code_ranges, source=b.path,
-        extra={"mode": MODE, "assume": assume})
+        assume=pre, extra={"mode": MODE, "assume": assume})
 
 
 # What a SysV / regparm(3) C function may do to registers, as code: every

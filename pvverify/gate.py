@@ -163,6 +163,11 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     target = o.target if o.target is not None else b.code.read_word(slot_addr) or 0
     # an asm entry point with no symbol size (5.10's native_iret): its code up to
     # the first unconditional transfer
+    if target == 0:
+        raise ObligationError(
+            f"{op.name} is NULL under {o.backend}: the patcher writes `{o.kind}` "
+            f"({_disasm(arch, o.replacement, o.site)[0]}: the kernel BUGs here) where the unpatched "
+            "site would call address 0; no equivalence to prove, reported as what it is")
     fn = targets.function(target) or targets.fragment(target)
     if fn is None:
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
