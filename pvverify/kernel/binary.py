@@ -268,7 +268,7 @@ def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
     if tmpl is not None and tmpl.lock_ops and any(o.feature == templates.LOCK_ASSUMPTION
                                                   for o in records.outcomes):
         records.assumptions.append(templates.LOCK_ASSUMPTION)
-    found = replay.findings_of(code, arch, tables)
+    found = replay.findings_of(code, arch, tables, cache)
     records = replay.per_backend(img, arch, layout, tables, code, names, tmpl, series, records, found)
     unpatched = scan(img, arch, tables, records.covered)
     b = Binary(path, arch, version, img, code, tables, names, records, unpatched,

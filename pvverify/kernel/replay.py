@@ -114,8 +114,13 @@ def summary(findings: Findings, kernel: Image, names) -> dict[str, dict[str, str
     """{backend: {op: target symbol(s)}} for a report."""
     from pvverify.kernel.backends import describe
 
+    from pvverify.kernel.backends import BACKEND_ORDER
+
     out: dict[str, dict[str, str]] = {}
-    for b, backend in findings.backends.items():
+    order = sorted(findings.backends, key=lambda b: (BACKEND_ORDER.index(b) if b in BACKEND_ORDER
+                                                     else len(BACKEND_ORDER), b))
+    for b in order:
+        backend = findings.backends[b]
         row = {}
         for (tname, slot), vs in sorted(backend.values().items()):
             op = names(tname, slot)
@@ -133,14 +138,70 @@ SELECTED: tuple[str, ...] | None = None  # --backend: the backends replayed (Non
 _FOUND: dict[tuple[str, int], Findings] = {}
 
 
-def findings_of(code: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
-    """backends.recover for a vmlinux, once per process."""
+def findings_of(code: Image, arch: Arch, tables: list[OpsTable], cache=None) -> Findings:
+    """backends.recover for a vmlinux, once per process, and through the cache (kind
+    `backends`), keyed by the tool and a digest of every allocated section's bytes
+    (not the build ID, which survives edits after linking)."""
     from pvverify.kernel.backends import recover
 
     key = (str(code.path), id(code))
-    if key not in _FOUND:
-        _FOUND[key] = recover(code, arch, tables)
-    return _FOUND[key]
+    if key in _FOUND:
+        return _FOUND[key]
+    ckey = None
+    if cache is not None:
+        from pvverify.cache import tool_id
+
+        ckey = {"tool": tool_id(), "image": _alloc_digest(code),
+                "tables": [[t.name, t.address, t.size] for t in tables]}
+        hit = cache.get("backends", ckey, _loads_ok)
+        if hit is not None:
+            _FOUND[key] = _load(hit)
+            return _FOUND[key]
+    found = _FOUND[key] = recover(code, arch, tables)
+    if cache is not None and ckey is not None:
+        cache.put("backends", ckey, _dump(found))
+    return found
+
+
+def _alloc_digest(img: Image) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for s in img.sections:
+        if s.flags & 2 and s.type != 8 and s.size:  # SHF_ALLOC, not NOBITS
+            h.update(f"{s.name}:{s.addr:x}:{s.size:x};".encode())
+            h.update(img.section_data(s))
+    return h.hexdigest()
+
+
+def _dump(f: Findings) -> dict:
+    from dataclasses import asdict
+
+    return {"backends": {n: {"roots": list(b.roots), "writes": [asdict(w) for w in b.writes]}
+                         for n, b in f.backends.items()},
+            "late": [[asdict(w), r] for w, r in f.late],
+            "unattributed": [asdict(w) for w in f.unattributed],
+            "unresolved": [[asdict(w), o] for w, o in f.unresolved],
+            "patch_point": f.patch_point, "static_keys": f.static_keys, "notes": f.notes}
+
+
+def _load(d: dict) -> Findings:
+    from pvverify.kernel.backends import Backend, Write
+
+    return Findings(
+        {n: Backend(n, tuple(b["roots"]), [Write(**w) for w in b["writes"]])
+         for n, b in d["backends"].items()},
+        [(Write(**w), r) for w, r in d["late"]], [Write(**w) for w in d["unattributed"]],
+        [(Write(**w), o) for w, o in d["unresolved"]], d["patch_point"],
+        {k: int(v) for k, v in d["static_keys"].items()}, list(d["notes"]))
+
+
+def _loads_ok(d: object) -> bool:
+    try:
+        _load(d)  # type: ignore[arg-type]
+        return True
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return False
 
 
 def wanted(findings: Findings) -> list[str]:
