@@ -775,6 +775,11 @@ def main(argv: list[str]) -> int:
     replay.SELECTED = tuple(x.strip() for x in a.backend.split(",") if x.strip()) if a.backend else None
     if a.backend and not replay.SELECTED:
         p.error("--backend: give at least one backend name")
+    from pvverify.kernel.backends import BACKEND_ORDER, HYPER_NAMES
+    known = {*BACKEND_ORDER, *HYPER_NAMES.values(), "runtime"}
+    bad = [x for x in replay.SELECTED or () if x not in known]
+    if bad:
+        p.error(f"--backend: unknown backend(s) {', '.join(bad)} (known: {', '.join(sorted(known))})")
     problem = _clear_reports(_reports(a))
     if problem:
         print(f"pvverify gate: {problem}", file=sys.stderr)

@@ -221,3 +221,14 @@ def test_i386_absolute_store_backend(tmp_path, capsys):
     (bad,) = [r for r in doc["results"] if r["kind"] == "conformance" and r["verdict"] != "equivalent"]
     assert bad["disassembly"] == ["<kvm_save_fl>"] and bad["counterexample"]["observable"] == "ecx"
     assert code == 1
+
+
+def test_backend_selection_is_checked(tmp_path, capsys):
+    k = build(tmp_path, 64, "6.1", GOOD_64, extra=PATCHER + kvm(" pushfq\n popq %rax\n ret"))
+    with pytest.raises(SystemExit) as e:
+        main([str(k), "--no-cache", "--backend", "kvmm"])
+    assert e.value.code == 4
+    capsys.readouterr()
+    # a known backend the binary does not carry: said, and the gate does not pass silently
+    code, doc = gate(capsys, k, "--backend", "vmware")
+    assert code == 2 and any("no vmware backend" in s["reason"] for s in doc["skipped"])

@@ -35,7 +35,7 @@ from dataclasses import replace
 from pvverify.arch import Arch
 from pvverify.kernel.backends import Findings
 from pvverify.kernel.elf import Image
-from pvverify.kernel.records import ALT_FLAG_NOT, OpsTable, Outcome, Records
+from pvverify.kernel.records import ALT_FLAG_NOT, OpsTable, Outcome, Records, Skipped
 
 SET_CAP_ASSUMPTION = ("an ALT_NOT inline template of a slot the backend changed is not applied "
                       "(paravirt_set_cap sets X86_FEATURE_PVUNLOCK / X86_FEATURE_VCPUPREEMPT)")
@@ -297,4 +297,11 @@ def per_backend(img: Image, arch: Arch, layout, tables: list[OpsTable], code: Im
                                "the binary's code; a written slot may also keep its earlier value)")
     if used_cap:
         out.assumptions.append(SET_CAP_ASSUMPTION)
+    if SELECTED is not None and img is code:  # said once, with the vmlinux
+        absent = [x for x in SELECTED if x not in chosen and x != "native"]
+        if absent:
+            # nothing was proved for them: said, never an empty success
+            out.skipped.append(Skipped(0, "--backend", f"the binary carries no {', '.join(absent)} "
+                                                       "backend (no init path writes a slot): "
+                                                       "nothing of it was replayed"))
     return out
