@@ -232,3 +232,24 @@ def test_backend_selection_is_checked(tmp_path, capsys):
     # a known backend the binary does not carry: said, and the gate does not pass silently
     code, doc = gate(capsys, k, "--backend", "vmware")
     assert code == 2 and any("no vmware backend" in s["reason"] for s in doc["skipped"])
+
+
+def test_bare_metal_writes_around_the_patch_point(tmp_path, capsys):
+    """6.12+: arch_cpu_finalize_init sets cpu.load_gs_index = native_lkgs before it calls
+    alternative_instructions (backend `native+lkgs`); a write in what it calls after
+    that is late."""
+    lgs = 12  # cpu.load_gs_index in 6.1's layout
+    extra = (fn("alternative_instructions", " ret", ".init.text")
+             + fn("native_lkgs", " ret") + fn("after_fl", " pushfq\n popq %rax\n ret")
+             + fn("cpu_after", f" movq $after_fl, {slot(SAVE_FL)}\n ret", ".init.text")
+             + fn("arch_cpu_finalize_init", f" movq $native_lkgs, {slot(lgs)}\n"
+                  " call alternative_instructions\n call cpu_after\n ret", ".init.text"))
+    k = build(tmp_path, 64, "6.1", GOOD_64, extra=extra)
+    f = recovered(k)
+    img = open_image(k)
+    assert {s: [bk.describe(img, v) for v in vs] for (_, s), vs in f.values("native+lkgs").items()} \
+        == {lgs: ["native_lkgs"]}
+    assert [(w.function, r.split(" (")[0]) for w, r in f.late] == [("cpu_after", "after the patch point")]
+    code, doc = gate(capsys, k)
+    assert doc["binaries"][0]["backends"]["native+lkgs"] == {"cpu.load_gs_index": "native_lkgs"}
+    assert code == 1 and [i["op"] for i in doc["backend_findings"]] == ["irq.save_fl"]
