@@ -67,9 +67,15 @@ def sites(b) -> tuple[list[Site], list[tuple[int, str, str]]]:
 
     img, code = b.sites, b.code
     lo, hi = img.symbol("__start_static_call_sites"), img.symbol("__stop_static_call_sites")
-    if lo is None or hi is None or hi.value <= lo.value:
-        return [], []
-    data = img.read(lo.value, hi.value - lo.value) or b""
+    if lo is not None and hi is not None and hi.value > lo.value:
+        base = lo.value
+        data = img.read(lo.value, hi.value - lo.value) or b""
+    else:
+        # a module: its own section, relocated against the vmlinux it is read with
+        sec = img.section(SOURCE)
+        if sec is None or not sec.size:
+            return [], []
+        base, data = sec.addr, img.section_data(sec)
     mask = b.arch.mask
     keys = {}
     for name in PV_STATIC_CALLS:
@@ -85,8 +91,8 @@ def sites(b) -> tuple[list[Site], list[tuple[int, str, str]]]:
     skipped = []
     for i in range(0, len(data) - 7, 8):
         a, k = struct.unpack_from("<ii", data, i)
-        addr = (lo.value + i + a) & mask
-        key = (lo.value + i + 4 + k) & mask
+        addr = (base + i + a) & mask
+        key = (base + i + 4 + k) & mask
         flags, key = key & 3, key & ~3 & mask
         if key not in keys:
             continue
