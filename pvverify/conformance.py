@@ -61,7 +61,8 @@ SAVE_FL_ASSUMPTION = ("save_fl: only IF (bit 9) of the returned flags is meaning
 RESTORE_FL_ASSUMPTION = ("restore_fl: its argument is a flags image save_fl returned, taken with "
                          "DF clear as the kernel runs (DF = 0 at the call, bit 10 of the argument 0)")
 CONVENTION_TEXT = {64: "callee-save: preserves every register but rax, rsp, DF; returns to its caller",
-                   32: "callee-save: preserves every register but eax and edx, esp, DF; returns to its caller"}
+                   32: "callee-save: preserves every register but eax and edx, esp, DF; "
+                       "returns to its caller"}
 
 
 @dataclass(frozen=True)

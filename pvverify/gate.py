@@ -624,7 +624,6 @@ def _package_conformance(a: argparse.Namespace, packages, views, obs: dict) -> l
     """Each package's vmlinux: the conformance obligations of its installed
     callee-save functions (into `obs`), as (package, file, image, installed, key, why none)."""
     from pvverify import conformance
-
     from pvverify.kernel import static_calls
 
     out = []

@@ -129,7 +129,8 @@ def test_callee_save_violation_is_caught(tmp_path, capsys, backend, body, regist
     code, doc = gate(capsys, k)
     assert code == 1
     bad = [r for r in doc["results"] if r["kind"] == "conformance" and r["verdict"] == "not-equivalent"]
-    assert len(bad) == 1, [(r["disassembly"], r["reason"]) for r in doc["results"] if r["kind"] == "conformance"]
+    assert len(bad) == 1, [(r["disassembly"], r["reason"]) for r in doc["results"]
+                           if r["kind"] == "conformance"]
     fname = {"kvm": "kvm_save_fl", "hyperv": "hv_read_cr2", "xen-pv": "xen_irq_enable"}[backend]
     assert bad[0]["disassembly"] == [f"<{fname}>"] and bad[0]["backend"] == backend
     assert fname in bad[0]["reason"] and "violates the convention" in bad[0]["reason"]

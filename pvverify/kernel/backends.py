@@ -160,10 +160,11 @@ def _ranges(tables: list[tuple[int, int]]):
     return sorted(tables)
 
 
-def _hits(img: Image, arch: Arch, ranges: list[tuple[int, int]]) -> set[int]:
-    """Addresses of bytes that may belong to an instruction referring into `ranges`:
-    candidates only (the function holding each is decoded to confirm)."""
-    out: set[int] = set()
+def _hits(img: Image, arch: Arch, ranges: list[tuple[int, int]]) -> dict[int, int]:
+    """Addresses of bytes that may belong to an instruction referring into `ranges`,
+    with the address referred to (low 32 bits for an absolute one): candidates only
+    (the function holding each is decoded to confirm)."""
+    out: dict[int, int] = {}
     lows = sorted({(lo & 0xFFFFFFFF) >> 16 for lo, hi in ranges} |
                   {((hi - 1) & 0xFFFFFFFF) >> 16 for lo, hi in ranges})
     ab = re.compile(b"(?=(?s:..)(?:" + b"|".join(re.escape(struct.pack("<H", v)) for v in lows) + b"))")
@@ -180,7 +181,7 @@ def _hits(img: Image, arch: Arch, ranges: list[tuple[int, int]]) -> set[int]:
                     continue
                 if p >= 3 and data[p - 3] == 0xFF and data[p - 2] in (0x14, 0x24) and data[p - 1] == 0x25:
                     continue
-                out.add(s.addr + p)
+                out[s.addr + p] = v
         if arch.bits != 64:
             continue
         for m in _RIP_OPS.finditer(data):
@@ -193,7 +194,7 @@ def _hits(img: Image, arch: Arch, ranges: list[tuple[int, int]]) -> set[int]:
             for k in extra:
                 t = (s.addr + p + 6 + k + disp) & arch.mask
                 if any(lo <= t < hi for lo, hi in ranges):
-                    out.add(s.addr + p)
+                    out[s.addr + p] = t & 0xFFFFFFFF
     return out
 
 
@@ -269,7 +270,7 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
         if ins.group(capstone.CS_GRP_JUMP):
             block += 1  # what follows a branch may run without what came before
 
-        def mem_addr(op) -> int | None:
+        def mem_addr(op, ins=ins) -> int | None:
             m = op.mem
             if m.index != 0 or m.segment not in (0,):
                 return None
@@ -282,7 +283,7 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
                 return (known[base] + m.disp) & mask
             return None
 
-        def value_of(op) -> int | None:
+        def value_of(op, ins=ins) -> int | None:
             if op.type == cx.X86_OP_IMM:
                 return op.imm & mask
             if op.type == cx.X86_OP_REG:
@@ -297,8 +298,9 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
             unit = {"b": 1, "w": 2, "d": 4, "l": 4, "q": 8}.get(mn[-1], 0)
             di, ax, cnt = ("rdi", "rax", "rcx") if bits == 64 else ("edi", "eax", "ecx")
             v = known.get(ax)
+            reps = (8 if bits == 64 else 4) // unit if unit else 0
             fill = None if v is None or not unit else \
-                int.from_bytes((v & ((1 << 8 * unit) - 1)).to_bytes(unit, "little") * (8 // unit if bits == 64 else 4 // unit), "little")
+                int.from_bytes((v & ((1 << 8 * unit) - 1)).to_bytes(unit, "little") * reps, "little")
             events.append(_Event("fill", ins.address, known.get(di), fill,
                                  unit * known[cnt] if cnt in known and unit else 0, block=block,
                                  stack=di in onstack))
@@ -351,9 +353,9 @@ def _walk(img: Image, arch: Arch, md: capstone.Cs, start: int, code: bytes,
         if dst is not None and len(ops) == 2 and ops[0].size * 8 == bits:
             src = ops[1]
             if mn == "lea" and src.type == cx.X86_OP_MEM and src.mem.index == 0 and \
-                    _reg64(md, src.mem.base, bits) in (sp, *onstack):
-                stacky = True
-            elif mn == "mov" and src.type == cx.X86_OP_REG and _reg64(md, src.reg, bits) in (sp, *onstack):
+                    _reg64(md, src.mem.base, bits) in (sp, *onstack) or \
+                    mn == "mov" and src.type == cx.X86_OP_REG and \
+                    _reg64(md, src.reg, bits) in (sp, *onstack):
                 stacky = True
         for r in written:
             name = _reg64(md, r, bits)
@@ -467,7 +469,8 @@ def _hyper_descriptors(img: Image, arch: Arch) -> dict[str, tuple[list[int], lis
             f = img.function_at(v)
             if f is None or f[0] != v or not img.executable(v):
                 continue
-            sec = next((x for x in img.sections if x.addr <= v < x.addr + x.size and x.flags & SHF_ALLOC), None)
+            sec = next((x for x in img.sections
+                        if x.addr <= v < x.addr + x.size and x.flags & SHF_ALLOC), None)
             (init if sec is not None and sec.name.startswith(".init") else run).append(v)
         out[name] = (init, run)
     return out
@@ -527,13 +530,15 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
     ranges = [(lo, hi) for lo, hi, _, _ in areas]
     funcs: dict[int, tuple[int, int, str]] = {}
     loose: list[int] = []
-    for h in _hits(img, arch, ranges):
+    key_refs: set[int] = set()  # functions referring to a paravirt static call's key
+    keys32 = [(a & 0xFFFFFFFF, (a & 0xFFFFFFFF) + w) for a in static_keys.values()]
+    for h, target in _hits(img, arch, ranges).items():
         f = img.function_at(h)
         if f is None or not f[1]:
             loose.append(h)
         else:
             funcs[f[0]] = f
-            if any(a <= h + k < a + w for a in static_keys.values() for k in range(-12, 12)):
+            if any(lo <= target < hi for lo, hi in keys32):
                 key_refs.add(f[0])
     # and every caller of __static_call_update: found by its direct calls below
     updater = {s.value for n in STATIC_CALL_UPDATE if (s := sym(n)) is not None}
@@ -544,7 +549,6 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
     patch_calls: list[tuple[int, int]] = []  # (caller function start, call address)
     patchers = {s.value for n in PATCHERS if (s := sym(n)) is not None}
 
-    key_refs: set[int] = set()
     refers = [False]
 
     def scan(f: tuple[int, int, str]) -> None:
@@ -603,7 +607,6 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
                     if hit is None:
                         continue
                     src = img.read_word(e.value + k)
-                    src_sym = img.function_at(e.value)
                     owner = _data_symbol(img, e.value)
                     mine.append((e.block, Write(hit[0], hit[1], src, e.at, f[2],
                                                 f"copy {owner or hex(e.value)}")))

@@ -112,9 +112,7 @@ def tag(records: Records, backend: str, values: dict[int, int], tables: list[Ops
 
 def summary(findings: Findings, kernel: Image, names) -> dict[str, dict[str, str]]:
     """{backend: {op: target symbol(s)}} for a report."""
-    from pvverify.kernel.backends import describe
-
-    from pvverify.kernel.backends import BACKEND_ORDER
+    from pvverify.kernel.backends import BACKEND_ORDER, describe
 
     out: dict[str, dict[str, str]] = {}
     order = sorted(findings.backends, key=lambda b: (BACKEND_ORDER.index(b) if b in BACKEND_ORDER

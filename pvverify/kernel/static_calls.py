@@ -136,10 +136,7 @@ def obligation(b, targets, canon: int, s: Site) -> Obligation:
     else:
         target, taddr, regions = CodeSpec(hex=tramp_code.hex()), s.tramp, ()
     call = _rel(canon, s.tramp, 0xE9 if s.tail else 0xE8)
-    if s.kind in ("call", "jmp"):
-        repl = _rel(canon, s.func, 0xE9 if s.tail else 0xE8)
-    else:
-        repl = s.replacement
+    repl = _rel(canon, s.func, 0xE9 if s.tail else 0xE8) if s.kind in ("call", "jmp") else s.replacement
     key = code_sym = b.code.symbol(f"__SCK__{s.key}")
     return Obligation(
         name=f"static_call {s.key}", arch=arch, convention=conv,
