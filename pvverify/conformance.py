@@ -60,6 +60,10 @@ SAVE_FL_ASSUMPTION = ("save_fl: only IF (bit 9) of the returned flags is meaning
                       "the return register is not part of the convention check")
 RESTORE_FL_ASSUMPTION = ("restore_fl: its argument is a flags image save_fl returned, taken with "
                          "DF clear as the kernel runs (DF = 0 at the call, bit 10 of the argument 0)")
+SYSV_CLOBBERS = {64: ("rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11"),
+                 32: ("eax", "ecx", "edx")}
+SYSV_TEXT = {64: "C (sysv): preserves rbx, rbp, r12-r15, rsp, DF; returns to its caller",
+             32: "C (regparm3): preserves ebx, esi, edi, ebp, esp, DF; returns to its caller"}
 CONVENTION_TEXT = {64: "callee-save: preserves every register but rax, rsp, DF; returns to its caller",
                    32: "callee-save: preserves every register but eax and edx, esp, DF; "
                        "returns to its caller"}
@@ -75,6 +79,7 @@ class Installed:
     slot: int
     op: str
     backends: tuple[str, ...]
+    sysv: bool = False   # a paravirt static call's function: the C convention (its sites are C calls)
 
 
 def installed(b) -> list[Installed]:
@@ -101,6 +106,8 @@ def installed(b) -> list[Installed]:
     f = b.backends
     chosen = replay.wanted(f) if f is not None else ["native"]
     for name in chosen:
+        if name == "runtime":  # static-call updates only: below
+            continue
         # what the backend leaves in place, and what it writes
         for t in b.tables:
             for s in range(t.size // t.width):
@@ -113,6 +120,24 @@ def installed(b) -> list[Installed]:
     for v, names in per.items():
         table, slot, op = ops[v]
         found[v] = Installed(v, describe(b.code, v), table, slot, op, tuple(names))
+    # hand-written or generated thunks a backend puts in a paravirt static call (7.3:
+    # __raw_callee_save___pv_queued_spin_unlock in queued_spin_unlock): held to the C
+    # convention its sites rely on; C functions there are gcc's (THUNK_ASSUMPTION)
+    keys = f.static_keys if f is not None else {}
+    calls: dict[int, tuple[str, list[str]]] = {}
+    for name in chosen:
+        backend = f.backends.get(name) if f is not None else None
+        for key, addr in keys.items():
+            values = [b.code.read_word(addr)]
+            values += list((backend.values() if backend else {}).get((key, 0), ()))
+            for v in values:
+                if v and v not in found and describe(b.code, v).startswith(THUNK_PREFIX):
+                    names = calls.setdefault(v, (key, []))[1]
+                    if name not in names:
+                        names.append(name)
+    for v, (key, names) in calls.items():
+        found[v] = Installed(v, describe(b.code, v), f"__SCK__{key}", 0, f"static_call {key}",
+                             tuple(names), sysv=True)
     # a thunk that calls another callee-save thunk (6.1's hand-written
     # __raw_callee_save___pv_queued_spin_unlock calls ..._slowpath) relies on it
     # keeping the convention too: it is checked as well, under the same op
@@ -140,9 +165,14 @@ def obligation(b, targets, canon: int, inst: Installed) -> Obligation:
     fn = targets.function(inst.function) or targets.fragment(inst.function)
     if fn is None:
         raise ObligationError(f"{inst.name} at {inst.function:#x} is no function with a size")
-    table = b.table(inst.table)
-    slot_addr = table.address + inst.slot * table.width
-    clobbers = ("rax",) if arch.bits == 64 else ("eax", "edx")
+    if inst.table.startswith("__SCK__"):  # a static call's key: its first word is the function
+        key = b.code.symbol(inst.table)
+        slot_addr = key.value if key is not None else None
+    else:
+        table = b.table(inst.table)
+        slot_addr = table.address + inst.slot * table.width
+    callee_save = ("rax",) if arch.bits == 64 else ("eax", "edx")
+    clobbers = SYSV_CLOBBERS[arch.bits] if inst.sysv else callee_save
     regions = targets.callees(inst.function)
     slots = targets.slots.get(inst.function, ())
     assume: tuple[str, ...] = ()
@@ -245,8 +275,9 @@ def check(ob: Obligation, timeout: float) -> Result:
     if trapped:
         notes = "; ".join(x for x in (notes, f"{len(set(trapped))} path(s) end in a trap: "
                                       + TRAP_ASSUMPTION) if x)
+    text = (SYSV_TEXT if len(an.clobbers) > 2 else CONVENTION_TEXT)[arch.bits]
     if outcome.status == "proved":
-        return Result("equivalent", f"honours the convention ({CONVENTION_TEXT[arch.bits]}) on every "
+        return Result("equivalent", f"honours the convention ({text}) on every "
                       "path" + (f" (assuming: {notes})" if notes else ""), paths=paths)
     if outcome.status == "unknown":
         return Result("unknown", outcome.reason, paths=paths)
@@ -287,7 +318,8 @@ def row(row_type, path: str, inst: Installed, key: str | None, res: dict | None,
         reason = f"{inst.name} ({inst.op}, installed by {', '.join(inst.backends)}) {reason}"
     first = code.read(inst.function, 16) or b""
     return row_type(path, inst.function, "conformance", inst.op, "convention", "conformance",
-                    CONVENTION_TEXT[code.bits], first.hex(), [f"<{inst.name}>"], verdict, reason,
+                    (SYSV_TEXT if inst.sysv else CONVENTION_TEXT)[code.bits], first.hex(),
+                    [f"<{inst.name}>"], verdict, reason,
                     key or "", res.get("counterexample") if res else None,
                     place={"address": f"{inst.function:#x}", "function": inst.name, "offset": 0,
                            "file": None, "line": None, "inlined": []},
