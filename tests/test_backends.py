@@ -254,3 +254,20 @@ def test_bare_metal_writes_around_the_patch_point(tmp_path, capsys):
     code, doc = gate(capsys, k)
     assert doc["binaries"][0]["backends"]["native+lkgs"] == {"cpu.load_gs_index": "native_lkgs"}
     assert code == 1 and [i["op"] for i in doc["backend_findings"]] == ["irq.save_fl"]
+
+
+def test_static_call_return0_form(tmp_path, capsys):
+    """A key holding __static_call_return0 is patched to `2e 2e 2e 31 c0` (xor %eax,%eax):
+    proved against the call into its trampoline."""
+    extra = (obj("__SCK__pv_sched_clock", " .quad __static_call_return0, 0")
+             + fn("__SCT__pv_sched_clock", " jmp __static_call_return0\n ud1 %esp, %ecx")
+             + fn("__static_call_return0", " xor %eax, %eax\n ret")
+             + fn("uses_clock", "sc1: call __SCT__pv_sched_clock\n ret")
+             + ".pushsection .data\n.globl __start_static_call_sites\n__start_static_call_sites:\n"
+               " .long sc1 - .\n .long __SCK__pv_sched_clock - .\n"
+               ".globl __stop_static_call_sites\n__stop_static_call_sites:\n.popsection\n")
+    k = build(tmp_path, 64, "6.1", GOOD_64, extra=PATCHER + extra)
+    code, doc = gate(capsys, k)
+    (row,) = [r for r in doc["results"] if r["source"] == ".static_call_sites"]
+    assert (row["kind"], row["hex"], row["verdict"]) == ("return0", "2e2e2e31c0", "equivalent"), row["reason"]
+    assert code == 0

@@ -41,6 +41,7 @@ SIGNATURES = {  # include/linux/sched/cputime.h, asm/paravirt.h, asm/qspinlock.h
 }
 NOP5 = bytes.fromhex("0f1f440000")
 XOR5RAX = bytes.fromhex("2e2e2e31c0")
+XOR5RAX_PLAIN = bytes.fromhex("31c00f1f00")  # xor %eax,%eax; nopl (%rax)
 TRAMP_SIG = bytes.fromhex("0fb9cc")  # ud1 %esp,%ecx after the trampoline's jmp (6.x+)
 
 
@@ -137,6 +138,11 @@ def obligation(b, targets, canon: int, s: Site) -> Obligation:
         target, taddr, regions = CodeSpec(hex=tramp_code.hex()), s.tramp, ()
     call = _rel(canon, s.tramp, 0xE9 if s.tail else 0xE8)
     repl = _rel(canon, s.func, 0xE9 if s.tail else 0xE8) if s.kind in ("call", "jmp") else s.replacement
+    if repl == XOR5RAX and arch.bits == 64:
+        # in 64-bit mode the CS override is ignored (SDM Vol. 1 3.3.7.1, Vol. 2A 2.1.1): the
+        # lifter refuses repeated prefixes of one group, so the proof runs on the same
+        # instruction without them, padded with a NOP to the site's 5 bytes
+        repl = XOR5RAX_PLAIN
     key = code_sym = b.code.symbol(f"__SCK__{s.key}")
     return Obligation(
         name=f"static_call {s.key}", arch=arch, convention=conv,
