@@ -29,7 +29,7 @@ from pathlib import Path
 
 import capstone
 
-from pvverify import exits
+from pvverify import backend_gate, exits
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
 from pvverify.cache import Cache, tool_id
@@ -385,8 +385,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     rows: list[OutcomeResult] = []
     obs: dict[str, Obligation] = {}
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
-    conf: list = []  # (binary, conformance.Installed, key, why none)
-    scalls: list = []  # (binary, static_calls.Site, key, why none)
+    extras: list = []  # conformance and static-call obligations, rows later (backend_gate.py)
     t0 = time.monotonic()
     meta: dict = {"binaries": [], "errors": [], "issues": []}
     canon_of: dict[str, int] = {}
@@ -401,21 +400,8 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         canon_of[b.path] = canon
         md = decoder(b.arch)
         _account(meta, b)
-        if b.code is b.sites and not getattr(a, "no_conformance", False):
-            from pvverify import conformance
-            for inst, key, ob, err in conformance.obligations_for(b, targets, canon):
-                if ob is not None:
-                    obs.setdefault(key, ob)
-                conf.append((b, inst, key, err))
-        if True:  # the vmlinux's paravirt static calls, and a module's (read against it)
-            from pvverify.kernel import static_calls
-            found, skipped = static_calls.obligations_for(b, targets, canon)
-            for site, key, ob, err in found:
-                if ob is not None:
-                    obs.setdefault(key, ob)
-                scalls.append((b, site, key, err))
-            meta["issues"] += [SiteIssue(b.path, at, "skipped", static_calls.SOURCE, f"static_call {k}", why)
-                               for at, k, why in skipped]
+        extras += backend_gate.obligations(b, targets, canon, obs, not getattr(a, "no_conformance", False),
+                                           meta, SiteIssue)
         # thousands of sites share a few hundred obligations: an outcome equal to an
         # earlier one in all but its address, placed at the same site with the same
         # bytes, has the same obligation (reading.KernelView's memo, same key), so it
@@ -454,14 +440,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     every = getattr(a, "format", "json") == "json" or bool(getattr(a, "sarif", None)) \
         or bool(getattr(a, "html", None))
     _annotate(rows, pending, canon_of, every, cache)
-    if conf:
-        from pvverify import conformance
-        rows += [conformance.row(OutcomeResult, b.path, inst, key, results.get(key) if key else None,
-                                 err, b.code) for b, inst, key, err in conf]
-    if scalls:
-        from pvverify.kernel import static_calls
-        rows += [static_calls.row(OutcomeResult, b.path, site, key, results.get(key) if key else None,
-                                  err, b.code, b.arch) for b, site, key, err in scalls]
+    rows += backend_gate.rows(extras, results, OutcomeResult)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
@@ -486,40 +465,7 @@ def _account(meta: dict, b: Binary) -> None:
         "ops_table": dict(sources) or {"strictest": 0},
         "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions,
         "backends": b.backend_slots})
-    _backend_issues(meta, b)
-
-
-FAILING_ISSUES = ("late-assignment", "convention-violation")
-
-
-def _backend_issues(meta: dict, b: Binary) -> None:
-    """A vmlinux's slot writes the gate cannot use: late (after the patcher ran),
-    unattributed (no backend's init path reaches them) or unresolved (value not
-    computed). Reported as issues, never dropped (modules inherit their vmlinux's:
-    reported once, with it)."""
-    f = b.backends
-    if f is None or b.code is not b.sites:
-        return
-    from pvverify.kernel.backends import describe
-
-    def op(w) -> str:
-        return b.op(w.table, w.slot).name if any(t.name == w.table for t in b.tables) \
-            else f"static_call {w.table}"
-
-    for w, root in f.late:
-        meta["issues"].append(SiteIssue(
-            b.path, w.at, "late-assignment", w.function, op(w),
-            f"{w.function} writes {describe(b.code, w.value)} into {op(w)} after the patcher ran "
-            f"(reached from {root}): the sites keep calling the earlier target"))
-    for w in f.unattributed:
-        meta["issues"].append(SiteIssue(
-            b.path, w.at, "unattributed-write", w.function, op(w),
-            f"{w.function} writes {describe(b.code, w.value)} into {op(w)}, and no backend's init "
-            "path (nor bare metal's before the patch point) reaches it"))
-    for w, owners in f.unresolved:
-        meta["issues"].append(SiteIssue(
-            b.path, w.at, "unresolved-write", w.function, op(w) if w.table != "?" else "?",
-            f"{w.how[len('unresolved: '):]} (backends: {owners or 'none'})"))
+    backend_gate.issues(meta, b, SiteIssue)
 
 
 def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
@@ -548,7 +494,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             views, reads = read_packages(packages, executor, cache, build, prog.Progress(show))
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
-            conf = _package_conformance(a, packages, views, obs)
+            conf = backend_gate.package_obligations(a, packages, views, obs)
             results = prove_all(obs, max(1, a.jobs), cache, a.timeout, show, on)
             # a file read from the cache brings keys, not obligations: their verdicts
             # come from the cache too, and a file with one that is not there is read
@@ -594,17 +540,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
                 res.get("counterexample") if res else None, place=place,
                 method=res.get("method", "exploration") if res else "exploration", package=r.package,
                 backend=o.backend))
-    if conf:
-        from pvverify import conformance
-        from pvverify.kernel import static_calls
-        for pkg, name, code, item, key, err in conf:
-            res = results.get(key) if key else None
-            if isinstance(item, static_calls.Site):
-                rows.append(static_calls.row(OutcomeResult, f"{pkg}/{name}", item, key, res, err,
-                                             code.code, code.arch, package=pkg))
-            else:
-                rows.append(conformance.row(OutcomeResult, f"{pkg}/{name}", item, key, res, err, code,
-                                            package=pkg))
+    rows += backend_gate.package_rows(conf, results, OutcomeResult)
     for p in packages:
         mine = [r for r in reads if r.package == p.name]
         meta["packages"].append({
@@ -618,29 +554,6 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     meta["read_seconds"] = round(read_s, 2)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
-
-
-def _package_conformance(a: argparse.Namespace, packages, views, obs: dict) -> list:
-    """Each package's vmlinux: the conformance obligations of its installed
-    callee-save functions (into `obs`), as (package, file, image, installed, key, why none)."""
-    from pvverify import conformance
-    from pvverify.kernel import static_calls
-
-    out = []
-    for p in packages:
-        view = views[p.name]
-        b = view.binary
-        for inst, key, ob, err in () if getattr(a, "no_conformance", False) else \
-                conformance.obligations_for(b, view.targets, view.canon):
-            if ob is not None:
-                obs.setdefault(key, ob)
-            out.append((p.name, p.name_of(p.vmlinux), b.code, inst, key, err))
-        found, _ = static_calls.obligations_for(b, view.targets, view.canon)
-        for site, key, ob, err in found:
-            if ob is not None:
-                obs.setdefault(key, ob)
-            out.append((p.name, p.name_of(p.vmlinux), b, site, key, err))
-    return out
 
 
 def _annotate(rows: list[OutcomeResult], pending: list, canon_of: dict[str, int],
@@ -731,7 +644,7 @@ def exit_code(rows: list[OutcomeResult], allow_unknown: bool, issues: list[SiteI
     verdicts = {r.verdict for r in rows}
     # a slot written after the patcher ran: its sites keep calling the earlier
     # target, whatever the proofs say (a defect, like a not-equivalent outcome)
-    if "not-equivalent" in verdicts or any(i.status in FAILING_ISSUES for i in issues or ()):
+    if "not-equivalent" in verdicts or any(i.status in backend_gate.FAILING_ISSUES for i in issues or ()):
         return exits.NOT_EQUIVALENT
     if "unknown" in verdicts and not allow_unknown:
         return exits.UNKNOWN
@@ -770,15 +683,7 @@ def main(argv: list[str]) -> int:
         p.error("give binaries or --package (not both)")
     if a.cluster and not a.package:
         p.error("--cluster runs package gates: give --package")
-    from pvverify.kernel import replay
-    replay.SELECTED = tuple(x.strip() for x in a.backend.split(",") if x.strip()) if a.backend else None
-    if a.backend and not replay.SELECTED:
-        p.error("--backend: give at least one backend name")
-    from pvverify.kernel.backends import BACKEND_ORDER, HYPER_NAMES
-    known = {*BACKEND_ORDER, *HYPER_NAMES.values(), "runtime"}
-    bad = [x for x in replay.SELECTED or () if x not in known]
-    if bad:
-        p.error(f"--backend: unknown backend(s) {', '.join(bad)} (known: {', '.join(sorted(known))})")
+    backend_gate.select(p, a)
     problem = _clear_reports(_reports(a))
     if problem:
         print(f"pvverify gate: {problem}", file=sys.stderr)
