@@ -29,7 +29,7 @@ from pathlib import Path
 
 import capstone
 
-from pvverify import baseline, budget, coverage, exits
+from pvverify import backend_gate, baseline, budget, coverage, exits
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.atomic import write_atomic
 from pvverify.budget import Limits
@@ -73,6 +73,7 @@ class OutcomeResult:
     method: str = "exploration"  # what decided it: exploration | same-callee
     package: str = ""            # the --package the file came from, if any
     feature_name: str = ""       # `feature` with the kernel's names: `!X86_FEATURE_XENPV`
+    backend: str = "native"      # the backends whose patcher writes it (comma-joined)
 
 
 @dataclass
@@ -83,7 +84,7 @@ class SiteIssue:
 
     file: str
     address: int
-    status: str          # skipped | unpatched
+    status: str          # skipped | unpatched | late-assignment | unattributed-write | unresolved-write
     source: str
     op: str
     reason: str
@@ -128,7 +129,7 @@ def canonical_site(img: Image) -> int:
     return lo - 0x10000 if lo >= 0x20000 else lo + 0x8000000
 
 
-_AS_IS = tuple(f.name for f in fields(Outcome) if f.name not in ("site", "replacement", "call"))
+_AS_IS = tuple(f.name for f in fields(Outcome) if f.name not in ("site", "replacement", "call", "backend"))
 
 
 def _memo_key(o: Outcome, where: tuple[int, bytes]) -> tuple:
@@ -161,9 +162,15 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     op = b.op(o.table, o.slot)
     table = b.table(o.table)
     slot_addr = table.address + o.slot * table.width
-    target = b.code.read_word(slot_addr) or 0
+    # under a backend the slot holds what its init code wrote (kernel/replay.py)
+    target = o.target if o.target is not None else b.code.read_word(slot_addr) or 0
     # an asm entry point with no symbol size (5.10's native_iret): its code up to
     # the first unconditional transfer
+    if target == 0:
+        raise ObligationError(
+            f"{op.name} is NULL under {o.backend}: the patcher writes `{o.kind}` "
+            f"({_disasm(arch, o.replacement, o.site)[0]}: the kernel BUGs here) where the unpatched "
+            "site would call address 0; no equivalence to prove, reported as what it is")
     fn = targets.function(target) or targets.fragment(target)
     if fn is None:
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
@@ -209,7 +216,11 @@ def _check_one(item: tuple[str, Obligation, Limits]) -> tuple[str, dict]:
     # instruction, since whatever stops one side stops the other.
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
     try:
-        res = check(ob, limits=replace(limits, stop_when_stuck=same))
+        if ob.extra.get("mode") == "conformance":
+            from pvverify import conformance
+            res = conformance.check(ob, limits)
+        else:
+            res = check(ob, limits=replace(limits, stop_when_stuck=same))
     except ObligationError as e:
         res = Result("unknown", f"cannot build the obligation: {e}")
     except Exception as e:  # never lose an outcome to a crash
@@ -404,6 +415,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
                    dest="color", help="colour the text report: auto (default) on a terminal "
                                       "unless NO_COLOR is set")
+    p.add_argument("--backend", metavar="A,B",
+                   help="replay the patcher only for these backends (native, native+lkgs, xen-pv, "
+                        "xen-hvm, kvm, hyperv, vmware, tdx, ...); default: every backend the binary "
+                        "carries")
+    p.add_argument("--no-conformance", action="store_true",
+                   help="do not check that every function a backend installs in a callee-save slot "
+                        "keeps the convention")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="show a proving counter on stderr: auto (default) when stderr is a terminal")
     return p
@@ -418,6 +436,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
     rows: list[OutcomeResult] = []
     obs: dict[str, Obligation] = {}
     pending: list[tuple[Binary, Outcome, str | None, str]] = []
+    extras: list = []  # conformance and static-call obligations, rows later (backend_gate.py)
     t0 = time.monotonic()
     meta: dict = {"binaries": [], "errors": [], "issues": []}
     canon_of: dict[str, int] = {}
@@ -432,6 +451,8 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         canon_of[b.path] = canon
         md = decoder(b.arch)
         _account(meta, b)
+        extras += backend_gate.obligations(b, targets, canon, obs, not getattr(a, "no_conformance", False),
+                                           meta, SiteIssue)
         # thousands of sites share a few hundred obligations: an outcome equal to an
         # earlier one in all but its address, placed at the same site with the same
         # bytes, has the same obligation (reading.KernelView's memo, same key), so it
@@ -469,12 +490,14 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             _disasm(b.arch, o.replacement, o.site), verdict, reason, key or "",
             res.get("counterexample") if res else None,
             method=res.get("method", "exploration") if res else "exploration",
-            feature_name=features.named(o.feature, feature_names.get(id(b.code), {}))))
+            feature_name=features.named(o.feature, feature_names.get(id(b.code), {})),
+            backend=o.backend))
     # source lines only where a report shows them: every failing site for JSON,
     # SARIF and HTML, the first few of each group for the text report
     every = getattr(a, "format", "json") != "text" or bool(getattr(a, "sarif", None)) \
         or bool(getattr(a, "html", None)) or bool(getattr(a, "json_file", None))
     _annotate(rows, pending, canon_of, every, cache)
+    rows += backend_gate.rows(extras, results, OutcomeResult)
     meta["obligations"] = len(obs)
     meta["seconds"] = round(time.monotonic() - t0, 2)
     return rows, meta
@@ -497,7 +520,9 @@ def _account(meta: dict, b: Binary) -> None:
         "skipped": len(r.skipped), "unpatched": len(b.unpatched), "not_pv_records": r.not_pv,
         "ops_tables": {t.name: b.ops_count(t) for t in b.tables},
         "ops_table": dict(sources) or {"strictest": 0},
-        "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions})
+        "patch_rule": r.rule, "templates": b.templates, "assumptions": r.assumptions,
+        "backends": b.backend_slots})
+    backend_gate.issues(meta, b, SiteIssue)
 
 
 def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
@@ -527,6 +552,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
             read_s = time.monotonic() - t0
             obs = {k: ob for r in reads for k, ob in r.obligations.items()}
             limits = budget.limits_of(a)
+            conf = backend_gate.package_obligations(a, packages, views, obs)
             results = prove_all(obs, max(1, a.jobs), cache, limits, show, on)
             # a file read from the cache brings keys, not obligations: their verdicts
             # come from the cache too, and a file with one that is not there is read
@@ -549,6 +575,7 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         finally:
             executor.close()
         rows, meta = _package_rows(reads, results)
+        rows += backend_gate.package_rows(conf, results, OutcomeResult)
         # while the package's files are still unpacked: the failing sites named
         # from their own file's DWARF, their counterexamples at the real site
         every = a.format != "text" or bool(a.sarif or a.html or a.json_file)
@@ -597,7 +624,8 @@ def _package_rows(reads: list, results: dict[str, dict]) -> tuple[list[OutcomeRe
                 _disasm(arch, o.replacement, o.site), res["verdict"] if res else "unknown",
                 res["reason"] if res else f"no obligation: {problem}", key or "",
                 res.get("counterexample") if res else None, place=place,
-                method=res.get("method", "exploration") if res else "exploration", package=r.package))
+                method=res.get("method", "exploration") if res else "exploration", package=r.package,
+                backend=o.backend))
     return rows, meta
 
 
@@ -744,7 +772,9 @@ def exit_code(rows: list[OutcomeResult], allow_unknown: bool, issues: list[SiteI
     if errors:
         return exits.BAD_INPUT
     verdicts = {r.verdict for r in rows}
-    if "not-equivalent" in verdicts:
+    # a slot written after the patcher ran: its sites keep calling the earlier
+    # target, whatever the proofs say (a defect, like a not-equivalent outcome)
+    if "not-equivalent" in verdicts or any(i.status in backend_gate.FAILING_ISSUES for i in issues or ()):
         return exits.NOT_EQUIVALENT
     if "unknown" in verdicts and not allow_unknown:
         return exits.UNKNOWN
@@ -783,6 +813,7 @@ def main(argv: list[str]) -> int:
         p.error("give binaries or --package (not both)")
     if a.cluster and not a.package:
         p.error("--cluster runs package gates: give --package")
+    backend_gate.select(p, a)
     problem = _clear_reports(_reports(a))
     if problem:
         print(f"pvverify gate: {problem}", file=sys.stderr)
@@ -816,6 +847,8 @@ def main(argv: list[str]) -> int:
                                            if i.status == "skipped"],
                                "unpatched": [row_report.issue_json(i) for i in issues
                                              if i.status == "unpatched"],
+                               "backend_findings": [row_report.issue_json(i) for i in issues
+                                                    if i.status not in ("skipped", "unpatched")],
                                "totals": {**{v: totals.get(v, 0) for v in SEVERITY},
                                           "skipped": ic["skipped"], "unpatched": ic["unpatched"],
                                           "files_not_read": len(meta["errors"]),

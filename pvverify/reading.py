@@ -160,7 +160,7 @@ def _memo_key(o: Outcome, placed: tuple[int, bytes]) -> tuple:
     """Everything of an outcome but where it sits (its address, and its bytes that
     encode the address, which `placed` says again for the obligation's site)."""
     d = asdict(o)
-    del d["site"], d["replacement"]
+    del d["site"], d["replacement"], d["backend"]
     if o.call[:2] == b"\xff\x15" and len(o.call) == 6:
         del d["call"]  # the default indirect call: the obligation makes its own
     return (tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in d.items())), placed)
@@ -207,7 +207,10 @@ def read_module(view: KernelView, path: Path, name: str) -> FileRead:
 def _read_key(view: KernelView, file_ident: str) -> dict | None:
     if view.cache is None:
         return None
-    return {"tool": tool_id(), "vmlinux": view.ident, "file": file_ident}
+    from pvverify.kernel import replay
+
+    return {"tool": tool_id(), "vmlinux": view.ident, "file": file_ident,
+            "backends": list(replay.SELECTED) if replay.SELECTED is not None else "all"}
 
 
 _BYTES = {f.name for f in fields(Outcome) if f.type in ("bytes", bytes)}

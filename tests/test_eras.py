@@ -80,7 +80,11 @@ def era_kernel(tmp: Path, series: str, alts: list[Alt], lock: bool = False, extr
 
 def gate(capsys, *args) -> tuple[int, dict]:
     code = main([*map(str, args), "--no-cache", "--format", "json", "--jobs", "1"])
-    return code, json.loads(capsys.readouterr().out)
+    doc = json.loads(capsys.readouterr().out)
+    if "results" in doc:  # the installed functions' conformance rows: tests/test_backends.py
+        doc["conformance"] = [r for r in doc["results"] if r["kind"] == "conformance"]
+        doc["results"] = [r for r in doc["results"] if r["kind"] != "conformance"]
+    return code, doc
 
 
 def test_510_templates_from_patch_data(tmp_path, capsys):

@@ -16,6 +16,7 @@ from pvverify.frame.instructions import (
     BIG,
     CALLEE_SAVED,
     EXTENDS,
+    HYPERCALLS,
     JCC,
     MOVES,
     NO_EFFECT,
@@ -189,6 +190,8 @@ class Analysis(Memory, Control, Stack, Integers):
         if mn in TRAPS:
             self.assumptions[TRAP] = None
             return []
+        if mn in HYPERCALLS:
+            return self._hypercall(ctx, st, ins, nxt)
         if mn in REFUSE:
             raise NoProof(f"`{att(ins, self.bits)}` at {pc:#x} is not analysed by this method")
         ops = ins.operands

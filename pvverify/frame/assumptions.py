@@ -63,3 +63,12 @@ STACK_ALIGNED = ("the stack pointer is a multiple of the width at entry (every p
 TRAP = ("a trap inside the callee (BUG/WARN `ud2`, `int3`) ends the comparison, as in "
         "exploration: its handler's view of the interrupted stack (which holds the return "
         "address, e.g. in a backtrace) is not compared")
+
+HYPERCALL = (
+    "a hypercall instruction in kernel code (`vmcall`/`vmmcall`: KVM, and Xen HVM/PVH through the "
+    "hypercall page; `syscall`: Xen PV's xen_hypercall_pv, where the kernel runs at CPL 3 and "
+    "syscall enters Xen) follows the hypervisor's ABI: it reads the argument registers (rdi, rsi, "
+    "rdx, r10, r8; ebx, ecx, edx, esi, edi on i386) and guest memory they point to, writes at most "
+    "the result and argument registers (and rcx, r11 for syscall), preserves the stack pointer "
+    "and the callee-saved registers, never reads or writes the caller's frame above the one "
+    "it was given a pointer into, and returns to the next instruction")

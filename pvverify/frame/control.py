@@ -8,6 +8,7 @@ from capstone import x86
 
 from pvverify.frame.assumptions import (
     CONTEXT_SWITCH,
+    HYPERCALL,
     NORETURN,
     RECURSION,
     STACK_OBJECT,
@@ -159,6 +160,18 @@ class Control:
         self.functions.add(t)
         st.pristine = st.pristine + (frozenset(CALLEE_SAVED[self.bits] - {self.sp}),)
         return [(t, ctx + ((nxt, st.sp, t),), st)]
+
+    def _hypercall(self, ctx, st, ins, nxt):
+        """A hypercall, under HYPERCALL: what it may do to memory is what an unknown
+        callee may (it reads what its arguments point to), and r10 carries an argument too."""
+        what = f"`{att(ins, self.bits)}` at {ins.address:#x}"
+        v = st.regs.get("r10")
+        if v is not None and stacky(v) and self._may_be_slot(v):
+            raise NoProof(f"{what} passes the hypervisor a pointer in %r10 that may reach the "
+                          "return address")
+        self._unknown_effect(ctx, st, what, "the hypervisor")
+        self.assumptions[HYPERCALL] = None
+        return [(nxt, ctx, st)]
 
     def _unknown_call(self, ctx, st, ins, nxt, t):
         where = "a target that is not fixed" if t is None else f"{t:#x}, code that is not analysed"

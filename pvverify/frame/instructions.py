@@ -14,10 +14,12 @@ NO_EFFECT = {"nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence",
               "clflush", "clflushopt", "clwb", "invlpg", "prefetch", "prefetchw", "prefetcht0",
               "prefetcht1", "prefetcht2", "prefetchnta", "serialize", "lkgs"}
 TRAPS = {"ud2", "int3", "ud1", "ud0"}
+# hypercalls: an event under the hypervisor's ABI (assumptions.HYPERCALL)
+HYPERCALLS = {"vmcall", "vmmcall", "syscall"}
 REFUSE = {  # leave the kernel, far transfers, stack-segment games: no proof from this method
-    "syscall", "sysenter", "sysret", "sysretq", "sysexit", "sysexitq",
+    "sysenter", "sysret", "sysretq", "sysexit", "sysexitq",
     "int", "int1", "into", "lcall", "ljmp", "retf", "retfq", "lret", "lretq", "enter", "lss",
-    "vmrun", "vmload", "vmsave", "vmlaunch", "vmresume", "rsm", "vmcall", "vmmcall",
+    "vmrun", "vmload", "vmsave", "vmlaunch", "vmresume", "rsm",
     "clzero", "maskmovq", "maskmovdqu", "vmaskmovdqu", "xlatb", "xlat", "movdir64b", "enqcmd",
     "enqcmds", "pushal", "popal", "pushaw", "popaw", "pusha", "popa", "bound",
 }

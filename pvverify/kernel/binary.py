@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from pvverify.arch import I386, X86_64, Arch
 from pvverify.cache import Cache, tool_id
-from pvverify.kernel import dwarf, templates
+from pvverify.kernel import dwarf, replay, templates
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.era_alt import alt_outcomes
 from pvverify.kernel.era_para import para_outcomes
@@ -64,6 +64,8 @@ class Binary:
     unpatched: list[Unpatched] = field(default_factory=list)
     templates: str = ""      # where the pre-5.13 templates were read, if used
     layout: Layout | None = None  # the record layout read (a package run reuses the vmlinux's)
+    backends: object = None  # kernel.backends.Findings of the vmlinux (None: not recovered)
+    backend_slots: dict = field(default_factory=dict)  # {backend: {op: target symbol(s)}}
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -266,9 +268,14 @@ def read_binary(path: str, vmlinux: Image | None, cache: Cache | None,
     if tmpl is not None and tmpl.lock_ops and any(o.feature == templates.LOCK_ASSUMPTION
                                                   for o in records.outcomes):
         records.assumptions.append(templates.LOCK_ASSUMPTION)
+    found = replay.findings_of(code, arch, tables, cache)
+    records = replay.per_backend(img, arch, layout, tables, code, names, tmpl, series, records, found)
     unpatched = scan(img, arch, tables, records.covered)
-    return Binary(path, arch, version, img, code, tables, names, records, unpatched,
-                  tmpl.source if tmpl else "", layout)
+    b = Binary(path, arch, version, img, code, tables, names, records, unpatched,
+               tmpl.source if tmpl else "", layout, found)
+    b.backend_slots = replay.summary(found, code, lambda t, s: b.op(t, s).name
+                                     if any(x.name == t for x in tables) else f"static_call {t}")
+    return b
 
 
 def _module_of(path: str, kernel: Binary) -> Binary | None:
@@ -288,6 +295,9 @@ def _module_of(path: str, kernel: Binary) -> Binary | None:
         return None
     records = para_outcomes(img, arch, layout, kernel.tables, code, kernel.names.get("pv_ops", {}), None)
     records.extend(alt_outcomes(img, arch, layout, kernel.tables, code, series_of(version)))
+    found = kernel.backends if kernel.backends is not None else replay.findings_of(code, arch, kernel.tables)
+    records = replay.per_backend(img, arch, layout, kernel.tables, code, kernel.names, None,
+                                 series_of(version), records, found)
     unpatched = scan(img, arch, kernel.tables, records.covered)
     return Binary(path, arch, version, img, code, kernel.tables, kernel.names, records, unpatched, "",
-                  layout)
+                  layout, found, kernel.backend_slots)

@@ -92,8 +92,10 @@ def _groups(entries):
 
 
 def alt_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable], kernel: Image,
-                 series: str | None) -> Records:
-    """`kernel`: the image holding the ops tables and their targets (the vmlinux, for a module)."""
+                 series: str | None, fixed=None) -> Records:
+    """`kernel`: the image holding the ops tables and their targets (the vmlinux, for a module).
+    `fixed(feature, flags, slot address)`: True/False when a backend decides whether
+    that entry is applied (replay.py), None to enumerate it as on bare metal."""
     rule = rule_for(series)
     out = Records(rule=rule)
     nop_addrs = {s.value for n in NOP_TARGETS if (s := kernel.symbol(n)) is not None}
@@ -121,9 +123,14 @@ def alt_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable],
             out.skipped.append(Skipped(instr, where, f"a group of {len(group)} alternatives: more than "
                                                      f"the {MAX_GROUP} whose combinations are enumerated"))
             continue
-        effects, bad = [], None
+        effects, bad, forced = [], None, []
         for n, _, repl, ilen, rlen, feature, flags in group:
             cond = f"{'!' if flags & ALT_FLAG_NOT else ''}feature {feature >> 5}*32+{feature & 31}"
+            decided = fixed(feature, flags, slot_addr) if fixed is not None else None
+            if decided is False:
+                continue
+            if decided is True:
+                forced.append(len(effects))
             if flags & ALT_FLAG_DIRECT_CALL:
                 target = kernel.read_word(slot_addr)
                 if target is None:
@@ -152,7 +159,7 @@ def alt_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable],
             out.skipped.append(Skipped(instr, where, bad))
             continue
         seen: set[bytes] = set()
-        for subset in _choices(len(effects), rule):
+        for subset in _choices(len(effects), rule, forced):
             buf = bytearray(code)
             for k in subset:
                 rbytes, ilen, _, _ = effects[k]
@@ -169,9 +176,17 @@ def alt_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable],
     return out
 
 
-def _choices(n: int, rule: str):
+def _choices(n: int, rule: str, forced: list[int] | tuple = ()):
     """Which entries end up applied: under the 7.0 rule one (the last eligible), up to
-    6.19 every non-empty subset in table order."""
-    if rule == RULE_LAST_WINS:
-        return [(k,) for k in range(n)]
-    return [c for r in range(1, n + 1) for c in combinations(range(n), r)]
+    6.19 every non-empty subset in table order. `forced`: entries known applied
+    (a backend's features): in every subset."""
+    if not forced:
+        if rule == RULE_LAST_WINS:
+            return [(k,) for k in range(n)]
+        return [c for r in range(1, n + 1) for c in combinations(range(n), r)]
+    free = [k for k in range(n) if k not in forced]
+    subsets = [tuple(sorted(set(forced) | set(c))) for r in range(len(free) + 1)
+               for c in combinations(free, r)]
+    if rule == RULE_LAST_WINS:  # the last eligible entry: after every forced one
+        return sorted({(max(s),) for s in subsets})
+    return subsets

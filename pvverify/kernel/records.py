@@ -75,6 +75,8 @@ class Outcome:
     feature: str = ""    # the alternative's feature condition / assumption, for reports
     table: str = "pv_ops"
     clobbers: tuple[str, ...] | None = None  # the record's clobber mask, where it has one
+    backend: str = "native"   # the backend(s) whose patcher writes it, comma-joined (replay.py)
+    target: int | None = None  # the slot's value under that backend, when not its static one
 
 
 @dataclass(frozen=True)

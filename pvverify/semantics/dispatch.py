@@ -104,6 +104,10 @@ def step(
                 return results
         control.mov_cr(st, ins)
         return results + [(st, fallthrough)]
+    if mn == "iretq":
+        landing = exits.iret_in_kernel(st, ins)
+        if landing is not None:
+            return [(st, landing)]
     handler = SYSTEM.get(mn)
     if handler is not None:
         if mn not in PREFIXED:

@@ -131,6 +131,37 @@ def iret(st: PathState, ins: Insn) -> None:
     st.end = f"left-kernel:{kind}"
 
 
+def iret_in_kernel(st: PathState, ins: Insn) -> z3.BitVecRef | None:
+    """A 64-bit IRETQ that provably returns to the same code segment and stack
+    segment it runs on (the frame's CS and SS are, as expressions, the selectors
+    the code pushed from %cs and %ss: sync_core's `iret_to_self`): per SDM Vol.
+    2A IRET, a same-privilege IRETQ in 64-bit mode pops RIP, CS, RFLAGS, RSP and
+    SS and execution goes on at RIP. The state takes the frame's RFLAGS and RSP
+    (CS and SS are unchanged) and the trace an `iretq-same-cpl` event (IRET is
+    serializing and ends NMI blocking); the next pc is returned. None when that
+    cannot be shown (the frame may come from elsewhere): the path then leaves
+    the kernel as before."""
+    if ins.mnemonic != "iretq" or st.inputs.arch.bits != 64:
+        return None
+    try:
+        cs, ss = st.reg("cs"), st.reg("ss")
+    except (KeyError, ValueError, AttributeError):
+        return None
+    sp = st.reg("rsp")
+    rip = st.load(sp, 8)
+    fcs = z3.Extract(15, 0, st.load(sp + 8, 8))
+    rflags = st.load(sp + 16, 8)
+    rsp = st.load(sp + 24, 8)
+    fss = z3.Extract(15, 0, st.load(sp + 32, 8))
+    same = z3.simplify(z3.And(fcs == z3.Extract(15, 0, cs), fss == z3.Extract(15, 0, ss)))
+    if not z3.is_true(same):
+        return None
+    st.event("iretq-same-cpl", rip, text=ins.text)
+    load_rflags(st, rflags)
+    st.set_reg("rsp", rsp)
+    return rip
+
+
 def _trap(kind: str):
     def trap(st: PathState, ins: Insn) -> None:
         st.end = f"trap:{kind}"
