@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from pvverify.check import check
-from pvverify.conventions import clobbers
 from pvverify.obligation import load
 from pvverify.program import SitePair, build
+from pvverify.x86.conventions import clobbers
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -104,7 +104,7 @@ def pyelftools_records(vmlinux: str, sizes: dict[str, int],
 
 def _explore_one(item):
     from pvverify.check import check
-    from pvverify.gate import _is_call_to
+    from pvverify.gate.pipeline import _is_call_to
 
     ob, limits = item
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
@@ -116,8 +116,8 @@ def _explore_one(item):
 
 def exploration_baseline(obs: list, jobs: int) -> tuple[float, Counter]:
     """Seconds exploration alone takes on the distinct obligations, with the gate's bounds."""
-    from pvverify.budget import GATE_SOLVER_RLIMIT, Limits
-    from pvverify.signals import context
+    from pvverify.util.budget import GATE_SOLVER_RLIMIT, Limits
+    from pvverify.util.signals import context
 
     t = time.monotonic()
     with context().Pool(jobs) as pool:
@@ -152,11 +152,11 @@ def main() -> None:
         print(f"cold {cold:.1f} s (reading {doc['read_seconds']} s), warm {warm:.2f} s, "
               f"peak RSS {peak} MB, jobs {a.jobs}")
 
-        from pvverify.cache import Cache
         from pvverify.check import check
-        from pvverify.gate import canonical_site, obligation_of
+        from pvverify.gate.pipeline import canonical_site, obligation_of
         from pvverify.kernel.binary import read_binary
         from pvverify.kernel.closure import Targets, decoder
+        from pvverify.util.cache import Cache
 
         b = read_binary(a.vmlinux, None, Cache(cache))
         lay = b.layout

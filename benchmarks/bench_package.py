@@ -136,12 +136,12 @@ _BASELINE = """
 import contextlib, sys, time
 from pathlib import Path
 import inspect
-from pvverify.gate import canonical_site, obligation_of
+from pvverify.gate.pipeline import canonical_site, obligation_of
 from pvverify.kernel.binary import read_binary
 if "Path" in str(inspect.signature(read_binary).parameters["cache"].annotation):
     Cache = Path  # trees before the verified cache took a directory
 else:
-    from pvverify.cache import Cache
+    from pvverify.util.cache import Cache
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import open_image
 from pvverify.obligation import ObligationError
@@ -198,9 +198,9 @@ def main() -> None:
                         "(default: this one; e.g. a checkout of the commit before package runs)")
     a = p.parse_args()
 
-    from pvverify.cache import Cache
+    from pvverify.gate.package import open_package
     from pvverify.kernel.binary import read_binary
-    from pvverify.package import open_package
+    from pvverify.util.cache import Cache
 
     with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
         pkg = open_package(a.package, tmp)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def obligations(vmlinux: str) -> dict:
-    from pvverify.gate import canonical_site, obligation_of
+    from pvverify.gate.pipeline import canonical_site, obligation_of
     from pvverify.kernel.binary import read_binary
     from pvverify.kernel.closure import Targets, decoder
 
@@ -44,7 +44,7 @@ def obligations(vmlinux: str) -> dict:
 
 def measure(obs: dict, limits) -> list[dict]:
     from pvverify.check import check
-    from pvverify.gate import _is_call_to
+    from pvverify.gate.pipeline import _is_call_to
 
     rows = []
     for key, ob in obs.items():
@@ -82,7 +82,7 @@ def report(name: str, rows: list[dict], limits, top: int) -> None:
 
 
 def main() -> None:
-    from pvverify.budget import GATE_SOLVER_RLIMIT, Limits
+    from pvverify.util.budget import GATE_SOLVER_RLIMIT, Limits
 
     p = argparse.ArgumentParser()
     p.add_argument("vmlinux", nargs="+")

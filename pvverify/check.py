@@ -11,19 +11,28 @@ from dataclasses import dataclass, replace
 
 import z3
 
-from pvverify import budget, preconditions, samecallee
-from pvverify import counterexample as cx
-from pvverify.assume import AssumptionError, compile_assumption
-from pvverify.conventions import ConventionError, ReturnSlot, return_slots
-from pvverify.conventions import clobbers as clobber_set
-from pvverify.evaluate import fresh_values
-from pvverify.lift import Explorer, Limits, PathBound, Stuck, entry_assumptions, initial_memory
+from pvverify.exploration import counterexample as cx
+from pvverify.exploration import preconditions
+from pvverify.exploration.explorer import (
+    Explorer,
+    Limits,
+    PathBound,
+    Stuck,
+    entry_assumptions,
+    initial_memory,
+)
+from pvverify.exploration.observables import Observable, collect, separation
+from pvverify.exploration.query import Refutation, prove, query
 from pvverify.obligation import Obligation, ObligationError
-from pvverify.observe import Observable, collect, separation
 from pvverify.program import SitePair, build
-from pvverify.prove import Refutation, prove, query
+from pvverify.samecallee import method as samecallee
+from pvverify.semantics.assume import AssumptionError, compile_assumption
+from pvverify.semantics.fresh import fresh_values
 from pvverify.semantics.state import Inputs, PathState
+from pvverify.util import budget
 from pvverify.verdict import Counterexample, Result
+from pvverify.x86.conventions import ConventionError, ReturnSlot, return_slots
+from pvverify.x86.conventions import clobbers as clobber_set
 
 # exploration's bound, in instructions stepped per program, when it checks an
 # object-bounds assumption (it had 1 s: about 2,000 instructions on kernel code) ...
@@ -206,7 +215,7 @@ def _explore(ob: Obligation, pair: SitePair, limits: Limits, replay: bool) -> Re
     assert ref is not None
     if not ref.replayable:
         _find_replayable(an, pair, ref, limits.solver_rlimit)
-    from pvverify.minimise import minimise
+    from pvverify.exploration.minimise import minimise
     from pvverify.reports.flags import KERNEL_CLEAR, is_flags_op
 
     prefer = []

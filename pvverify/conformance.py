@@ -42,10 +42,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pvverify.arch import Arch
-from pvverify.ctype import parse_ctype
 from pvverify.obligation import CodeSpec, Obligation, ObligationError
 from pvverify.verdict import Result
+from pvverify.x86.arch import Arch
+from pvverify.x86.ctype import parse_ctype
 
 MODE = "conformance"
 TRAP_ASSUMPTION = ("a path that reaches `ud2`/`int3` is taken not to return to the caller (BUG; "
@@ -235,7 +235,7 @@ def check(ob: Obligation, limits) -> Result:
     """Equivalent: the function honours the convention; not-equivalent: a register,
     the stack pointer, DF or the return differs, replayed on unicorn. `limits`: the
     work bounds (budget.Limits), its safety net reported as its own cause."""
-    from pvverify import budget
+    from pvverify.util import budget
 
     with budget.safety(limits.safety_seconds):
         try:
@@ -248,10 +248,10 @@ def _check(ob: Obligation, limits) -> Result:
     import z3
 
     from pvverify import check as chk
-    from pvverify.counterexample import Counterexample  # noqa: F401  (type of ce)
-    from pvverify.lift import PathBound, Stuck
+    from pvverify.exploration.counterexample import Counterexample  # noqa: F401  (type of ce)
+    from pvverify.exploration.explorer import PathBound, Stuck
+    from pvverify.exploration.query import prove
     from pvverify.program import build
-    from pvverify.prove import prove
 
     try:
         pair = build(ob)
@@ -291,7 +291,7 @@ def _check(ob: Obligation, limits) -> Result:
                       "path" + (f" (assuming: {notes})" if notes else ""), paths=paths)
     if outcome.status == "unknown":
         return Result("unknown", outcome.reason, paths=paths)
-    from pvverify import counterexample as cx
+    from pvverify.exploration import counterexample as cx
 
     ref = outcome.refutation
     if not ref.replayable:

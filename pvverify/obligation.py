@@ -16,9 +16,9 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pvverify.arch import ARCHES, Arch
-from pvverify.conventions import CONVENTIONS, ConventionError, base_convention
-from pvverify.ctype import CType, TypeError_, parse_ctype
+from pvverify.x86.arch import ARCHES, Arch
+from pvverify.x86.conventions import CONVENTIONS, ConventionError, base_convention
+from pvverify.x86.ctype import CType, TypeError_, parse_ctype
 
 VERDICTS = ("equivalent", "not-equivalent", "unknown")
 MAX_SITE = 4096  # bytes at one site; the kernel's longest alternative sites are tens
@@ -247,7 +247,7 @@ def from_dict(d: dict, source: str = "<obligation>", base: Path | None = None) -
 
     assume = d.get("assume", [])
     if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
-        raise err("assume", "expected a list of strings (preconditions, see pvverify/assume.py)")
+        raise err("assume", "expected a list of strings (preconditions, see pvverify/semantics/assume.py)")
     _check_assumptions(arch, assume, err)
 
     return Obligation(
@@ -265,7 +265,7 @@ def _with_op(d: dict, arch: Arch, err) -> dict:
         if "series" in d:
             raise err("series", "only with op = \"table.op\"")
         return d
-    from pvverify.opdefaults import lookup
+    from pvverify.kernel.opdefaults import lookup
 
     op, which = d["op"], d.get("series")
     if not isinstance(op, str):
@@ -282,7 +282,7 @@ def _with_op(d: dict, arch: Arch, err) -> dict:
 def _check_assumptions(arch: Arch, assume: list[str], err) -> None:
     if not assume:
         return
-    from pvverify.assume import AssumptionError, compile_assumption
+    from pvverify.semantics.assume import AssumptionError, compile_assumption
     from pvverify.semantics.state import Inputs
 
     inputs = Inputs(arch)

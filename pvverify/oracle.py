@@ -41,8 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pvverify.arch import FLAG_BITS, FLAG_WIDTH, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
-from pvverify.machine import DEBUG_REGS, ConcreteState, Event, Outcome
+from pvverify.x86.arch import FLAG_BITS, FLAG_WIDTH, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
+from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 
 PAGE = 0x1000
 # unicorn's code buffer: see _Run (its default, 1 GiB of address space, is more

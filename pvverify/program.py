@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pvverify.arch import Arch
-from pvverify.assemble import AssemblyError, assemble
 from pvverify.obligation import CodeSpec, Obligation, ObligationError, parse_hex
+from pvverify.x86.arch import Arch
+from pvverify.x86.assemble import AssemblyError, assemble
 
 NOP = 0x90
 RETURN_THUNK = bytes([0xC3, 0xCC])  # Linux's __x86_return_thunk: ret; int3

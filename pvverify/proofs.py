@@ -19,10 +19,10 @@ import z3
 
 from pvverify import __version__
 from pvverify.check import analyse, check
-from pvverify.lift import Limits, PathBound
+from pvverify.exploration.explorer import Limits, PathBound
+from pvverify.exploration.query import any_of, query
 from pvverify.obligation import Obligation
 from pvverify.program import build
-from pvverify.prove import any_of, query
 
 SOLVERS = ("z3", "cvc5", "bitwuzla")
 MANIFEST = "manifest.json"

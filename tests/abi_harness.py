@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
+from strategies import Signature, piece_value
 from unicorn import UC_ARCH_X86, UC_MODE_32, UC_MODE_64, Uc
 from unicorn import x86_const as ux
 
-from pvverify.arch import Arch
-from pvverify.conventions import Piece
-from pvverify.ctype import CType, parse_ctype
-from pvverify.strategies import Signature, piece_value
+from pvverify.x86.arch import Arch
+from pvverify.x86.conventions import Piece
+from pvverify.x86.ctype import CType, parse_ctype
 
 M64 = (1 << 64) - 1
 TEXT_ADDRESS = 0x400000

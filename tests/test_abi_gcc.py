@@ -1,4 +1,4 @@
-"""The calling-convention model (pvverify.conventions, pvverify.ctype) against gcc.
+"""The calling-convention model (pvverify.x86.conventions, pvverify.x86.ctype) against gcc.
 
 gcc is the authority on where arguments and return values live (DOMAIN.md 2).
 For random signatures (pvverify.strategies) this module generates C callees
@@ -31,9 +31,16 @@ from abi_harness import (
 )
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from strategies import (
+    CONVENTION_OF,
+    Signature,
+    argument_values,
+    signatures,
+    values,
+)
 
-from pvverify.arch import ARCHES, I386, X86_64, Arch
-from pvverify.conventions import (
+from pvverify.x86.arch import ARCHES, I386, X86_64, Arch
+from pvverify.x86.conventions import (
     ConventionError,
     Piece,
     ReturnSlot,
@@ -42,14 +49,7 @@ from pvverify.conventions import (
     return_slots,
     returned_in_memory,
 )
-from pvverify.ctype import parse_ctype
-from pvverify.strategies import (
-    CONVENTION_OF,
-    Signature,
-    argument_values,
-    signatures,
-    values,
-)
+from pvverify.x86.ctype import parse_ctype
 
 # Where the hidden return pointer's buffer lives for memory-returned structs.
 RETBUF = SITE_SP + 0x1000

@@ -10,11 +10,11 @@ import json
 import pytest
 from kernel_fixture import IRQ_DISABLE, IRQ_ENABLE, READ_CR2, SAVE_FL, Alt, build
 
-from pvverify.arch import X86_64
-from pvverify.gate import main
+from pvverify.gate.pipeline import main
 from pvverify.kernel import backends as bk
 from pvverify.kernel.elf import open_image
 from pvverify.kernel.records import ops_tables
+from pvverify.x86.arch import X86_64
 
 GOOD_64 = [Alt("s_save", "pushfq\npopq %rax"), Alt("s_cli", "cli"), Alt("s_sti", "sti"),
            Alt("s_cr2", "movq %cr2, %rax")]

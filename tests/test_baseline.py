@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build
 
-from pvverify import baseline, cli
-from pvverify.gate import OutcomeResult
+from pvverify.cli import main as cli
+from pvverify.gate import baseline
+from pvverify.gate.pipeline import OutcomeResult
 
 
 def gate(*args) -> tuple[int, dict, str]:

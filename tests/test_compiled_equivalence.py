@@ -26,14 +26,14 @@ import pytest
 from abi_harness import GCC_FLAGS, PRELUDE, TEXT_ADDRESS, Callee
 from elftools.elf.elffile import ELFFile
 from machine_states import DATA, STACK
+from strategies import Signature
 from test_soundness_fuzz import cpu_differs
 
-from pvverify.arch import I386, X86_64, Arch
 from pvverify.check import check
-from pvverify.ctype import parse_ctype
-from pvverify.machine import ConcreteState
 from pvverify.obligation import from_dict
-from pvverify.strategies import Signature
+from pvverify.x86.arch import I386, X86_64, Arch
+from pvverify.x86.ctype import parse_ctype
+from pvverify.x86.machine import ConcreteState
 
 # (return, args): register pairs, stack arguments without backfill, carries
 SIGNATURES = {

@@ -27,8 +27,9 @@ from pathlib import Path
 import pytest
 from kernel_fixture import IRQ_DISABLE, Alt, build
 
-from pvverify import cli, exits
-from pvverify.cache import Cache
+from pvverify.cli import exits
+from pvverify.cli import main as cli
+from pvverify.util.cache import Cache
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTED = {0, 1, 2, 3, 4, 5, 130, 143}
@@ -255,7 +256,7 @@ def test_an_empty_ops_table_entry_is_recomputed(tmp_path):
 def test_concurrent_writers_leave_whole_entries(tmp_path):
     """Many processes writing the same and different keys: every entry verifies."""
     script = (
-        "import sys; from pvverify.cache import Cache\n"
+        "import sys; from pvverify.util.cache import Cache\n"
         "c = Cache(sys.argv[1])\n"
         "for i in range(200):\n"
         "    c.put('results', {'k': i % 20}, {'verdict': 'equivalent', 'reason': 'x' * (i % 20) * 50})\n"
@@ -670,7 +671,7 @@ def test_the_entry_point_leaves_no_moment_to_the_default_action():
     """After the command, the process entry point ignores SIGINT/SIGTERM rather than
     restoring their default action: a signal between the result and the exit used to
     kill the process (-15, the flake of issue 22); now the exit code is the result's."""
-    from pvverify import signals
+    from pvverify.util import signals
 
     old = {s: signal.getsignal(s) for s in signals.NAMES}
     try:

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kernel_fixture import Alt, build
 
-from pvverify import cli
+from pvverify.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("PVVERIFY_HOSTILE_EXAMPLES", "0")) or None

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from pvverify.arch import X86_64
 from pvverify.check import check
-from pvverify.cli import parser as cli_parser
-from pvverify.gate import parser as gate_parser
+from pvverify.cli.main import parser as cli_parser
+from pvverify.gate.pipeline import parser as gate_parser
+from pvverify.kernel.opdefaults import lookup, series, table_markdown
 from pvverify.obligation import ObligationError, from_dict
-from pvverify.opdefaults import lookup, series, table_markdown
+from pvverify.x86.arch import X86_64
 
 ROOT = Path(__file__).parent.parent
 
@@ -87,7 +87,7 @@ def test_man_page_and_bash_completion_are_generated_from_the_parsers():
     import shutil
     import subprocess
 
-    from pvverify import manpage
+    from pvverify.cli import manpage
 
     assert (ROOT / "docs/pvverify.1").read_text() == manpage.man()
     assert (ROOT / "docs/pvverify.bash").read_text() == manpage.bash()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pvverify.arch import I386, X86_64
 from pvverify.kernel.elf import open_image
 from pvverify.kernel.optable import builtin, from_dwarf
+from pvverify.x86.arch import I386, X86_64
 
 # The shape of Linux's struct paravirt_patch_template: op groups, callee-save
 # members (whose `void *func` hides the prototype), typedef'd and bool types.

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build, build_module
 
-from pvverify import progress
-from pvverify.gate import main
+from pvverify.gate import progress
+from pvverify.gate.package import PackageError, from_directory
+from pvverify.gate.pipeline import main
 from pvverify.kernel.binary import read_binary
 from pvverify.kernel.elf import open_image
 from pvverify.kernel.peek import peek_file
-from pvverify.package import PackageError, from_directory
 
 RELEASE = "6.1.0-test"
 MODS = f"usr/lib/debug/lib/modules/{RELEASE}/kernel"
@@ -187,7 +187,7 @@ def test_deb_gives_the_directory_verdicts(tree, deb, tmp_path, gate):
 
 
 def test_deb_members_too_big_for_memory_go_through_the_disk(deb, tmp_path, gate, monkeypatch):
-    from pvverify import package
+    from pvverify.gate import package
 
     _, small = gate("--package", deb, "--workdir", tmp_path / "a")
     monkeypatch.setattr(package, "MAX_MODULE", 1)
@@ -287,8 +287,8 @@ def test_progress_only_for_a_person_watching(monkeypatch):
 def test_shared_obligations_are_each_outcomes_own(tree):
     """The view builds one obligation per distinct placed outcome: every outcome's
     key is the one its own obligation has."""
-    from pvverify.gate import _account, canonical_site, obligation_of, placed
-    from pvverify.reading import Builder, FileRead, KernelView
+    from pvverify.gate.pipeline import _account, canonical_site, obligation_of, placed
+    from pvverify.gate.reading import Builder, FileRead, KernelView
 
     view = KernelView("p", tree / f"usr/lib/debug/boot/vmlinux-{RELEASE}", None,
                       Builder(obligation_of, canonical_site, placed, _account))
@@ -372,7 +372,7 @@ def test_modules_outside_kernel_dir_are_gated_too(tree, tmp_path, gate):
 
 def test_a_module_found_and_not_gated_is_bad_input(tree, gate, monkeypatch):
     """Should a read go missing (a lost task, a bug), the file is named and the gate fails."""
-    from pvverify import reading
+    from pvverify.gate import reading
 
     real = reading.read_packages
 

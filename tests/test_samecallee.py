@@ -19,13 +19,9 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build
 
-from pvverify import frame, samecallee
-from pvverify.arch import I386, X86_64, Arch
-from pvverify.budget import Limits
+from pvverify import samecallee as frame
 from pvverify.check import check
-from pvverify.ctype import parse_ctype
-from pvverify.frame import TAIL_CALL, UNKNOWN_CALLEE
-from pvverify.gate import canonical_site, obligation_of
+from pvverify.gate.pipeline import canonical_site, obligation_of
 from pvverify.kernel.binary import read_binary
 from pvverify.kernel.closure import Targets, decoder
 from pvverify.kernel.elf import open_image
@@ -33,6 +29,11 @@ from pvverify.obligation import CodeSpec, Obligation, from_dict
 from pvverify.program import build as build_pair
 from pvverify.reports import sarif
 from pvverify.reports.check_text import to_text
+from pvverify.samecallee import TAIL_CALL, UNKNOWN_CALLEE
+from pvverify.samecallee import method as samecallee
+from pvverify.util.budget import Limits
+from pvverify.x86.arch import I386, X86_64, Arch
+from pvverify.x86.ctype import parse_ctype
 
 # name -> (x86_64 body, i386 body, what same-callee must do: "prove" or the
 # instruction its refusal names)
@@ -347,7 +348,7 @@ def test_methods_agree_on_fixture_kernel_direct_calls(tmp_path, bits, series):
 
 
 def test_sarif_carries_the_method(tmp_path):
-    from pvverify.gate import OutcomeResult
+    from pvverify.gate.pipeline import OutcomeResult
 
     row = OutcomeResult("vmlinux", 0x1000, ".parainstructions", "cpu.io_delay", "dwarf", "call", "",
                         "e800000000", ["call 0x1005"], "unknown", "no proof", "k", method="same-callee")

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, seed, settings
 from hypothesis import strategies as st
 
-from pvverify import samecallee
-from pvverify.arch import X86_64
 from pvverify.check import check
 from pvverify.obligation import from_dict
 from pvverify.program import build as build_pair
+from pvverify.samecallee import method as samecallee
+from pvverify.x86.arch import X86_64
 
 SCRATCH = ("rax", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11")
 

@@ -11,11 +11,8 @@ row, so the model cannot grow a handler without a rule and a test.
 from __future__ import annotations
 
 import pytest
+from evaluate import run_model
 
-from pvverify.arch import ARCHES, Arch
-from pvverify.assemble import assemble
-from pvverify.evaluate import run_model
-from pvverify.machine import ConcreteState, Outcome
 from pvverify.oracle import run as run_cpu
 from pvverify.semantics import (
     atomic,
@@ -33,6 +30,9 @@ from pvverify.semantics import (
     xsave,
 )
 from pvverify.semantics.rules import Case, Rule
+from pvverify.x86.arch import ARCHES, Arch
+from pvverify.x86.assemble import assemble
+from pvverify.x86.machine import ConcreteState, Outcome
 
 FAMILIES = (flags, control, segments, exits, xsave, atomic, cache, msr, ports, cpuid, tables, fresh)
 ROWS: list[tuple[str, Rule, Case]] = [

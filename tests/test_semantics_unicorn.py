@@ -10,15 +10,15 @@ trace event must agree.
 from __future__ import annotations
 
 import pytest
+from evaluate import run_model
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from machine_states import CODE, FREE_FLAGS, states
 
-from pvverify.arch import I386, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, X86_64, Arch
-from pvverify.assemble import assemble
-from pvverify.evaluate import run_model
-from pvverify.machine import DEBUG_REGS, ConcreteState, Outcome
 from pvverify.oracle import run as run_cpu
+from pvverify.x86.arch import I386, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, X86_64, Arch
+from pvverify.x86.assemble import assemble
+from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Outcome
 
 # Flags the SDM leaves undefined after these instructions (their "Flags
 # Affected" sections); the model gives them uninterpreted values, the CPU

@@ -28,14 +28,14 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from machine_states import states
 
-from pvverify import counterexample as cx
-from pvverify.arch import ARCHES, Arch
-from pvverify.assemble import AssemblyError, assemble
 from pvverify.check import check
-from pvverify.conventions import clobbers, return_slots
+from pvverify.exploration import counterexample as cx
 from pvverify.obligation import Obligation, ObligationError, from_dict, load
 from pvverify.oracle import run as run_cpu
 from pvverify.program import build
+from pvverify.x86.arch import ARCHES, Arch
+from pvverify.x86.assemble import AssemblyError, assemble
+from pvverify.x86.conventions import clobbers, return_slots
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG = int(os.environ.get("PVVERIFY_FUZZ_EXAMPLES", "0"))

@@ -14,9 +14,9 @@ import contextlib
 import io
 from pathlib import Path
 
-from pvverify import exits
 from pvverify.check import check
-from pvverify.cli import main as cli_main
+from pvverify.cli import exits
+from pvverify.cli.main import main as cli_main
 from pvverify.obligation import from_dict
 
 ROOT = Path(__file__).parent.parent
@@ -94,7 +94,7 @@ def test_a_target_running_off_its_end_is_bad_input(tmp_path):
 def test_flags_images_are_decoded_and_restore_fl_blames_if():
     """sti for restore_fl: the witness passes a flags image the kernel can hold
     (DF, NT, IOPL clear), so the difference named first is IF, decoded."""
-    from pvverify.reports import counterexample as words
+    from pvverify.reports import witness as words
     from pvverify.reports.flags import decode
 
     assert decode(0x245002 & ~0x200) == "ID|AC|NT|IOPL=1, IF=0"
@@ -112,7 +112,7 @@ def test_flags_images_are_decoded_and_restore_fl_blames_if():
 
 def test_memory_difference_is_phrased_at_the_width_the_code_wrote():
     """PAE set_pte with its halves swapped: the word at 4(%eax), not a byte."""
-    from pvverify.reports import counterexample as words
+    from pvverify.reports import witness as words
 
     res = run({"schema": 1, "name": "pae", "arch": "i386", "convention": "regparm3", "returns": "void",
                "args": ["ptr", "u64"], "site_length": 6,

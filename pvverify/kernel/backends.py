@@ -68,9 +68,9 @@ from dataclasses import dataclass, field
 import capstone
 from capstone import x86 as cx
 
-from pvverify.arch import Arch
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, Image
 from pvverify.kernel.records import OpsTable
+from pvverify.x86.arch import Arch
 
 # The backend names a report uses, by the suffix of the binary's x86_hyper_<suffix>.
 HYPER_NAMES = {"xen_pv": "xen-pv", "xen_hvm": "xen-hvm", "kvm": "kvm", "ms_hyperv": "hyperv",

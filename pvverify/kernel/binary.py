@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from pvverify.arch import I386, X86_64, Arch
-from pvverify.cache import Cache, tool_id
 from pvverify.kernel import dwarf, replay, templates
 from pvverify.kernel.elf import ElfError, Image, open_image
 from pvverify.kernel.era_alt import alt_outcomes
@@ -39,6 +37,8 @@ from pvverify.kernel.records import (
     series_tuple,
 )
 from pvverify.kernel.unpatched import Unpatched, scan
+from pvverify.util.cache import Cache, tool_id
+from pvverify.x86.arch import I386, X86_64, Arch
 
 # functions whose compilation units define the ops arrays and apply the records
 _OPS_UNITS = ("paravirt_patch", "paravirt_patch_default", "native_patch", "paravirt_set_cap",

@@ -14,8 +14,8 @@ from functools import cache
 
 import capstone
 
-from pvverify.arch import Arch
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, Image
+from pvverify.x86.arch import Arch
 
 FRAGMENT = 64  # bytes read for a code fragment outside function symbols
 MAX_CALLEES = 24          # functions pulled in below a target before giving up on the rest
@@ -246,9 +246,9 @@ class BootedFunction:
 
 @cache
 def booted_function(path: str, name: str, bits: int) -> BootedFunction:
-    from pvverify.arch import I386, X86_64
     from pvverify.kernel.elf import ElfError, open_image
     from pvverify.kernel.records import ops_tables
+    from pvverify.x86.arch import I386, X86_64
 
     img = open_image(path)
     if img.bits != bits:

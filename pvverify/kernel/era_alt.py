@@ -25,7 +25,6 @@ from __future__ import annotations
 import struct
 from itertools import combinations
 
-from pvverify.arch import Arch
 from pvverify.kernel.elf import Image
 from pvverify.kernel.records import (
     ALT_FLAG_DIRECT_CALL,
@@ -43,6 +42,7 @@ from pvverify.kernel.records import (
     series_tuple,
     table_slot,
 )
+from pvverify.x86.arch import Arch
 
 SOURCE = ".altinstructions"
 MAX_GROUP = 6  # entries in one group whose feature combinations are enumerated

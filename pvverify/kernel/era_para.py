@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import struct
 
-from pvverify.arch import Arch
 from pvverify.kernel.elf import Image
 from pvverify.kernel.optable import Op
 from pvverify.kernel.records import (
@@ -36,6 +35,7 @@ from pvverify.kernel.records import (
     table_slot,
 )
 from pvverify.kernel.templates import JMP_OPS, LOCK_ASSUMPTION, Templates
+from pvverify.x86.arch import Arch
 
 SOURCE = ".parainstructions"
 # paravirt_types.h CLBR_* bits, in bit order

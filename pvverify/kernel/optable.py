@@ -26,8 +26,8 @@ import subprocess
 from dataclasses import dataclass
 from importlib import resources
 
-from pvverify.arch import Arch
 from pvverify.kernel import dwarf
+from pvverify.x86.arch import Arch
 
 
 @dataclass(frozen=True)

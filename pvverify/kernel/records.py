@@ -30,8 +30,8 @@ from functools import cache
 
 import capstone
 
-from pvverify.arch import Arch
 from pvverify.kernel.elf import Image
+from pvverify.x86.arch import Arch
 
 
 class LayoutError(ValueError):

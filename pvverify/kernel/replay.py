@@ -32,10 +32,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from pvverify.arch import Arch
 from pvverify.kernel.backends import Findings
 from pvverify.kernel.elf import Image
 from pvverify.kernel.records import ALT_FLAG_NOT, OpsTable, Outcome, Records, Skipped
+from pvverify.x86.arch import Arch
 
 SET_CAP_ASSUMPTION = ("an ALT_NOT inline template of a slot the backend changed is not applied "
                       "(paravirt_set_cap sets X86_FEATURE_PVUNLOCK / X86_FEATURE_VCPUPREEMPT)")
@@ -147,7 +147,7 @@ def findings_of(code: Image, arch: Arch, tables: list[OpsTable], cache=None) -> 
         return _FOUND[key]
     ckey = None
     if cache is not None:
-        from pvverify.cache import tool_id
+        from pvverify.util.cache import tool_id
 
         ckey = {"tool": tool_id(), "image": _alloc_digest(code),
                 "tables": [[t.name, t.address, t.size] for t in tables]}

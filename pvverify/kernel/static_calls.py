@@ -28,9 +28,9 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from pvverify.ctype import parse_ctype
 from pvverify.kernel.backends import PV_STATIC_CALLS, describe
 from pvverify.obligation import CodeSpec, Obligation, ObligationError
+from pvverify.x86.ctype import parse_ctype
 
 SOURCE = ".static_call_sites"
 SIGNATURES = {  # include/linux/sched/cputime.h, asm/paravirt.h, asm/qspinlock.h (7.3)
@@ -187,7 +187,7 @@ def obligations_for(b, targets, canon: int):
 
 def row(row_type, path: str, s: Site, key: str | None, res: dict | None, err: str, code, arch,
         package: str = ""):
-    from pvverify.gate import _disasm
+    from pvverify.gate.pipeline import _disasm
 
     f = code.function_at(s.site)
     place = {"address": f"{s.site:#x}", "function": f[2] if f else None,

@@ -17,9 +17,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from pvverify.arch import Arch
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, Image
 from pvverify.kernel.records import OpsTable, indirect_ref, table_slot
+from pvverify.x86.arch import Arch
 
 NOT_SCANNED = (".altinstr_replacement",)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from pvverify.reports import counterexample
+from pvverify.reports import witness as counterexample
 from pvverify.verdict import Result
 
 

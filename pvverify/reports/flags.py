@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pvverify.arch import FLAG_BITS
+from pvverify.x86.arch import FLAG_BITS
 
 # the bits of EFLAGS with a name, and the reserved bit 1 that reads as 1
 _NAMED = sum((3 if n == "iopl" else 1) << b for n, b in FLAG_BITS.items())

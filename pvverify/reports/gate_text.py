@@ -18,10 +18,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pvverify.reports import counterexample
+from pvverify.reports import witness as counterexample
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult, SiteIssue
+    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
 
 SITES_SHOWN = 3
 ORDER = ("not-equivalent", "unknown", "equivalent")

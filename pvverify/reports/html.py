@@ -14,12 +14,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from pvverify import __version__
-from pvverify.reports import counterexample as words
+from pvverify.reports import witness as words
 from pvverify.reports.gate_text import address, feature, inline_chain, reason, short, short_of, site
 from pvverify.reports.listing import line
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult, SiteIssue
+    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
 
 VERDICTS = ("equivalent", "not-equivalent", "unknown")
 CSS = """

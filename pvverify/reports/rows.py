@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pvverify.reports.gate_text import site
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult, SiteIssue
+    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
 
 
 def issue_json(i: SiteIssue) -> dict:

@@ -18,11 +18,11 @@ from urllib.parse import quote
 
 from pvverify import __version__
 from pvverify.reports import categories
-from pvverify.reports.counterexample import difference
 from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of
+from pvverify.reports.witness import difference
 
 if TYPE_CHECKING:
-    from pvverify.gate import OutcomeResult, SiteIssue
+    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import z3
 
-from pvverify.arch import FLAG_BITS, FLAG_WIDTH
 from pvverify.semantics.operands import Insn
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
+from pvverify.x86.arch import FLAG_BITS, FLAG_WIDTH
 
 # Flags POPF may change at CPL 0 (SDM POPF: "all non-reserved flags except RF,
 # VIP, VIF, and VM can be modified; VIP, VIF, VM ... unaffected; RF is cleared").

@@ -115,3 +115,8 @@ RULES: tuple[Rule, ...] = (
                after=(("eax", 0xFFFFBEEF), ("cf", 1)), cpu=True)),
          out_of_scope="#UD without CPUID.1:ECX.RDRAND / CPUID.7H.0:EBX.RDSEED"),
 )
+
+
+def fresh_values(p: PathState) -> list[z3.BitVecRef]:
+    """The fresh values a path read, in execution order."""
+    return [args[0] for kind, args in p.queries if kind == "fresh"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import z3
 
-from pvverify.arch import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 from pvverify.semantics.operands import Insn, set_reg_zx
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
+from pvverify.x86.arch import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 
 
 def _base_width(st: PathState, v: z3.BitVecRef) -> z3.BitVecRef:

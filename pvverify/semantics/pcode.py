@@ -18,8 +18,8 @@ from functools import cache
 import pypcode
 import z3
 
-from pvverify.arch import Arch
 from pvverify.semantics.state import PathState, Unmodelled, to_width
+from pvverify.x86.arch import Arch
 
 OP = pypcode.OpCode
 

@@ -20,7 +20,7 @@ from functools import cache
 
 import z3
 
-from pvverify.arch import FLAG_WIDTH, Arch
+from pvverify.x86.arch import FLAG_WIDTH, Arch
 
 FLAG_REGS = tuple(n.upper() for n in FLAG_WIDTH)  # CF PF ... ID, P-code's names
 
@@ -118,7 +118,7 @@ class Inputs:
         return hit[2]
 
     def _in_dead_stack(self, a: z3.BitVecRef) -> bool:
-        from pvverify.observe import DEAD_STACK
+        from pvverify.exploration.observables import DEAD_STACK
 
         key = a.get_id()
         hit = self._dead_memo.get(key)
@@ -131,7 +131,7 @@ class Inputs:
         key = a.get_id()
         hit = self._sp_memo.get(key)
         if hit is None:
-            from pvverify.observe import mentions
+            from pvverify.exploration.observables import mentions
 
             hit = mentions(a, self.sp0.decl().name())
             self._sp_memo[key] = (a, hit)  # keep `a` alive: z3 ids are reused after GC

@@ -1,0 +1,108 @@
+"""The abstract machine state at one instruction of one call context, and the join of
+two of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pvverify.samecallee.values import N, Val, join, mixed
+
+Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
+
+
+@dataclass
+class State:
+    sp: int                                    # stack pointer - entry stack pointer
+    regs: dict[str, Val]                       # missing: N
+    stack: dict[int, tuple[int, Val]]          # offset -> (size, value)
+    leaked: bool = False                       # a stack-derived value is in reachable memory
+    df: bool = False                           # DF may be set (clear at entry: check.ASSUMED)
+    wild: bool = False                         # ... and it may be the return address's
+    saved: frozenset = frozenset()             # slots a callee-saved register was pushed to
+    cmp: tuple | None = None                   # (register, imm, size): flags of `cmp reg, imm` just run
+    # after `and $-align, %sp`: (r, modulus, depth): the entry stack pointer is r modulo
+    # modulus on this path, forked at call depth `depth` (states of other residues are
+    # other nodes: the offsets after the `and` differ)
+    phase: tuple[int, int, int] | None = None
+    # (displacement, offset): the stack pointer, at this offset, was just saved to memory
+    # outside the stack at that displacement from some register (a task's saved sp)
+    parked: tuple[int, int] | None = None
+    # per function in progress (outermost first): the callee-saved registers it has not
+    # written yet, which still hold its caller's values; a `mov` of one to the stack is
+    # a save like a push (gcc's shrink-wrapped prologues), so the slot is in no object
+    pristine: tuple[frozenset, ...] = ()
+    # offset -> (size, value): stack addresses left below the stack pointer when it rose
+    # (a push popped, a callee's frame); a later `sub` re-exposes those bytes, and a read
+    # of them before anything writes them again gives that value back
+    dead: dict[int, tuple[int, Val]] = field(default_factory=dict)
+
+    def copy(self) -> State:
+        return State(self.sp, dict(self.regs), dict(self.stack), self.leaked, self.df, self.wild,
+                     self.saved, self.cmp, self.phase, self.parked, self.pristine, dict(self.dead))
+
+    def same(self, other: State) -> bool:
+        """Equal as abstract states."""
+        return self.sp == other.sp and self.regs == other.regs and self.stack == other.stack \
+            and self.leaked == other.leaked and self.df == other.df and self.wild == other.wild \
+            and self.saved == other.saved and self.cmp == other.cmp and self.phase == other.phase \
+            and self.parked == other.parked and self.pristine == other.pristine \
+            and self.dead == other.dead
+
+
+
+def join_entry(ea, eb, thresholds):
+    """Two stack entries at one offset (either may be missing: an input value, N)."""
+    if ea is not None and eb is not None and ea[0] == eb[0]:
+        return (ea[0], join(ea[1], eb[1], thresholds))
+    if ea is not None and eb is not None:  # another width: no longer one value
+        return (max(ea[0], eb[0]), mixed(ea[1], eb[1]))
+    e = ea if ea is not None else eb
+    return (e[0], join(e[1], N))
+
+
+def join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> State:
+    if a.regs == b.regs:  # (most joins: dict equality is far cheaper than the loop)
+        regs = dict(a.regs)
+    else:
+        regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
+        regs = {r: v for r, v in regs.items() if v != N}
+    # only the entries that differ are joined (deep frames hold a hundred, few change)
+    stack = dict(a.stack)
+    if a.stack != b.stack:
+        bs = b.stack
+        for k, eb in bs.items():
+            ea = stack.get(k)
+            if ea != eb:
+                stack[k] = join_entry(ea, eb, thresholds)
+        for k in [k for k in stack if k not in bs]:
+            stack[k] = join_entry(stack[k], None, thresholds)
+    pristine = a.pristine if a.pristine == b.pristine else \
+        tuple(x & y for x, y in zip(a.pristine, b.pristine, strict=True))
+    return State(a.sp, regs, stack, a.leaked or b.leaked, a.df or b.df, a.wild or b.wild,
+                 a.saved & b.saved, a.cmp if a.cmp == b.cmp else None, a.phase,
+                 a.parked if a.parked == b.parked else None, pristine, _join_dead(a.dead, b.dead))
+
+
+def touch(st: State, full: str) -> None:
+    """A write to a register: in this function it no longer holds the caller's value."""
+    if st.pristine and full in st.pristine[-1]:
+        st.pristine = st.pristine[:-1] + (st.pristine[-1] - {full},)
+
+
+def leave_phase(st: State, depth: int) -> None:
+    """Back in a caller of the function that aligned the stack pointer: the residue
+    split ends (the stack pointer is again an exact offset for every residue, or the
+    join of the residues' states refuses it), and the residues' states join."""
+    if st.phase is not None and depth < st.phase[2]:
+        st.phase = None
+
+
+def _join_dead(a: dict, b: dict) -> dict:
+    """Stack addresses left in dead stack on either path (missing: none there)."""
+    if a == b:
+        return dict(a)
+    out = {}
+    for k in a.keys() | b.keys():
+        ea, eb = a.get(k), b.get(k)
+        out[k] = ea if eb is None else eb if ea is None else join_entry(ea, eb, None)
+    return out
