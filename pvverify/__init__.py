@@ -1,3 +1,5 @@
 """pvverify: prove that a paravirt patch site's inline replacement equals its indirect call."""
 
-__version__ = "0.1.0"
+from pvverify.util.version import __version__
+
+__all__ = ["__version__"]

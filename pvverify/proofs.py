@@ -17,12 +17,12 @@ from pathlib import Path
 
 import z3
 
-from pvverify import __version__
 from pvverify.check import analyse, check
 from pvverify.exploration.explorer import Limits, PathBound
 from pvverify.exploration.query import any_of, query
 from pvverify.obligation import Obligation
 from pvverify.program import build
+from pvverify.util.version import __version__
 
 SOLVERS = ("z3", "cvc5", "bitwuzla")
 MANIFEST = "manifest.json"

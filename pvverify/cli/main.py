@@ -20,9 +20,9 @@ import os
 import sys
 from pathlib import Path
 
-from pvverify import __version__
 from pvverify.cli import exits
 from pvverify.cli.exits import ArgumentParser, positive_int
+from pvverify.util.version import __version__
 
 CHECK_EXAMPLES = """\
 examples:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pvverify import __version__
+from pvverify.util.version import __version__
 
 
 def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:

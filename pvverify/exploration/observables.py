@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import z3
 
+from pvverify.semantics.separation import DEAD_STACK, mentions
 from pvverify.semantics.state import FLAG_REGS, PathState
 from pvverify.x86.arch import ARITH_FLAGS, CONTROL_REGS, SYSTEM_FLAGS, Arch
 from pvverify.x86.conventions import ReturnSlot
@@ -22,10 +23,6 @@ def any_of(cs: list[z3.BoolRef]) -> z3.BoolRef:
         return z3.BoolVal(False)
     return cs[0] if len(cs) == 1 else z3.Or(cs)
 
-# The dead stack below the entry stack pointer (DOMAIN.md 2: no red zone; the
-# original's `call` writes there). Kernel stacks are 8-32 KiB, so no live
-# data of the caller is closer than this below its stack pointer.
-DEAD_STACK = 64 * 1024
 
 # P-code registers that are not machine state of their own (views of the
 # flags assembled by lifted pushf) and the program counter.
@@ -64,24 +61,6 @@ def _written(st: PathState, k: z3.BitVecRef) -> z3.BoolRef:
 def dead(k: z3.BitVecRef, sp0: z3.BitVecRef) -> z3.BoolRef:
     """k lies in [sp0 - DEAD_STACK, sp0), modulo the address width."""
     return z3.ULT(sp0 - 1 - k, DEAD_STACK)
-
-
-def mentions(e: z3.ExprRef, name: str, memo: dict[int, bool] | None = None) -> bool:
-    """Does e compute from the input constant `name`? A byte of the initial
-    memory does not, whatever address it was read from: it is a value the
-    caller stored, and the caller holds no pointer into the dead stack."""
-    memo = {} if memo is None else memo
-    key = e.get_id()
-    if key in memo:
-        return memo[key]
-    if z3.is_select(e):
-        hit = False
-    elif z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-        hit = e.decl().name() == name
-    else:
-        hit = any(mentions(c, name, memo) for c in e.children())
-    memo[key] = hit
-    return hit
 
 
 def separation(arch: Arch, o: PathState, r: PathState) -> list[z3.BoolRef]:

@@ -13,10 +13,10 @@ from collections import Counter, defaultdict
 from html import escape
 from typing import TYPE_CHECKING
 
-from pvverify import __version__
 from pvverify.reports import witness as words
 from pvverify.reports.gate_text import address, feature, inline_chain, reason, short, short_of, site
 from pvverify.reports.listing import line
+from pvverify.util.version import __version__
 
 if TYPE_CHECKING:
     from pvverify.gate.pipeline import OutcomeResult, SiteIssue

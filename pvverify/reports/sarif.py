@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from pvverify import __version__
 from pvverify.reports import categories
 from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of
 from pvverify.reports.witness import difference
+from pvverify.util.version import __version__
 
 if TYPE_CHECKING:
     from pvverify.gate.pipeline import OutcomeResult, SiteIssue

@@ -18,6 +18,7 @@ from functools import cache
 import pypcode
 import z3
 
+from pvverify.semantics.sleigh import context
 from pvverify.semantics.state import PathState, Unmodelled, to_width
 from pvverify.x86.arch import Arch
 
@@ -25,11 +26,6 @@ OP = pypcode.OpCode
 
 # CALLOTHER operations that have no architectural effect in a single-CPU model.
 _HARMLESS_CALLOTHER = {"LOCK", "UNLOCK"}
-
-
-@cache
-def context(arch: Arch) -> pypcode.Context:
-    return pypcode.Context(arch.sleigh)
 
 
 @cache

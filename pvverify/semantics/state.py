@@ -20,6 +20,8 @@ from functools import cache
 
 import z3
 
+from pvverify.semantics.separation import DEAD_STACK, mentions
+from pvverify.semantics.sleigh import context
 from pvverify.x86.arch import FLAG_WIDTH, Arch
 
 FLAG_REGS = tuple(n.upper() for n in FLAG_WIDTH)  # CF PF ... ID, P-code's names
@@ -64,8 +66,6 @@ class RegisterLayout:
 
 @cache
 def layout_for(arch: Arch) -> RegisterLayout:
-    from pvverify.semantics.pcode import context
-
     return RegisterLayout(context(arch).registers)
 
 
@@ -118,8 +118,6 @@ class Inputs:
         return hit[2]
 
     def _in_dead_stack(self, a: z3.BitVecRef) -> bool:
-        from pvverify.exploration.observables import DEAD_STACK
-
         key = a.get_id()
         hit = self._dead_memo.get(key)
         if hit is None:
@@ -131,8 +129,6 @@ class Inputs:
         key = a.get_id()
         hit = self._sp_memo.get(key)
         if hit is None:
-            from pvverify.exploration.observables import mentions
-
             hit = mentions(a, self.sp0.decl().name())
             self._sp_memo[key] = (a, hit)  # keep `a` alive: z3 ids are reused after GC
             return hit

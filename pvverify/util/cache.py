@@ -56,7 +56,7 @@ def tool_id() -> str:
     development checkout) starts a new cache."""
     from importlib import metadata
 
-    from pvverify import __version__
+    from pvverify.util.version import __version__
 
     h = hashlib.sha256()
     root = Path(__file__).parent
