@@ -13,16 +13,14 @@ import math
 import sys
 from typing import NoReturn
 
-EQUIVALENT = 0       # every obligation / outcome proved equivalent
-NOT_EQUIVALENT = 1   # some not-equivalent, with a replayed counterexample
-UNKNOWN = 2          # some unknown (and none not-equivalent); 0 with --allow-unknown
-BAD_INPUT = 3        # unreadable, malformed or hostile input; named in the message
-USAGE = 4            # unknown flag, missing or bad value
-INTERNAL = 5         # a bug in pvverify: never reported as a verdict
-SIGINT = 130         # interrupted (128 + signal number)
-SIGTERM = 143
+from pvverify.verdict import INTERNAL_PREFIX, Exit, worst
 
-INTERNAL_PREFIX = "internal error:"  # the reason of a Result a crash produced
+# the codes by name, as the command modules use them (defined once, in verdict.Exit)
+EQUIVALENT, NOT_EQUIVALENT, UNKNOWN = Exit.EQUIVALENT, Exit.NOT_EQUIVALENT, Exit.UNKNOWN
+BAD_INPUT, USAGE, INTERNAL = Exit.BAD_INPUT, Exit.USAGE, Exit.INTERNAL
+SIGINT, SIGTERM = Exit.SIGINT, Exit.SIGTERM
+__all__ = ["BAD_INPUT", "EQUIVALENT", "INTERNAL", "INTERNAL_PREFIX", "NOT_EQUIVALENT", "SIGINT",
+           "SIGTERM", "UNKNOWN", "USAGE", "Exit", "worst"]
 
 EPILOG = """\
 exit codes:
@@ -68,11 +66,3 @@ def positive_int(text: str) -> int:
     if v <= 0:
         raise argparse.ArgumentTypeError(f"expected an integer > 0, got {text!r}")
     return v
-
-
-def worst(codes: list[int]) -> int:
-    """The exit code of several inputs: a crash, then bad input, then the worst verdict."""
-    for c in (INTERNAL, BAD_INPUT, NOT_EQUIVALENT, UNKNOWN):
-        if c in codes:
-            return c
-    return EQUIVALENT

@@ -7,8 +7,9 @@ does not know), and the help says what to do about each.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from pvverify.verdict import Cause, cause_of
 
 
 @dataclass(frozen=True)
@@ -27,46 +28,45 @@ UNSAFE = Category(
     "inputs, both values and both paths.", "error")
 
 _UNKNOWN = [
-    (r"wall-clock safety limit",
+    (Cause.SAFETY_LIMIT,
      Category("pvverify/unknown/safety-limit", "wall-clock safety limit (the machine was slow)",
               "The proof ran past the wall-clock safety net (--timeout) before reaching any work "
               "bound: this says the machine was slow or overloaded, not that the site is hard. "
               "The outcome is never cached; run again, or raise --timeout.", "warning")),
-    (r"has no modelled semantics|are not modelled|not modelled|unsupported",
+    (Cause.UNMODELLED,
      Category("pvverify/unknown/unmodelled-instruction", "instruction outside the model",
               "A path runs an instruction whose effect pvverify does not model, so nothing was "
               "proved. Add its semantics (with a unicorn or SDM check), or accept the site with "
               "--allow-unknown after review.", "warning")),
-    (r"path bound|exploration bound|analysis bound|solver bound|more than \d+ paths|"
-     r"more than \d+ instructions",
+    (Cause.BOUND,
      Category("pvverify/unknown/bound", "work bound reached",
               "The proof did not finish within a work bound (instructions explored, paths, "
               "fixpoint visits, or z3 resource units per query): the same on every machine. "
               "Raise --max-visits, --max-paths, --max-steps, --fixpoint-visits or "
               "--solver-rlimit, or review the site by hand.", "warning")),
-    (r"not fixed|retpoline",
+    (Cause.INDIRECT_TARGET,
      Category("pvverify/unknown/indirect-target", "indirect branch to an unknown target",
               "A path branches through a register or memory whose value the site does not fix "
               "(a function pointer), so the code it runs is unknown. Review the site by hand.",
               "warning")),
-    (r"not loaded|callee bound",
+    (Cause.CALLEE_NOT_LOADED,
      Category("pvverify/unknown/callee-not-loaded", "callee outside the loaded closure",
               "A path calls code beyond the callee bound, which was not loaded into the model. "
               "Review the site, or raise the bound.", "warning")),
-    (r"model and CPU disagree|CPU model cannot run|no counterexample a CPU model can run",
+    (Cause.UNCONFIRMED,
      Category("pvverify/unknown/unconfirmed", "difference the CPU did not confirm",
               "The solver found a difference that unicorn did not reproduce (or could not run). "
               "This is either a modelling gap or an unrunnable state; report it.", "warning")),
-    (r"undefined",
+    (Cause.UNDEFINED_FLAGS,
      Category("pvverify/unknown/undefined-flags", "difference only in SDM-undefined flags",
               "The paths differ only in flags the Intel SDM leaves undefined after an "
               "instruction. No proof may rely on them; review whether the code reads them.",
               "warning")),
-    (r"no obligation|cannot build",
+    (Cause.NO_OBLIGATION,
      Category("pvverify/unknown/no-obligation", "site could not be turned into an obligation",
               "The site's op, slot or target could not be read from the binary (see the "
               "message). Nothing was proved.", "warning")),
-    (r"internal error|solver error",
+    (Cause.INTERNAL,
      Category("pvverify/unknown/internal-error", "internal error",
               "pvverify failed on this site; nothing was proved. Please report it with the "
               "obligation.", "warning")),
@@ -95,10 +95,13 @@ BAD_INPUT = Category(
 ALL = [UNSAFE, *(c for _, c in _UNKNOWN), OTHER, SKIPPED, UNPATCHED, BAD_INPUT]
 
 
-def category(verdict: str, reason: str) -> Category:
+def category(verdict: str, reason: str = "", cause: str = "") -> Category:
+    """The SARIF rule of a row: from its cause (rows without one, such as those
+    cached before causes existed, are classed from the reason as verdict.cause_of does)."""
     if verdict == "not-equivalent":
         return UNSAFE
-    for pattern, c in _UNKNOWN:
-        if re.search(pattern, reason):
-            return c
-    return OTHER
+    c = Cause(cause) if cause else cause_of(verdict, reason)
+    return _BY_CAUSE.get(c, OTHER)
+
+
+_BY_CAUSE = dict(_UNKNOWN)

@@ -108,7 +108,7 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
     for r in rows:
         if r.verdict == "equivalent":
             continue
-        cat = categories.category(r.verdict, r.reason)
+        cat = categories.category(r.verdict, r.reason, getattr(r, "cause", ""))
         p = r.place or {}
         # a module is relocatable: its site is section+offset (the address the report
         # laid it out at means nothing outside this run)
