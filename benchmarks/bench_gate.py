@@ -155,8 +155,9 @@ def main() -> None:
         from pvverify.check import check
         from pvverify.gate.pipeline import canonical_site, obligation_of
         from pvverify.kernel.binary import read_binary
-        from pvverify.kernel.closure import Targets, decoder
+        from pvverify.kernel.closure import Targets
         from pvverify.util.cache import Cache
+        from pvverify.x86.decode import decoder
 
         b = read_binary(a.vmlinux, None, Cache(cache))
         lay = b.layout

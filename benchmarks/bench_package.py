@@ -142,7 +142,8 @@ if "Path" in str(inspect.signature(read_binary).parameters["cache"].annotation):
     Cache = Path  # trees before the verified cache took a directory
 else:
     from pvverify.util.cache import Cache
-from pvverify.kernel.closure import Targets, decoder
+from pvverify.kernel.closure import Targets
+from pvverify.x86.decode import decoder
 from pvverify.kernel.elf import open_image
 from pvverify.obligation import ObligationError
 

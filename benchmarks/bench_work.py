@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def obligations(vmlinux: str) -> dict:
     from pvverify.gate.pipeline import canonical_site, obligation_of
     from pvverify.kernel.binary import read_binary
-    from pvverify.kernel.closure import Targets, decoder
+    from pvverify.kernel.closure import Targets
+    from pvverify.x86.decode import decoder
 
     b = read_binary(vmlinux, None, None)
     targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))

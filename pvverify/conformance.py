@@ -141,7 +141,7 @@ def installed(b) -> list[Installed]:
     # a thunk that calls another callee-save thunk (6.1's hand-written
     # __raw_callee_save___pv_queued_spin_unlock calls ..._slowpath) relies on it
     # keeping the convention too: it is checked as well, under the same op
-    from pvverify.kernel.closure import decoder
+    from pvverify.x86.decode import decoder
 
     work = [i for i in found.values() if i.name.startswith(THUNK_PREFIX)]
     while work:
@@ -211,7 +211,7 @@ _CALLEE_SAVE_STUB = {64: bytes.fromhex("b801005a5a" "c3"), 32: bytes.fromhex("b8
 def _c_stubs(b, fn: tuple[int, bytes], arch: Arch) -> list[tuple[int, bytes]]:
     """Stubs for the direct calls of a callee-save thunk (PV_CALLEE_SAVE_REGS_THUNK:
     push the caller-saved registers, call the C function, pop them)."""
-    from pvverify.kernel.closure import decoder
+    from pvverify.x86.decode import decoder
 
     out = []
     for ins in decoder(arch).disasm(fn[1], fn[0]):

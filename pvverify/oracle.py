@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pvverify.x86.arch import FLAG_BITS, FLAG_WIDTH, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
+from pvverify.x86.decode import decoder
 from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 
 PAGE = 0x1000
@@ -86,7 +87,6 @@ def run(arch: Arch, regions: Sequence[tuple[int, bytes]], entry: int, exit_pc: i
 
 class _Run:
     def __init__(self, arch: Arch, regions: Sequence[tuple[int, bytes]], st: ConcreteState) -> None:
-        import capstone
         from unicorn import UC_ARCH_X86, UC_MODE_32, UC_MODE_64, Uc
         from unicorn import x86_const as U
 
@@ -103,9 +103,7 @@ class _Run:
         self.uc.ctl_set_tcg_buffer_size(TCG_BUFFER)
         # Broadwell: the first model with SMAP, so stac/clac execute instead of #UD.
         self.uc.ctl_set_cpu_model(U.UC_CPU_X86_BROADWELL)
-        self.cs = capstone.Cs(capstone.CS_ARCH_X86,
-                              capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
-        self.cs.detail = True
+        self.cs = decoder(arch)
         self.mapped: set[int] = set()
         self.trace: list[Event] = []
         self.written: set[int] = set()

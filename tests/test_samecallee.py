@@ -23,7 +23,7 @@ from pvverify import samecallee as frame
 from pvverify.check import check
 from pvverify.gate.pipeline import canonical_site, obligation_of
 from pvverify.kernel.binary import read_binary
-from pvverify.kernel.closure import Targets, decoder
+from pvverify.kernel.closure import Targets
 from pvverify.kernel.elf import open_image
 from pvverify.obligation import CodeSpec, Obligation, from_dict
 from pvverify.program import build as build_pair
@@ -34,6 +34,7 @@ from pvverify.samecallee import method as samecallee
 from pvverify.util.budget import Limits
 from pvverify.x86.arch import I386, X86_64, Arch
 from pvverify.x86.ctype import parse_ctype
+from pvverify.x86.decode import decoder
 
 # name -> (x86_64 body, i386 body, what same-callee must do: "prove" or the
 # instruction its refusal names)

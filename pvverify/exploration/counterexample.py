@@ -10,7 +10,6 @@ as a disagreement between model and CPU, never as `not-equivalent`.
 from __future__ import annotations
 
 from dataclasses import asdict
-from functools import cache
 
 import capstone
 import z3
@@ -30,6 +29,7 @@ from pvverify.x86.arch import (
     SYSTEM_FLAGS,
 )
 from pvverify.x86.conventions import ReturnSlot
+from pvverify.x86.decode import decoder
 from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Outcome
 from pvverify.x86.protects import why
 
@@ -239,21 +239,12 @@ def with_state(ce: Counterexample, state: ConcreteState, pair: SitePair,
     return ce
 
 
-@cache
-def att_decoder(bits: int) -> capstone.Cs:
-    """A capstone decoder that writes AT&T syntax, as the kernel sources and objdump do."""
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
-    md.syntax = capstone.CS_OPT_SYNTAX_ATT
-    md.detail = True
-    return md
-
-
 def att_listing(listing: list[str], prog: Program) -> list[dict]:
     """A path's instructions (the lifter's "address: text" lines) decoded again in
     AT&T syntax, as the kernel and objdump write them. `refers` is the absolute
     address a rip-relative operand or a direct branch names (for a symbol)."""
     out: list[dict] = []
-    md = att_decoder(prog.arch.bits)
+    md = decoder(prog.arch, att=True)
     for line in listing:
         head, _, text = line.partition(": ")
         try:

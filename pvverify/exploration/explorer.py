@@ -10,9 +10,6 @@ feasible under the path condition.
 
 from __future__ import annotations
 
-from functools import cache
-
-import capstone
 import z3
 
 from pvverify.exploration.observables import separated
@@ -22,7 +19,7 @@ from pvverify.semantics.operands import Insn
 from pvverify.semantics.state import Inputs, PathState, Unmodelled
 from pvverify.util import budget
 from pvverify.util.budget import Limits  # noqa: F401 (where callers have always found it)
-from pvverify.x86.arch import Arch
+from pvverify.x86.decode import decoder
 
 
 class PathBound(Exception):
@@ -33,18 +30,11 @@ class Stuck(Exception):
     """A path reached something unmodelled and Limits.stop_when_stuck is set."""
 
 
-@cache
-def _decoder(arch: Arch) -> capstone.Cs:
-    cs = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
-    cs.detail = True
-    return cs
-
-
 def decode(program: Program, pc: int) -> Insn | None:
     code = program.fetch(pc, 15)
     if not code:
         return None
-    for i in _decoder(program.arch).disasm(code, pc, count=1):
+    for i in decoder(program.arch).disasm(code, pc, count=1):
         return Insn(i.address, i.size, i.mnemonic, i.op_str, bytes(i.bytes), i, program.arch.bits)
     return None
 

@@ -58,9 +58,9 @@ def _rip_relative_at(entry: dict, bits: int) -> None:
     ref, raw = entry.get("refers"), entry.get("bytes")
     if bits != 64 or not isinstance(ref, int) or not raw or "(%rip)" not in entry.get("text", ""):
         return
-    from pvverify.exploration.counterexample import att_decoder
+    from pvverify.x86.decode import decoder
 
-    md = att_decoder(bits)
+    md = decoder(bits, att=True)
     code = bytearray(bytes.fromhex(raw))
     ins = next(iter(md.disasm(bytes(code), entry["address"], count=1)), None)
     if ins is None or ins.disp_size != 4:

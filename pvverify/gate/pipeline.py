@@ -36,7 +36,7 @@ from pvverify.gate import baseline, coverage
 from pvverify.gate.executor import Executor
 from pvverify.kernel import features
 from pvverify.kernel.binary import Binary, read_binary
-from pvverify.kernel.closure import Targets, decoder
+from pvverify.kernel.closure import Targets
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, ElfError, Image, open_image
 from pvverify.kernel.records import (
     LayoutError,
@@ -53,6 +53,7 @@ from pvverify.util.signals import worker_init
 from pvverify.verdict import SEVERITY, Result
 from pvverify.x86.arch import I386, X86_64, Arch
 from pvverify.x86.ctype import parse_ctype
+from pvverify.x86.decode import decoder
 
 
 @dataclass
@@ -757,9 +758,9 @@ def _names_in(reason: str, code, sites, canon: int, site: int, length: int) -> d
 
 
 def _disasm(arch: Arch, code: bytes, at: int) -> list[str]:
-    from pvverify.exploration.counterexample import att_decoder
+    from pvverify.x86.decode import decoder as att_decoder
 
-    md = att_decoder(arch.bits)
+    md = att_decoder(arch, att=True)
     out = [f"{mn} {ops}".strip() for _, _, mn, ops in md.disasm_lite(code, at)]
     return out or ["(nothing: NOPs only)"]
 

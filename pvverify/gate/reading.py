@@ -34,13 +34,14 @@ from pvverify.gate.executor import Executor
 from pvverify.gate.package import Package
 from pvverify.gate.progress import Progress
 from pvverify.kernel.binary import Binary, read_binary
-from pvverify.kernel.closure import Targets, decoder
+from pvverify.kernel.closure import Targets
 from pvverify.kernel.elf import ElfError, Image
 from pvverify.kernel.peek import content_digest, peek_file
 from pvverify.kernel.records import LayoutError, Outcome
 from pvverify.kernel.symbolize import Symbolizer
 from pvverify.obligation import Obligation, ObligationError
 from pvverify.util.cache import Cache, tool_id
+from pvverify.x86.decode import decoder
 
 CHUNK = 24  # files per task: enough to amortise a task, small enough to balance
 

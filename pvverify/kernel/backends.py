@@ -71,6 +71,7 @@ from capstone import x86 as cx
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, Image
 from pvverify.kernel.records import OpsTable
 from pvverify.x86.arch import Arch
+from pvverify.x86.decode import decoder
 
 # The backend names a report uses, by the suffix of the binary's x86_hyper_<suffix>.
 HYPER_NAMES = {"xen_pv": "xen-pv", "xen_hvm": "xen-hvm", "kvm": "kvm", "ms_hyperv": "hyperv",
@@ -379,8 +380,7 @@ class _Graph:
 
     def __init__(self, img: Image, arch: Arch) -> None:
         self.img, self.arch = img, arch
-        self.md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64
-                              else capstone.CS_MODE_32)
+        self.md = decoder(arch, detail=False)
         init = img.section(".init.text")
         self.init = (init.addr, init.addr + init.size) if init else (0, 0)
         self._edges: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
@@ -501,8 +501,7 @@ def _initcalls(img: Image, arch: Arch) -> list[int]:
 def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
     """Every backend's writes into `tables` and into paravirt static calls' keys."""
     sym = img.symbol
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
-    md.detail = True
+    md = decoder(arch)
     w = arch.width
     # the areas written: ops tables, and each static call's key (its first word: the function)
     areas: list[tuple[int, int, str, int]] = [(t.address, t.address + t.size, t.name, t.width)

@@ -16,24 +16,11 @@ import capstone
 
 from pvverify.kernel.elf import SHF_ALLOC, SHF_EXECINSTR, Image
 from pvverify.x86.arch import Arch
+from pvverify.x86.decode import decoder
 
 FRAGMENT = 64  # bytes read for a code fragment outside function symbols
 MAX_CALLEES = 24          # functions pulled in below a target before giving up on the rest
 NOP5 = bytes.fromhex("0f1f440000")
-
-
-@cache
-def decoder(arch: Arch) -> capstone.Cs:
-    """One decoder per arch: built once, shared by target scans and report listings."""
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if arch.bits == 64 else capstone.CS_MODE_32)
-    md.detail = True
-    return md
-
-
-@cache
-def _lengths(bits: int) -> capstone.Cs:
-    """A detail-free decoder: scans that need only lengths and opcodes run several times faster."""
-    return capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
 
 
 class Targets:
@@ -146,7 +133,7 @@ class Targets:
             if self.img.symbol(f[2] + ".cold") is None:
                 return
             code = fn[1]
-            for at, size, _, _ in _lengths(self.arch.bits).disasm_lite(code, fn[0]):
+            for at, size, _, _ in decoder(self.arch, detail=False).disasm_lite(code, fn[0]):
                 i = at - fn[0]
                 if size == 5 and code[i] == 0xE9 or size == 6 and code[i] == 0x0F \
                         and 0x80 <= code[i + 1] <= 0x8F:

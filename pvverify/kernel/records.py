@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-
-import capstone
 
 from pvverify.kernel.elf import Image
 from pvverify.x86.arch import Arch
+from pvverify.x86.decode import decoder
 
 
 class LayoutError(ValueError):
@@ -281,13 +279,6 @@ def direct_call(arch: Arch, site: int, target: int, opcode: int = 0xE8) -> bytes
     return bytes([opcode]) + rel.to_bytes(4, "little")
 
 
-@cache
-def _lengths(bits: int) -> capstone.Cs:
-    """One detail-free decoder per width: `retarget` only needs instruction lengths, and
-    building a `Cs` costs ~0.5 ms, which across thousands of sites dominated a warm gate."""
-    return capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
-
-
 def direct_branch(code: bytes) -> bool:
     """`call`/`jmp rel32` followed by one-byte NOPs only: every direct-call replacement.
     Its one instruction is known without a decode (thousands per kernel)."""
@@ -300,7 +291,7 @@ def retarget(arch: Arch, code: bytes, old: int, new: int) -> bytes:
     if direct_branch(code):
         insns = [(old, 5)]
     else:
-        insns = [(a, n) for a, n, _, _ in _lengths(arch.bits).disasm_lite(code, old)]
+        insns = [(a, n) for a, n, _, _ in decoder(arch, detail=False).disasm_lite(code, old)]
     for address, size in insns:
         op = code[address - old]
         if size == 5 and op in (0xE8, 0xE9):

@@ -8,7 +8,6 @@ import heapq
 import capstone
 from capstone import x86
 
-from pvverify.kernel.closure import decoder
 from pvverify.program import Program, Region
 from pvverify.samecallee.abstract_state import Ctx, State, join_states
 from pvverify.samecallee.assumptions import TRAP, NoProof, Proof
@@ -46,6 +45,7 @@ from pvverify.samecallee.values import (
 )
 from pvverify.util import budget
 from pvverify.x86.arch import Arch
+from pvverify.x86.decode import decoder
 
 
 class Analysis(Memory, Control, Stack, Integers):

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from capstone import x86
 
 from pvverify import samecallee as frame
-from pvverify.kernel.closure import decoder
 from pvverify.program import Program, SitePair
 from pvverify.samecallee import NoProof, analyse
 from pvverify.verdict import Result
+from pvverify.x86.decode import decoder
 
 METHOD = "same-callee"
 

@@ -7,13 +7,12 @@ flag fix-ups), which work from the decoded instruction rather than from P-code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-import capstone
 import z3
 from capstone import x86_const as X
 
 from pvverify.semantics.state import PathState, Unmodelled, to_width
+from pvverify.x86.decode import decoder
 
 
 @dataclass(frozen=True)
@@ -41,16 +40,9 @@ class Insn:
         return self.cs.reg_name(reg)
 
 
-@cache
-def _att(bits: int) -> capstone.Cs:
-    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
-    md.syntax = capstone.CS_OPT_SYNTAX_ATT
-    return md
-
-
 def att_text(code: bytes, address: int, bits: int) -> str:
     """The first instruction of `code` in AT&T syntax ("" if it does not decode)."""
-    for _, _, mnemonic, op_str in _att(bits).disasm_lite(code, address, 1):
+    for _, _, mnemonic, op_str in decoder(bits, detail=False, att=True).disasm_lite(code, address, 1):
         return f"{mnemonic} {op_str}".strip()
     return ""
 
