@@ -41,7 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pvverify.x86.arch import FLAG_BITS, FLAG_WIDTH, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
+from pvverify.x86.arch import FLAG_BITS, FLAG_WIDTH, Arch
+from pvverify.x86.bits import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 from pvverify.x86.decode import decoder
 from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 

@@ -16,14 +16,8 @@ from pvverify.semantics import tables
 from pvverify.semantics.fresh import fresh_values
 from pvverify.semantics.msr import read_msr
 from pvverify.semantics.state import Inputs, PathState
-from pvverify.x86.arch import (
-    CONTROL_REGS,
-    FLAG_WIDTH,
-    MSR_FS_BASE,
-    MSR_GS_BASE,
-    MSR_KERNEL_GS_BASE,
-    Arch,
-)
+from pvverify.x86.arch import CONTROL_REGS, FLAG_WIDTH, Arch
+from pvverify.x86.bits import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Event, Outcome
 
 

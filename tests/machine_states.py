@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from pvverify.x86.arch import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, Arch
+from pvverify.x86.arch import Arch
+from pvverify.x86.bits import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 from pvverify.x86.machine import ConcreteState
 
 CODE = {64: 0xFFFFFFFF81000000, 32: 0xC1000000}

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from machine_states import CODE, FREE_FLAGS, states
 
 from pvverify.oracle import run as run_cpu
-from pvverify.x86.arch import I386, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, X86_64, Arch
+from pvverify.x86.arch import I386, X86_64, Arch
 from pvverify.x86.assemble import assemble
+from pvverify.x86.bits import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Outcome
 
 # Flags the SDM leaves undefined after these instructions (their "Flags

@@ -19,15 +19,8 @@ from pvverify.exploration.query import Refutation
 from pvverify.program import Program, SitePair
 from pvverify.semantics.state import Inputs, PathState
 from pvverify.verdict import Counterexample
-from pvverify.x86.arch import (
-    ARITH_FLAGS,
-    CONTROL_REGS,
-    FLAG_WIDTH,
-    MSR_FS_BASE,
-    MSR_GS_BASE,
-    MSR_KERNEL_GS_BASE,
-    SYSTEM_FLAGS,
-)
+from pvverify.x86.arch import ARITH_FLAGS, CONTROL_REGS, FLAG_WIDTH, SYSTEM_FLAGS
+from pvverify.x86.bits import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 from pvverify.x86.conventions import ReturnSlot
 from pvverify.x86.decode import decoder
 from pvverify.x86.machine import DEBUG_REGS, ConcreteState, Outcome

@@ -19,6 +19,25 @@ from pvverify.semantics.operands import Insn
 from pvverify.semantics.state import Inputs, PathState, Unmodelled
 from pvverify.util import budget
 from pvverify.util.budget import Limits  # noqa: F401 (where callers have always found it)
+from pvverify.x86.bits import (
+    CR0_CD,
+    CR0_ET,
+    CR0_NW,
+    CR0_PE,
+    CR0_PG,
+    CR0_RESERVED,
+    CR0_WP,
+    CR4_CET,
+    CR4_PAE,
+    CR4_PCIDE,
+    DR6_ONES,
+    DR6_ZEROS,
+    DR7_ONES,
+    EFER_LMA,
+    EFER_LME,
+    EFER_RESERVED,
+    MSR_EFER,
+)
 from pvverify.x86.decode import decoder
 
 
@@ -55,16 +74,6 @@ def entry_assumptions(inputs: Inputs) -> list[z3.BoolRef]:
     return out + reachable(inputs)
 
 
-MSR_EFER = 0xC0000080
-# SDM Vol. 3A 2.5: CR0 bits 6-15, 17 and 19-28 are reserved (0 from reset, and
-# kernels write back what they read); bits 63:32 are reserved in 64-bit mode.
-CR0_RESERVED = 0x1FFAFFC0
-CR0_PE, CR0_ET, CR0_WP, CR0_NW, CR0_CD, CR0_PG = 1, 1 << 4, 1 << 16, 1 << 29, 1 << 30, 1 << 31
-CR4_PAE, CR4_PCIDE, CR4_CET = 1 << 5, 1 << 17, 1 << 23
-# SDM Vol. 3A 2.2.1 / Vol. 4 IA32_EFER: SCE 0, LME 8, LMA 10, NXE 11; AMD also
-# defines 12-15 (SVME, LMSLE, FFXSR, TCE); 1-7, 9 and 63:16 are reserved.
-EFER_RESERVED = 0xFFFFFFFFFFFF0000 | 0x2FE
-EFER_LME, EFER_LMA = 1 << 8, 1 << 10
 
 
 def reachable(inputs: Inputs) -> list[z3.BoolRef]:
@@ -87,7 +96,6 @@ def reachable(inputs: Inputs) -> list[z3.BoolRef]:
       clears it after every instruction that completes (SDM Vol. 3B 18.3.1.1),
       the call that reached the site included.
     """
-    from pvverify.semantics.control import DR6_ONES, DR6_ZEROS, DR7_ONES
     from pvverify.semantics.xsave import valid_xcr0
 
     arch = inputs.arch

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pvverify.semantics.operands import Insn, effective_address
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
+from pvverify.x86.bits import CR4_PCIDE
 
 
 def wbinvd(st: PathState, ins: Insn) -> None:
@@ -42,7 +43,7 @@ def _invpcid_faults(st: PathState, ins: Insn) -> list:
     from pvverify.semantics.exits import canonical
     kind, low, high = _invpcid_operands(st, ins)
     w = kind.size()
-    pcide = (st.reg("cr4") & (1 << 17)) != 0
+    pcide = (st.reg("cr4") & CR4_PCIDE) != 0
     bad = [z3.UGT(kind, z3.BitVecVal(3, w)), z3.Extract(63, 12, low) != 0,
            z3.And(z3.ULE(kind, z3.BitVecVal(1, w)), z3.Not(pcide), z3.Extract(11, 0, low) != 0)]
     if st.inputs.arch.bits == 64:

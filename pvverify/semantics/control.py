@@ -24,6 +24,26 @@ import z3
 from pvverify.semantics.operands import Insn, read, reg_operand_name
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState, Unmodelled
+from pvverify.x86.bits import (
+    CR0_CD,
+    CR0_NW,
+    CR0_PE,
+    CR0_PG,
+    CR0_WP,
+    CR3_NOFLUSH,
+    CR4_CET,
+    CR4_DE,
+    CR4_LA57,
+    CR4_PAE,
+    CR4_PCIDE,
+    CR4_PGE,
+    CR4_PSE,
+    CR4_SMEP,
+    DR6_ONES,
+    DR6_ZEROS,
+    DR7_GD,
+    DR7_ONES,
+)
 
 MODELLED = ("cr0", "cr2", "cr3", "cr4", "cr8")
 
@@ -35,10 +55,6 @@ def is_control_move(ins: Insn) -> bool:
     return any(n is not None and n.startswith(("cr", "dr")) for n in names)
 
 
-DR6_ONES, DR6_ZEROS = 0xFFFE07F0, 0x1000
-DR7_ONES = 0x400
-DR7_GD = 1 << 13
-CR4_DE = 1 << 3
 
 
 def _debug_register(name: str | None) -> int | None:
@@ -94,13 +110,8 @@ def _mov_dr(st: PathState, ins: Insn, dst: str, src: str) -> None:
 # flushes on CR0.PE/WP and CR4.PSE changes. So a write that changes any of
 # these bits is a trace event carrying their old and new values: two paths
 # whose events agree invalidate alike on every processor, whatever its rule.
-CR0_PE, CR0_WP, CR0_NW, CR0_CD, CR0_PG = 1 << 0, 1 << 16, 1 << 29, 1 << 30, 1 << 31
-CR4_PSE, CR4_PAE, CR4_PGE, CR4_LA57 = 1 << 4, 1 << 5, 1 << 7, 1 << 12
-CR4_FSGSBASE, CR4_PCIDE, CR4_OSXSAVE, CR4_SMEP, CR4_SMAP, CR4_CET = (
-    1 << 16, 1 << 17, 1 << 18, 1 << 20, 1 << 21, 1 << 23)
 TLB_BITS = {"cr0": CR0_PE | CR0_WP | CR0_NW | CR0_CD | CR0_PG,
             "cr4": CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCIDE | CR4_SMEP | CR4_LA57}
-CR3_NOFLUSH = 1 << 63
 
 
 def tlb_change(st: PathState, ins: Insn) -> z3.BoolRef | None:

@@ -31,13 +31,8 @@ from pvverify.semantics.flags import load_rflags
 from pvverify.semantics.operands import Insn
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
+from pvverify.x86.bits import CR4_LA57, EFER_SCE, MSR_EFER, MSR_STAR, MSR_SYSENTER_CS
 
-MSR_EFER = 0xC0000080
-MSR_STAR = 0xC0000081
-MSR_SYSENTER_CS = 0x174
-EFER_SCE = 1 << 0
-EFER_LMA = 1 << 10
-CR4_LA57 = 1 << 12
 # SDM SYSRET: RFLAGS := (R11 & 3C7FD7H) | 2 (RF, VM and the reserved bits cleared)
 SYSRET_RFLAGS_MASK = 0x3C7FD7
 

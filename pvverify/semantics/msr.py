@@ -14,7 +14,7 @@ import z3
 from pvverify.semantics.operands import Insn, set_reg_zx
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
-from pvverify.x86.arch import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
+from pvverify.x86.bits import MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE
 
 
 def _base_width(st: PathState, v: z3.BitVecRef) -> z3.BitVecRef:

@@ -22,9 +22,9 @@ from pvverify.semantics.exits import canonical
 from pvverify.semantics.operands import Insn, read, write
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
+from pvverify.x86.bits import CR4_FSGSBASE
 
 Handler = Callable[[PathState, Insn], None]
-CR4_FSGSBASE = 1 << 16
 
 
 def swapgs(st: PathState, ins: Insn) -> None:

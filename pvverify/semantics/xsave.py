@@ -20,8 +20,8 @@ import z3
 from pvverify.semantics.operands import Insn, set_reg_zx
 from pvverify.semantics.rules import Case, Rule
 from pvverify.semantics.state import PathState
+from pvverify.x86.bits import CR4_OSXSAVE
 
-CR4_OSXSAVE = 1 << 18
 Handler = Callable[[PathState, Insn], None]
 
 

@@ -25,11 +25,6 @@ ARITH_FLAGS = ("cf", "pf", "af", "zf", "sf", "of")
 SYSTEM_FLAGS = ("tf", "if", "iopl", "nt", "ac", "vif", "vip", "id")
 CONTROL_REGS = ("cr0", "cr2", "cr3", "cr4", "cr8")
 
-# MSRs that alias segment bases (SDM Vol. 4, table 2-2). swapgs exchanges the
-# hidden GS base with IA32_KERNEL_GS_BASE, so both live in the MSR file.
-MSR_FS_BASE = 0xC0000100
-MSR_GS_BASE = 0xC0000101
-MSR_KERNEL_GS_BASE = 0xC0000102
 
 
 @dataclass(frozen=True)
