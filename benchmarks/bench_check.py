@@ -2,7 +2,7 @@
 against a plain-angr register comparison run in the same process on the same
 obligations.
 
-The baseline is what a checker built on angr alone does (DOMAIN.md 4): angr's
+The baseline is what a checker built on angr alone does (docs/domain.md 4): angr's
 default VEX engine from blank symbolic states, both paths explored to the
 site's end, registers outside the clobber set compared with claripy. Its
 verdicts are printed next to pvverify's so the cost of soundness is visible.

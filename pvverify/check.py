@@ -402,7 +402,7 @@ def _mappable(pair: SitePair, inputs: Inputs, o: PathState, r: PathState) -> lis
             # not in the last page: unicorn cannot map a page whose end wraps past 2^64
             cs.append(z3.ULT(a, arch.mask - 0x1FFF))
         else:
-            cs.append(z3.ULT(a, 0xFFFFF000 - 64))  # the oracle's GDT page (oracle._GDT_32)
+            cs.append(z3.ULT(a, 0xFFFFF000 - 64))  # the oracle's GDT page (oracle.constants.GDT_32)
         for base, n in avoid:
             cs.append(z3.Or(z3.ULT(a + size, base - 64), z3.UGT(a, base + n + 64)))
     return cs

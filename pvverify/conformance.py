@@ -2,7 +2,7 @@
 the promise every call site relies on?
 
 A `PV_CALLEE_SAVE` op is called with only the return register(s) clobbered
-(x86_64: rax; i386: eax and edx, the thunk saving ecx) -- DOMAIN.md 7,
+(x86_64: rax; i386: eax and edx, the thunk saving ecx) -- docs/domain.md 7,
 arch/x86/include/asm/paravirt_types.h (PVOP_CALLEE_CLOBBERS). Whatever a
 backend puts in such a slot (`xen_save_fl_direct`,
 `__raw_callee_save___kvm_vcpu_is_preempted`, ...) must therefore preserve

@@ -1,4 +1,4 @@
-"""Obligations: what to prove, loaded from schema-1 TOML (DOMAIN.md 5) or built in code.
+"""Obligations: what to prove, loaded from schema-1 TOML (docs/obligations.md) or built in code.
 
 Loading validates every field and names the file, the field and what was
 expected; nothing downstream re-checks the input. Code is kept as written

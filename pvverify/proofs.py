@@ -3,7 +3,7 @@
 A proof only z3 has seen is one solver's word. `emit` writes, per obligation,
 the query that is satisfiable exactly when some input state makes some
 observable differ (the disjunction over path pairs of the pair's query in
-`prove.query`), and a manifest entry with the obligation's key, its verdict,
+`exploration.query`), and a manifest entry with the obligation's key, its verdict,
 the answer every solver must give (`unsat` for equivalent, `sat` for
 not-equivalent) and the versions that produced it. `recheck` runs one file
 through z3, cvc5 or bitwuzla.

@@ -14,7 +14,7 @@ from enum import IntEnum, StrEnum
 
 
 class Verdict(StrEnum):
-    """One of three words (DOMAIN.md 3). A StrEnum: equal to its word, so JSON
+    """One of three words (docs/domain.md 3). A StrEnum: equal to its word, so JSON
     rows and cached results carry the word itself."""
 
     EQUIVALENT = "equivalent"

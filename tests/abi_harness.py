@@ -369,7 +369,7 @@ def call(image: Image, function: str, pieces: tuple[tuple[Piece, ...], ...],
     regs[arch.sp] = sp
     for g, v in regs.items():
         uc.reg_write(_reg(g), v)
-    # Arithmetic flags garbage, DF clear (DOMAIN 2), the reserved bit 1 set.
+    # Arithmetic flags garbage, DF clear (docs/domain.md 2), the reserved bit 1 set.
     uc.reg_write(ux.UC_X86_REG_EFLAGS, 0x2 | (rng.getrandbits(12) & 0x8D5))
     uc.emu_start(image.symbols[function], STOP_ADDRESS, count=200_000)
     after = {g: uc.reg_read(_reg(g)) for g in arch.gprs}

@@ -36,7 +36,7 @@ def states(draw, arch: Arch, any_df: bool = False) -> ConcreteState:
     flags = {f: draw(st.integers(0, 1)) for f in FREE_FLAGS}
     flags["tf"] = 0  # a trap flag would single-step into the debug exception
     if not any_df:
-        flags["df"] = 0  # clear at every call site (DOMAIN.md 2)
+        flags["df"] = 0  # clear at every call site (docs/domain.md 2)
     flags["iopl"] = draw(st.integers(0, 3))
     flags["rf"] = flags["vm"] = 0
     canon = st.integers(0, (1 << 47) - 1).map(lambda v: v | (0xFFFF << 48) if v >> 46 else v)

@@ -1,6 +1,6 @@
 """The calling-convention model (pvverify.x86.conventions, pvverify.x86.ctype) against gcc.
 
-gcc is the authority on where arguments and return values live (DOMAIN.md 2).
+gcc is the authority on where arguments and return values live (docs/domain.md 2).
 For random signatures (pvverify.strategies) this module generates C callees
 whose result and global depend on every byte of every argument, compiles
 them with the kernel's flags, places the arguments exactly where
@@ -148,7 +148,7 @@ def test_random_signatures_match_gcc(arch_name: str, data: st.DataObject) -> Non
     run_batch(arch, callees, calls)
 
 
-# --- the cases DOMAIN.md 2 names, pinned to the model and run through gcc ----------------
+# --- the cases docs/domain.md 2 names, pinned to the model and run through gcc ----------------
 
 HAND_PICKED = [
     # 64-bit argument split low word first into the next two registers.

@@ -311,7 +311,7 @@ def name_word(word: dict, symbol: object) -> dict:
 def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clobbers: frozenset[str],
                          returns: tuple[ReturnSlot, ...], sp0: int, mask: int,
                          probe: int | None, site_exit: int | None = None) -> dict[str, object]:
-    """The observables of one concrete run, named as observe.collect names them
+    """The observables of one concrete run, named as observables.collect names them
     (a run that stops anywhere but the site's end shows every register and the
     arithmetic flags, as observe.leaves_elsewhere says)."""
     s = out.state
@@ -340,7 +340,7 @@ def concrete_observables(out: Outcome, arch_gprs: tuple[str, ...], sp: str, clob
         d[f.upper()] = s.flags.get(f)
     for cr in CONTROL_REGS:
         d[cr] = s.cr.get(cr)
-    for dr in DEBUG_REGS:  # named as observe.collect names written registers
+    for dr in DEBUG_REGS:  # named as observables.collect names written registers
         d[dr.upper()] = s.debug_register(dr)
     for table in ("gdtr", "idtr"):
         d[table.upper()] = (s.tables.get(f"{table}_base", 0), s.tables.get(f"{table}_limit", 0))

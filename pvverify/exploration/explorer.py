@@ -59,7 +59,7 @@ def decode(program: Program, pc: int) -> Insn | None:
 
 
 def entry_assumptions(inputs: Inputs) -> list[z3.BoolRef]:
-    """What every kernel call site guarantees on entry (DOMAIN.md 2): DF is clear,
+    """What every kernel call site guarantees on entry (docs/domain.md 2): DF is clear,
     ring-0 code does not run in virtual-8086 mode, and TF is clear (a set TF
     single-steps into #DB after every instruction, and traps are not modelled).
     GDTR/IDTR limits are 16 bits: the wider slots P-code keeps them in start with

@@ -1,4 +1,4 @@
-"""What must be equal after both paths (DOMAIN.md 3), as a list of named observables.
+"""What must be equal after both paths (docs/domain.md 3), as a list of named observables.
 
 The order of the list is the order in which a counterexample reports the
 first difference: where control went, side effects, the returned value,

@@ -215,7 +215,7 @@ def _check_one(item: tuple[str, Obligation, Limits]) -> tuple[str, dict]:
     from pvverify.check import check
 
     # A direct call to the slot's own target runs the same function on both
-    # sides: check() proves it by the same-callee method (samecallee.py); when
+    # sides: check() proves it by the same-callee method (samecallee/method.py); when
     # that gives no proof, exploration may stop at the first unmodelled
     # instruction, since whatever stops one side stops the other.
     same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)

@@ -55,7 +55,7 @@ spinlock.c; arch/x86/kernel/kvm.c (kvm_guest_init, kvm_spinlock_init);
 arch/x86/hyperv/mmu.c (hyperv_setup_mmu_ops), hv_spinlock.c;
 arch/x86/kernel/cpu/vmware.c; arch/x86/coco/tdx/tdx.c (tdx_early_init);
 arch/x86/kernel/cpu/common.c (arch_cpu_finalize_init, LKGS);
-kernel/static_call_inline.c (__static_call_update); DOMAIN.md section 7.
+kernel/static_call_inline.c (__static_call_update); docs/domain.md 7.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ TEXT_DEPTH = 2          # calls followed into .text below init code
 MAX_FUNCS = 20000       # functions one walk decodes
 STATIC_CALL_UPDATE = ("__static_call_update",)
 PATCH_CALLERS = ("arch_cpu_finalize_init", "check_bugs")
-# The paravirt static calls (DOMAIN.md 7): the pv time ops since 5.13, 7.3's spinlock ops.
+# The paravirt static calls (docs/domain.md 7): the pv time ops since 5.13, 7.3's spinlock ops.
 PV_STATIC_CALLS = ("pv_steal_clock", "pv_sched_clock", "queued_spin_unlock", "queued_spin_lock_slowpath")
 
 

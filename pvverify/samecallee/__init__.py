@@ -25,12 +25,13 @@ pointer but the stack pointer points below the entry stack pointer; see
 check.ASSUMED), plus, only where used, the stated assumptions about callees
 whose code is not available (`Proof.assumptions`).
 
-The package: `values` (the abstract values and their join), `state` (the state at
+The package: `method` (which outcomes the method applies to, and its Result), `values`
+(the abstract values and their join), `abstract_state` (the state at
 an instruction), `instructions` (how instructions are classed), `assumptions`
 (what a proof may rest on, and the Proof / NoProof it ends in), `analysis` (the
 fixpoint and the per-instruction dispatch), and the mixins it is made of:
 `memory` (operand addresses, loads, stores, and the refusal of any access that may
-reach the slot), `control` (branches, calls, returns, context switches), `stack`
+reach the slot), `flow` (branches, calls, returns, context switches), `stack`
 (push, pop, leave, word moves, realignment) and `integers` (constants, loop
 counters, `lea`, compare-and-branch bounds).
 """

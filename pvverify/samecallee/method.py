@@ -5,7 +5,7 @@ reaches F through a slot that holds F, both paths run F from one state. They
 differ only in the return address each call pushes (site+6 against site+5 on
 x86_64) and in the bytes of the site itself. F's return-address slot is
 therefore the only input that differs; if F never reads, writes, copies or
-compares it except through the `ret` that consumes it (frame.analyse proves
+compares it except through the `ret` that consumes it (samecallee.analysis.analyse proves
 that), both `ret`s land on the NOPs that lead to the site's end, and every
 observable is equal except the dead return-address bytes below the entry stack
 pointer. Exploring F (loops, callees past the bound, instructions without

@@ -2,7 +2,7 @@
 
 CRn moves always use the full register width of the mode (SDM MOV-Control
 Registers: "operand size ... 64 bits in 64-bit mode"); VEX truncates CR2 to
-32 bits and cannot decode them in 32-bit mode (DOMAIN.md 4). A write to CR3
+32 bits and cannot decode them in 32-bit mode (docs/domain.md 4). A write to CR3
 also invalidates the TLB, so it enters the trace as well as the state, and
 so does a write to CR0/CR4 that changes a bit on which TLB invalidation
 depends (`tlb_change`, SDM Vol. 3A 4.10.4.1).

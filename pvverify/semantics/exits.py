@@ -2,7 +2,7 @@
 
 HLT is a trace event carrying the interrupt-enable flag it halts with and the
 interrupt window (could an interrupt have been taken between the last
-enabling of interrupts and the hlt: DOMAIN.md 3). With IF = 0 only NMI, SMI,
+enabling of interrupts and the hlt: docs/domain.md 3). With IF = 0 only NMI, SMI,
 INIT or reset end the halt (SDM Vol. 2 HLT); with IF = 1 a maskable interrupt
 does, so `cli; hlt` and `sti; hlt` are different events even though neither
 has a window. Execution continues after it.

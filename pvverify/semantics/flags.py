@@ -1,6 +1,6 @@
 """Interrupt and system flags: cli, sti, pushf, popf, stac, clac (ring 0).
 
-The lifters get these wrong in the ways that matter here (DOMAIN.md 4: VEX
+The lifters get these wrong in the ways that matter here (docs/domain.md 4: VEX
 drops IF from pushf; SLEIGH's pushf omits IOPL and bit 1 and its popf zeroes
 VIF/VIP), so they are defined here from the SDM's operation sections.
 """

@@ -3,7 +3,7 @@ ordinary instruction exactly, in z3.
 
 Why not angr's own engine: it concretises symbolic memory addresses, and its
 resilience options replace what it cannot lift with unconstrained values
-(DOMAIN.md 4). Here memory is a z3 array, every P-code op has an exact
+(docs/domain.md 4). Here memory is a z3 array, every P-code op has an exact
 bit-vector meaning, and an op or user-defined operation (CALLOTHER) we do not
 know stops the path as unmodelled instead of being guessed. Which instructions
 may reach this module at all is decided in `semantics.dispatch`; their results

@@ -1,7 +1,7 @@
 """Segment bases: swapgs and the FSGSBASE instructions (64-bit mode only).
 
 SWAPGS exchanges the current GS base with IA32_KERNEL_GS_BASE (MSR
-0xC0000102); VEX lifts it to nothing and SLEIGH to an opaque call (DOMAIN.md
+0xC0000102); VEX lifts it to nothing and SLEIGH to an opaque call (docs/domain.md
 4). The current FS/GS bases are P-code's FS_OFFSET/GS_OFFSET so that
 `%gs:`-relative accesses in lifted code use the same value.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import z3
 
-# The dead stack below the entry stack pointer (DOMAIN.md 2: no red zone; the
+# The dead stack below the entry stack pointer (docs/domain.md 2: no red zone; the
 # original's `call` writes there). Kernel stacks are 8-32 KiB, so no live
 # data of the caller is closer than this below its stack pointer.
 DEAD_STACK = 64 * 1024

@@ -185,7 +185,7 @@ class PathState:
     accessed: list[tuple[z3.BitVecRef, int]] = field(default_factory=list)
     trace: list[SymEvent] = field(default_factory=list)
     cond: list[z3.BoolRef] = field(default_factory=list)
-    window: z3.BoolRef | None = None     # could an interrupt have been taken (DOMAIN 3)
+    window: z3.BoolRef | None = None     # could an interrupt have been taken (docs/domain.md 3)
     port_reads: int = 0
     queries: list[tuple[str, tuple[z3.BitVecRef, ...]]] = field(default_factory=list)  # msr/cpuid reads
     steps: int = 0

@@ -17,7 +17,7 @@ FLAG_BITS: dict[str, int] = {
 }
 FLAG_WIDTH: dict[str, int] = {name: (2 if name == "iopl" else 1) for name in FLAG_BITS}
 ARITH_FLAGS = ("cf", "pf", "af", "zf", "sf", "of")
-# Flags that are machine state, not scratch: they must come out equal (DOMAIN 2).
+# Flags that are machine state, not scratch: they must come out equal (docs/domain.md 2).
 # RF and VM are not architecturally visible to ring-0 code that runs to the end
 # of a site (pushf stores them as 0 in 64-bit mode and for RF always), VIF/VIP
 # only matter under virtual-8086 / PVI extensions; they are compared anyway

@@ -4,7 +4,7 @@ This is the single place that knows the ABI. The equivalence proof itself needs
 only the clobber set and the return projection (both paths run from the whole
 machine state, so arguments are wherever the state has them); argument
 placement serves counterexample reports and the gcc cross-checks in tests.
-gcc is the authority for these rules (DOMAIN.md 2); tests/test_abi_gcc.py
+gcc is the authority for these rules (docs/domain.md 2); tests/test_abi_gcc.py
 checks them against code it compiles.
 """
 

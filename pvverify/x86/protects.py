@@ -3,7 +3,7 @@
 A difference only matters because something relies on the value: the caller
 (through the calling convention), the rest of the kernel (system state) or
 the hardware (side effects). docs/observables.md says the same at length;
-the names here are the ones observe.collect gives its observables.
+the names here are the ones observables.collect gives its observables.
 """
 
 from __future__ import annotations
