@@ -104,10 +104,10 @@ def pyelftools_records(vmlinux: str, sizes: dict[str, int],
 
 def _explore_one(item):
     from pvverify.check import check
-    from pvverify.gate.pipeline import _is_call_to
+    from pvverify.gate.obligations import is_call_to
 
     ob, limits = item
-    same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
+    same = is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
     try:
         return check(ob, limits=replace(limits, stop_when_stuck=same), same_callee=False).verdict
     except Exception:  # noqa: BLE001 - the baseline counts time, not verdicts
@@ -153,7 +153,7 @@ def main() -> None:
               f"peak RSS {peak} MB, jobs {a.jobs}")
 
         from pvverify.check import check
-        from pvverify.gate.pipeline import canonical_site, obligation_of
+        from pvverify.gate.obligations import canonical_site, obligation_of
         from pvverify.kernel.binary import read_binary
         from pvverify.kernel.closure import Targets
         from pvverify.util.cache import Cache

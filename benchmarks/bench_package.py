@@ -136,7 +136,7 @@ _BASELINE = """
 import contextlib, sys, time
 from pathlib import Path
 import inspect
-from pvverify.gate.pipeline import canonical_site, obligation_of
+from pvverify.gate.obligations import canonical_site, obligation_of
 from pvverify.kernel.binary import read_binary
 if "Path" in str(inspect.signature(read_binary).parameters["cache"].annotation):
     Cache = Path  # trees before the verified cache took a directory

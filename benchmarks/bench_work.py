@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def obligations(vmlinux: str) -> dict:
-    from pvverify.gate.pipeline import canonical_site, obligation_of
+    from pvverify.gate.obligations import canonical_site, obligation_of
     from pvverify.kernel.binary import read_binary
     from pvverify.kernel.closure import Targets
     from pvverify.x86.decode import decoder
@@ -45,11 +45,11 @@ def obligations(vmlinux: str) -> dict:
 
 def measure(obs: dict, limits) -> list[dict]:
     from pvverify.check import check
-    from pvverify.gate.pipeline import _is_call_to
+    from pvverify.gate.obligations import is_call_to
 
     rows = []
     for key, ob in obs.items():
-        same = _is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
+        same = is_call_to(ob.replacement.hex or "", ob.address or 0, ob.target_address)
         t = time.process_time()
         res = check(ob, limits=replace(limits, stop_when_stuck=same))
         cpu = time.process_time() - t

@@ -216,7 +216,7 @@ def _explore(ob: Obligation, pair: SitePair, limits: Limits, replay: bool) -> Re
     if not ref.replayable:
         _find_replayable(an, pair, ref, limits.solver_rlimit)
     from pvverify.exploration.minimise import minimise
-    from pvverify.reports.flags import KERNEL_CLEAR, is_flags_op
+    from pvverify.x86.flagnames import KERNEL_CLEAR, is_flags_op
 
     prefer = []
     if is_flags_op(ob.name) == "arg" and _first_arg_register(ob):

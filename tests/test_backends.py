@@ -10,7 +10,7 @@ import json
 import pytest
 from kernel_fixture import IRQ_DISABLE, IRQ_ENABLE, READ_CR2, SAVE_FL, Alt, build
 
-from pvverify.gate.pipeline import main
+from pvverify.cli.gate import main
 from pvverify.kernel import backends as bk
 from pvverify.kernel.elf import open_image
 from pvverify.kernel.records import ops_tables

@@ -14,8 +14,8 @@ import pytest
 from kernel_fixture import Alt, build
 
 from pvverify.cli import main as cli
-from pvverify.gate import baseline
-from pvverify.gate.pipeline import OutcomeResult
+from pvverify.gate.rows import OutcomeResult
+from pvverify.reports import baseline
 
 
 def gate(*args) -> tuple[int, dict, str]:

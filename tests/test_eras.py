@@ -11,8 +11,8 @@ from pathlib import Path
 
 from kernel_fixture import SAVE_FL, Alt, build, build_module
 
+from pvverify.cli.gate import main
 from pvverify.cli.main import main as cli_main
-from pvverify.gate.pipeline import main
 from pvverify.kernel.elf import open_image
 
 # The C half of an era fixture: what the real kernel's DWARF describes (the ops

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build
 
-from pvverify.gate.pipeline import main
+from pvverify.cli.gate import main
 
 GOOD_64 = [Alt("s_save", "pushfq\npopq %rax"), Alt("s_cli", "cli"), Alt("s_sti", "sti"),
            Alt("s_cr2", "movq %cr2, %rax")]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build
 
-from pvverify.gate.pipeline import main as gate_main
+from pvverify.cli.gate import main as gate_main
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 if BROWSER is None and os.environ.get("PVVERIFY_REQUIRE_BROWSER") == "1":
@@ -131,7 +131,7 @@ def test_the_failure_is_on_the_first_screen_of_a_big_package_report(tmp_path):
     """234 files and 80 ops all proved but one module site: the browser lays the
     page out at 1200x900 and the failing block (naming its module) starts within
     that first screen; the per-file and per-op detail is collapsed below."""
-    from pvverify.gate.pipeline import OutcomeResult
+    from pvverify.gate.rows import OutcomeResult
     from pvverify.reports import html
 
     rows, binaries = [], []

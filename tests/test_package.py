@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from kernel_fixture import Alt, build, build_module
 
+from pvverify.cli.gate import main
 from pvverify.gate import progress
 from pvverify.gate.package import PackageError, from_directory
-from pvverify.gate.pipeline import main
 from pvverify.kernel.binary import read_binary
 from pvverify.kernel.elf import open_image
 from pvverify.kernel.peek import peek_file
@@ -287,11 +287,10 @@ def test_progress_only_for_a_person_watching(monkeypatch):
 def test_shared_obligations_are_each_outcomes_own(tree):
     """The view builds one obligation per distinct placed outcome: every outcome's
     key is the one its own obligation has."""
-    from pvverify.gate.pipeline import _account, canonical_site, obligation_of, placed
-    from pvverify.gate.reading import Builder, FileRead, KernelView
+    from pvverify.gate.obligations import obligation_of
+    from pvverify.gate.reading import FileRead, KernelView
 
-    view = KernelView("p", tree / f"usr/lib/debug/boot/vmlinux-{RELEASE}", None,
-                      Builder(obligation_of, canonical_site, placed, _account))
+    view = KernelView("p", tree / f"usr/lib/debug/boot/vmlinux-{RELEASE}", None)
     files = [view.binary] + [read_binary(str(k), None, None, kernel=view.binary)
                              for k in sorted((tree / MODS).rglob("*.ko*")) if peek_file(k).sites]
     for b in files:

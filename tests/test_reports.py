@@ -23,8 +23,8 @@ import jsonschema
 import pytest
 from kernel_fixture import Alt, build
 
+from pvverify.cli.gate import main as gate_main
 from pvverify.cli.main import main as cli_main
-from pvverify.gate.pipeline import main as gate_main
 from pvverify.kernel.elf import open_image
 from pvverify.kernel.symbolize import Symbolizer
 from pvverify.reports import gate_text

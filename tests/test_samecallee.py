@@ -21,7 +21,7 @@ from kernel_fixture import Alt, build
 
 from pvverify import samecallee as frame
 from pvverify.check import check
-from pvverify.gate.pipeline import canonical_site, obligation_of
+from pvverify.gate.obligations import canonical_site, obligation_of
 from pvverify.kernel.binary import read_binary
 from pvverify.kernel.closure import Targets
 from pvverify.kernel.elf import open_image
@@ -349,7 +349,7 @@ def test_methods_agree_on_fixture_kernel_direct_calls(tmp_path, bits, series):
 
 
 def test_sarif_carries_the_method(tmp_path):
-    from pvverify.gate.pipeline import OutcomeResult
+    from pvverify.gate.rows import OutcomeResult
 
     row = OutcomeResult("vmlinux", 0x1000, ".parainstructions", "cpu.io_delay", "dwarf", "call", "",
                         "e800000000", ["call 0x1005"], "unknown", "no proof", "k", method="same-callee")

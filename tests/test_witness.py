@@ -95,7 +95,7 @@ def test_flags_images_are_decoded_and_restore_fl_blames_if():
     """sti for restore_fl: the witness passes a flags image the kernel can hold
     (DF, NT, IOPL clear), so the difference named first is IF, decoded."""
     from pvverify.reports import witness as words
-    from pvverify.reports.flags import decode
+    from pvverify.x86.flagnames import decode
 
     assert decode(0x245002 & ~0x200) == "ID|AC|NT|IOPL=1, IF=0"
     assert decode(0x246) == "ZF|PF, IF=1"

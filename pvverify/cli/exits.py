@@ -13,6 +13,7 @@ import math
 import sys
 from typing import NoReturn
 
+from pvverify.util import budget
 from pvverify.verdict import INTERNAL_PREFIX, Exit, worst
 
 # the codes by name, as the command modules use them (defined once, in verdict.Exit)
@@ -66,3 +67,27 @@ def positive_int(text: str) -> int:
     if v <= 0:
         raise argparse.ArgumentTypeError(f"expected an integer > 0, got {text!r}")
     return v
+
+
+def add_work_bounds(p, safety_default: float, solver_rlimit: int | None = None) -> None:
+    """--timeout (the safety net) and the work bounds, with the defaults of Limits
+    (the solver's: `solver_rlimit` where given)."""
+    d = budget.Limits()
+    if solver_rlimit is not None:
+        d = budget.Limits(solver_rlimit=solver_rlimit)
+    p.add_argument("--timeout", type=positive_float, default=safety_default, metavar="SECONDS",
+                   help="wall-clock safety net per obligation (default %(default)g s); beyond it the "
+                        f"outcome is unknown with the reason '{budget.SAFETY_REASON}', never cached. "
+                        "Verdicts depend only on the work bounds below, not on the machine's speed")
+    g = p.add_argument_group("work bounds (beyond one: unknown, the same on every machine)")
+    g.add_argument("--max-visits", type=positive_int, default=d.max_visits, metavar="N",
+                   help="instructions exploration steps per program, all paths (default %(default)d)")
+    g.add_argument("--max-paths", type=positive_int, default=d.max_paths, metavar="N",
+                   help="finished paths per program (default %(default)d)")
+    g.add_argument("--max-steps", type=positive_int, default=d.max_steps, metavar="N",
+                   help="instructions on one path (default %(default)d)")
+    g.add_argument("--fixpoint-visits", type=positive_int, default=d.fixpoint_visits, metavar="N",
+                   help="instruction visits of the same-callee fixpoint (default %(default)d)")
+    g.add_argument("--solver-rlimit", type=positive_int, default=d.solver_rlimit, metavar="N",
+                   help="z3 resource units per solver query, its deterministic rlimit "
+                        "(default %(default)d)")

@@ -39,7 +39,6 @@ examples:
 
 def _check_parser(sub: argparse._SubParsersAction) -> None:
     from pvverify.cli.exits import EPILOG
-    from pvverify.util import budget
 
     p = sub.add_parser(
         "check", help="prove obligations (TOML files, directories, or flags)",
@@ -56,7 +55,7 @@ def _check_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text (default): the verdict, the difference and both paths; json: one "
                         "object per obligation per line")
-    budget.add_flags(p, 600.0)
+    exits.add_work_bounds(p, 600.0)
     p.add_argument("--no-replay", action="store_true",
                    help="do not replay counterexamples on unicorn (faster, less trustworthy; "
                         "default: replay)")
@@ -271,7 +270,7 @@ def parser() -> ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "gate":
-        from pvverify.gate.pipeline import main as gate_main
+        from pvverify.cli.gate import main as gate_main
 
         return gate_main(argv[1:])
     a = parser().parse_args(argv)

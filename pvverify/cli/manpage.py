@@ -13,8 +13,8 @@ from pvverify.util.version import __version__
 
 
 def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:
+    from pvverify.cli.gate import parser as gate_parser
     from pvverify.cli.main import parser as cli_parser
-    from pvverify.gate.pipeline import parser as gate_parser
 
     top = cli_parser()
     subs = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))

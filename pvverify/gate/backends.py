@@ -3,7 +3,7 @@ the `--backend` selection, each vmlinux's backend findings as issues, and the
 conformance and paravirt static-call rows of file and package runs.
 
 kernel/backends.py recovers the writes, kernel/replay.py replays the patcher
-per backend, conformance.py and kernel/static_calls.py build the obligations;
+per backend, conformance.py and gate/static_calls.py build the obligations;
 here they become the gate's issues and rows.
 """
 
@@ -64,7 +64,7 @@ def obligations(b, targets, canon: int, obs: dict, conformance_on: bool, meta: d
     vmlinux's, or a module's read against it), into `obs`; returns (binary, item, key,
     why none) for `rows`. A static-call form not modelled is a skipped issue in `meta`."""
     from pvverify import conformance
-    from pvverify.kernel import static_calls
+    from pvverify.gate import static_calls
 
     out: list[tuple] = []
     if b.code is b.sites and conformance_on:
@@ -87,7 +87,7 @@ def rows(entries: list[tuple], results: dict, row_type, name=lambda b: b.path, p
          ) -> list:
     """The rows of `obligations`' entries, with their verdicts."""
     from pvverify import conformance
-    from pvverify.kernel import static_calls
+    from pvverify.gate import static_calls
 
     out = []
     for b, item, key, err in entries:

@@ -26,16 +26,18 @@ outcome whose verdict is not cached sends its file back to be read afresh
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pvverify.gate.executor import Executor
+from pvverify.gate.obligations import canonical_site, memo_key, obligation_of, placed
 from pvverify.gate.package import Package
 from pvverify.gate.progress import Progress
+from pvverify.gate.rows import account
 from pvverify.kernel.binary import Binary, read_binary
 from pvverify.kernel.closure import Targets
-from pvverify.kernel.elf import ElfError, Image
+from pvverify.kernel.elf import ElfError
 from pvverify.kernel.peek import content_digest, peek_file
 from pvverify.kernel.records import LayoutError, Outcome
 from pvverify.kernel.symbolize import Symbolizer
@@ -44,17 +46,6 @@ from pvverify.util.cache import Cache, tool_id
 from pvverify.x86.decode import decoder
 
 CHUNK = 24  # files per task: enough to amortise a task, small enough to balance
-
-
-@dataclass(frozen=True)
-class Builder:
-    """How an outcome becomes an obligation (the gate's own functions, passed in so
-    this module does not import the gate; module-level, so they pickle by name)."""
-
-    obligation_of: Callable[..., Obligation]
-    canonical_site: Callable[[Image], int]
-    placed: Callable[..., tuple[int, bytes]]   # (site, replacement) an obligation uses
-    account: Callable[[dict, Binary], None]    # a binary's figures and issues, into a report's meta
 
 
 @dataclass
@@ -88,8 +79,8 @@ class KernelView:
     must be read against it, once per process: before the fork for a local pool,
     on first use on a Dask worker (which must see the same path)."""
 
-    def __init__(self, package: str, path: Path, cache: Cache | None, build: Builder) -> None:
-        self.package, self.path, self.cache, self.build = package, path, cache, build
+    def __init__(self, package: str, path: Path, cache: Cache | None) -> None:
+        self.package, self.path, self.cache = package, path, cache
         self.ident = content_digest(path, dwarf=True)  # not the build ID: see content_digest
         self.fresh = False  # True: ignore cached reads (their verdicts went missing)
         self._binary: Binary | None = None
@@ -102,7 +93,7 @@ class KernelView:
         if self._binary is None:
             b = self._binary = read_binary(str(self.path), None, self.cache)
             self.targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
-            self.canon = self.build.canonical_site(b.code)
+            self.canon = canonical_site(b.code)
             self.md = decoder(b.arch)
         return self._binary
 
@@ -128,7 +119,7 @@ class KernelView:
         finally:
             sym.close()
         meta: dict = {"binaries": [], "issues": []}
-        self.build.account(meta, b)
+        account(meta, b)
         read.account = {k: v for k, v in meta["binaries"][0].items() if k != "file"}
         read.issues = [[i.address, i.status, i.source, i.op, i.reason] for i in meta["issues"]]
         # the memo holds for files read against this view's own code and tables (a
@@ -138,11 +129,11 @@ class KernelView:
         for o in b.outcomes:
             op = b.op(o.table, o.slot)
             read.ops.append([op.name, op.source])
-            memo = _memo_key(o, self.build.placed(b, self.canon, o, self.md)) if shared else None
+            memo = memo_key(o, placed(b, self.canon, o, self.md)) if shared else None
             got = self._memo.get(memo) if memo is not None else None
             if got is None:
                 try:
-                    ob = self.build.obligation_of(b, self.targets, self.canon, o, self.md)
+                    ob = obligation_of(b, self.targets, self.canon, o, self.md)
                     got = (ob.key(), ob)
                 except ObligationError as e:
                     got = str(e)
@@ -155,16 +146,6 @@ class KernelView:
                 read.obligations.setdefault(*got)
                 read.keys.append(got[0])
                 read.problems.append("")
-
-
-def _memo_key(o: Outcome, placed: tuple[int, bytes]) -> tuple:
-    """Everything of an outcome but where it sits (its address, and its bytes that
-    encode the address, which `placed` says again for the obligation's site)."""
-    d = asdict(o)
-    del d["site"], d["replacement"], d["backend"]
-    if o.call[:2] == b"\xff\x15" and len(o.call) == 6:
-        del d["call"]  # the default indirect call: the obligation makes its own
-    return (tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in d.items())), placed)
 
 
 def read_vmlinux(view: KernelView, name: str) -> FileRead:
@@ -276,14 +257,14 @@ def tasks_of(pkg: Package, only: set[tuple[str, str]] | None = None) -> list[Tas
     return out
 
 
-def read_packages(packages: list[Package], executor: Executor, cache: Cache | None, build: Builder,
+def read_packages(packages: list[Package], executor: Executor, cache: Cache | None,
                   progress: Progress, views: dict[str, KernelView] | None = None,
                   only: set[tuple[str, str]] | None = None) -> tuple[dict[str, KernelView], list[FileRead]]:
     """Every file of every package, read on the executor. Files a .deb's stream
     already decided from their headers come back as they are. `only`: just
     these (package, file) again, with `views` from the first pass (made fresh)."""
     if views is None:
-        views = {p.name: KernelView(p.name, p.vmlinux, cache, build) for p in packages}
+        views = {p.name: KernelView(p.name, p.vmlinux, cache) for p in packages}
     if executor.workers > 1 and getattr(executor, "forks", False):
         for v in views.values():
             if v.fresh or v.needed():

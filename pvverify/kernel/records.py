@@ -279,6 +279,14 @@ def direct_call(arch: Arch, site: int, target: int, opcode: int = 0xE8) -> bytes
     return bytes([opcode]) + rel.to_bytes(4, "little")
 
 
+def default_call(code: bytes) -> bool:
+    """The unpatched site's default form, `call *slot(%rip)` (`ff 15` + disp32): the
+    obligation rebuilds it for its own site, so its bytes say nothing of where the
+    site is. Other forms (x86_64 `ff 14 25 abs32` before 6.x, indirect jumps) are
+    kept as bytes."""
+    return code[:2] == b"\xff\x15" and len(code) == 6
+
+
 def direct_branch(code: bytes) -> bool:
     """`call`/`jmp rel32` followed by one-byte NOPs only: every direct-call replacement.
     Its one instruction is known without a decode (thousands per kernel)."""

@@ -18,12 +18,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from pvverify.gate.rows import SITES_SHOWN
 from pvverify.reports import witness as counterexample
 
 if TYPE_CHECKING:
-    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
+    from pvverify.gate.rows import OutcomeResult, SiteIssue
 
-SITES_SHOWN = 3
 ORDER = ("not-equivalent", "unknown", "equivalent")
 _COLOURS = {"not-equivalent": "31;1", "unknown": "33", "equivalent": "32"}
 

@@ -22,7 +22,7 @@ from pvverify.reports import categories
 from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of
 
 if TYPE_CHECKING:
-    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
+    from pvverify.gate.rows import OutcomeResult, SiteIssue
 
 
 def _one_line(text: str) -> str:

@@ -19,7 +19,7 @@ from pvverify.reports.listing import line
 from pvverify.util.version import __version__
 
 if TYPE_CHECKING:
-    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
+    from pvverify.gate.rows import OutcomeResult, SiteIssue
 
 VERDICTS = ("equivalent", "not-equivalent", "unknown")
 CSS = """

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from pvverify.reports.gate_text import address, feature, inline_chain, reason, site
 
 if TYPE_CHECKING:
-    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
+    from pvverify.gate.rows import OutcomeResult, SiteIssue
 
 
 def classname(file: str, package: str = "") -> str:

@@ -6,9 +6,10 @@ from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
 
 from pvverify.reports.gate_text import site
+from pvverify.verdict import cause_of
 
 if TYPE_CHECKING:
-    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
+    from pvverify.gate.rows import OutcomeResult, SiteIssue
 
 
 def issue_json(i: SiteIssue) -> dict:
@@ -23,4 +24,5 @@ def row_json(r: OutcomeResult) -> dict:
     d = {f.name: getattr(r, f.name) for f in fields(r)}
     d["address"] = f"{r.address:#x}"  # kept a string for readers of earlier reports
     d["site"] = site(r)
+    d["cause"] = r.cause or str(cause_of(r.verdict, r.reason))  # the kind, for tools to group by
     return d

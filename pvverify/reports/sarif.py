@@ -22,7 +22,7 @@ from pvverify.reports.witness import difference
 from pvverify.util.version import __version__
 
 if TYPE_CHECKING:
-    from pvverify.gate.pipeline import OutcomeResult, SiteIssue
+    from pvverify.gate.rows import OutcomeResult, SiteIssue
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 

@@ -100,8 +100,8 @@ def word_line(ce: dict) -> str | None:
 
 
 def flags_lines(ce: dict) -> list[str]:
-    """A save_fl return value or restore_fl argument as flag names (reports/flags.py)."""
-    from pvverify.reports.flags import decode
+    """A save_fl return value or restore_fl argument as flag names (x86/flagnames.py)."""
+    from pvverify.x86.flagnames import decode
 
     def num(v: object) -> int | None:
         try:

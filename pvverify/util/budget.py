@@ -159,34 +159,8 @@ def _rlimit_count(s) -> int:
 GATE_SOLVER_RLIMIT = 5_000_000
 
 
-def add_flags(p, safety_default: float, solver_rlimit: int | None = None) -> None:
-    """--timeout (the safety net) and the work bounds, with the defaults of Limits
-    (the solver's: `solver_rlimit` where given)."""
-    from pvverify.cli.exits import positive_float, positive_int
-
-    d = Limits()
-    if solver_rlimit is not None:
-        d = Limits(solver_rlimit=solver_rlimit)
-    p.add_argument("--timeout", type=positive_float, default=safety_default, metavar="SECONDS",
-                   help="wall-clock safety net per obligation (default %(default)g s); beyond it the "
-                        f"outcome is unknown with the reason '{SAFETY_REASON}', never cached. "
-                        "Verdicts depend only on the work bounds below, not on the machine's speed")
-    g = p.add_argument_group("work bounds (beyond one: unknown, the same on every machine)")
-    g.add_argument("--max-visits", type=positive_int, default=d.max_visits, metavar="N",
-                   help="instructions exploration steps per program, all paths (default %(default)d)")
-    g.add_argument("--max-paths", type=positive_int, default=d.max_paths, metavar="N",
-                   help="finished paths per program (default %(default)d)")
-    g.add_argument("--max-steps", type=positive_int, default=d.max_steps, metavar="N",
-                   help="instructions on one path (default %(default)d)")
-    g.add_argument("--fixpoint-visits", type=positive_int, default=d.fixpoint_visits, metavar="N",
-                   help="instruction visits of the same-callee fixpoint (default %(default)d)")
-    g.add_argument("--solver-rlimit", type=positive_int, default=d.solver_rlimit, metavar="N",
-                   help="z3 resource units per solver query, its deterministic rlimit "
-                        "(default %(default)d)")
-
-
 def limits_of(a, **kw):
-    """The Limits the flags of add_flags ask for."""
+    """The Limits the flags of cli.exits.add_work_bounds ask for."""
     return Limits(max_steps=a.max_steps, max_paths=a.max_paths, max_visits=a.max_visits,
                   solver_rlimit=a.solver_rlimit, fixpoint_visits=a.fixpoint_visits,
                   safety_seconds=a.timeout, **kw)

@@ -29,3 +29,10 @@ def _decoder(bits: int, detail: bool, att: bool) -> capstone.Cs:
         md.syntax = capstone.CS_OPT_SYNTAX_ATT
     md.detail = detail
     return md
+
+
+def disasm(arch: Arch | int, code: bytes, at: int) -> list[str]:
+    """`code` at `at` as AT&T text, one line per instruction (the rows' listing)."""
+    md = decoder(arch, att=True)
+    out = [f"{mn} {ops}".strip() for _, _, mn, ops in md.disasm_lite(code, at)]
+    return out or ["(nothing: NOPs only)"]

@@ -187,7 +187,7 @@ def obligations_for(b, targets, canon: int):
 
 def row(row_type, path: str, s: Site, key: str | None, res: dict | None, err: str, code, arch,
         package: str = ""):
-    from pvverify.gate.pipeline import _disasm
+    from pvverify.x86.decode import disasm
 
     f = code.function_at(s.site)
     place = {"address": f"{s.site:#x}", "function": f[2] if f else None,
@@ -198,7 +198,8 @@ def row(row_type, path: str, s: Site, key: str | None, res: dict | None, err: st
     if res and res.get("method") == "trampoline":
         reason = reason.replace(f"{s.func:#x}", describe(code, s.func))
     return row_type(path, s.site, SOURCE, f"static_call {s.key}", "prototype (static call)", s.kind,
-                    "tail" if s.tail else "", s.replacement.hex(), _disasm(arch, s.replacement, s.site),
+                    "tail" if s.tail else "", s.replacement.hex(), disasm(arch, s.replacement, s.site),
                     verdict, reason, key or "", res.get("counterexample") if res else None, place=place,
                     method=res.get("method", "exploration") if res else "exploration",
+                    cause=res.get("cause", "") if res else "",
                     package=package, backend=",".join(s.backends))

@@ -36,9 +36,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pvverify.cli import exits
 from pvverify.reports import categories
 from pvverify.util import budget
+from pvverify.verdict import INTERNAL_PREFIX
 
 FORMAT = 1
 _RELEASE_DIR = re.compile(r"(^|/)lib/modules/[^/]+/")
@@ -61,7 +61,7 @@ def file_id(path: str) -> str:
 def fingerprint(row) -> tuple[str, str, str, str, str] | None:
     """(file, site, op, verdict, cause) of a failing outcome; None for one that is
     not a finding a baseline may accept (equivalent, a crash, the safety net)."""
-    if row.verdict == "equivalent" or row.reason.startswith(exits.INTERNAL_PREFIX) \
+    if row.verdict == "equivalent" or row.reason.startswith(INTERNAL_PREFIX) \
             or budget.SAFETY_REASON in row.reason:
         return None
     p = row.place or {}
