@@ -13,7 +13,7 @@ distributed = pytest.importorskip("distributed")
 
 from test_package import RELEASE, rows_of, tree  # noqa: E402, F401  (the fixture package)
 
-from pvverify.gate.pipeline import main  # noqa: E402
+from pvverify.cli.gate import main  # noqa: E402
 
 
 def _gate(capsys, package: Path, cache: Path, *extra: str) -> tuple[int, dict]:

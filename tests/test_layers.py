@@ -144,3 +144,20 @@ def test_the_checker_sees_function_level_imports(tmp_path):
     src = "def f():\n    from pvverify.cli import main\n"
     tree = ast.parse(src)
     assert any(isinstance(n, ast.ImportFrom) and n.module == "pvverify.cli" for n in ast.walk(tree))
+
+
+def test_the_cache_key_digests_every_module_of_the_package(tmp_path, monkeypatch):
+    """tool_id() names the model that decided a cached verdict: a change to any module
+    (the semantics, not only the plumbing beside the cache) must give another id."""
+    import shutil
+
+    from pvverify.util import cache
+
+    copy = tmp_path / "pvverify"
+    shutil.copytree(PKG, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "__file__", str(copy / "util" / "cache.py"))
+    tool_id = getattr(cache.tool_id, "__wrapped__", cache.tool_id)  # uncached
+    before = tool_id()
+    f = copy / "semantics" / "flags.py"
+    f.write_text(f.read_text() + "\n# a change to the model\n")
+    assert tool_id() != before

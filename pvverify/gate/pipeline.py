@@ -166,12 +166,13 @@ def run_packages(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         finally:
             executor.close()
         rows, meta = _package_rows(reads, results)
-        rows += backend_gate.package_rows(conf, results, OutcomeResult)
         # while the package's files are still unpacked: the failing sites named
         # from their own file's DWARF, their counterexamples at the real site
         every = a.format != "text" or bool(a.sarif or a.html or a.json_file)
         name_features(rows, packages)
         annotate_packages(rows, [o for r in reads for o in r.outcomes], packages, every, cache)
+        # the backends' conformance and static-call rows: no outcome of a file's records
+        rows += backend_gate.package_rows(conf, results, OutcomeResult)
     counts, unread = coverage.of_packages(packages, reads)
     meta["errors"] += unread
     meta["files"] = coverage.total(counts.values())

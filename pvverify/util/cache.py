@@ -59,7 +59,7 @@ def tool_id() -> str:
     from pvverify.util.version import __version__
 
     h = hashlib.sha256()
-    root = Path(__file__).parent
+    root = Path(__file__).parent.parent  # the whole package, not just util/
     for f in sorted(root.rglob("*")):
         if f.suffix in (".py", ".txt", ".json") and f.is_file():
             h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
