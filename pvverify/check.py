@@ -174,15 +174,23 @@ def _decide(ob: Obligation, pair: SitePair, limits: Limits, replay: bool,
     return res
 
 
-def _explore(ob: Obligation, pair: SitePair, limits: Limits, replay: bool) -> Result:
+def analysed(ob: Obligation, pair: SitePair, limits: Limits) -> Analysis | Result:
+    """analyse(), or the `unknown` a path bound, an unmodelled instruction the
+    limits stop at, or a solver error during exploration makes of it."""
     try:
-        an = analyse(ob, pair, limits)
+        return analyse(ob, pair, limits)
     except PathBound as e:
         return Result("unknown", f"path bound: {e}")
     except Stuck as e:
         return Result("unknown", str(e))
     except z3.Z3Exception as e:
         return Result("unknown", f"solver error during exploration: {e}")
+
+
+def _explore(ob: Obligation, pair: SitePair, limits: Limits, replay: bool) -> Result:
+    an = analysed(ob, pair, limits)
+    if isinstance(an, Result):
+        return an
     inputs, po, pr = an.inputs, an.originals, an.replacements
     clob, rets = an.clobbers, an.returns
     _falls_off(ob, pair, po)

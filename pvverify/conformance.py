@@ -245,25 +245,19 @@ def check(ob: Obligation, limits) -> Result:
 
 
 def _check(ob: Obligation, limits) -> Result:
-    import z3
 
     from pvverify import check as chk
     from pvverify.exploration.counterexample import Counterexample  # noqa: F401  (type of ce)
-    from pvverify.exploration.explorer import PathBound, Stuck
     from pvverify.exploration.query import prove
     from pvverify.program import build
 
     try:
         pair = build(ob)
-        an = chk.analyse(ob, pair, limits)
+        an = chk.analysed(ob, pair, limits)
     except ObligationError as e:
         return Result("unknown", f"cannot build the conformance obligation: {e}")
-    except PathBound as e:
-        return Result("unknown", f"path bound: {e}")
-    except Stuck as e:
-        return Result("unknown", str(e))
-    except z3.Z3Exception as e:
-        return Result("unknown", f"solver error during exploration: {e}")
+    if isinstance(an, Result):
+        return an
     arch = ob.arch
 
     trapped = []
