@@ -25,7 +25,11 @@ from pvverify.util import budget
 from pvverify.util.files import write_atomic
 from pvverify.verdict import SEVERITY
 
-SAFETY_SECONDS = 300.0  # --timeout: the wall-clock safety net per obligation (budget.py)
+# --timeout: the wall-clock safety net per obligation (budget.py). Far above what the
+# largest work bound costs on a loaded runner: the pv spinlock slow path under every
+# backend runs its 500,000 fixpoint visits in about a minute idle and passed 300 s
+# with two CPU-bound processes beside a --jobs 2 gate (6.1, 2026-12-07).
+SAFETY_SECONDS = 1800.0
 
 
 def _default_cache() -> Path:
