@@ -88,12 +88,11 @@ def check(ob: Obligation, timeout: float | None = None, limits: Limits | None = 
             res = Result("unknown", str(e))
         except Exception as e:  # a bug must never become a verdict other than unknown
             res = Result("unknown", f"internal error: {type(e).__name__}: {e}")
-    res.work = used.to_json()
-    res.name, res.file, res.key, res.expect = ob.name, ob.source, ob.key(), ob.expect
-    res.seconds = time.monotonic() - t0
-    res.assumptions = list(ASSUMED) + res.assumptions + [f"stated: {a}" for a in ob.assume]
-    res.preconditions = list(ob.assume)
-    return res
+    # the decision, completed with what names it (one new Result: none is edited after it is made)
+    return replace(res, work=used.to_json(), name=ob.name, file=ob.source, key=ob.key(),
+                   expect=ob.expect, seconds=time.monotonic() - t0,
+                   assumptions=[*ASSUMED, *res.assumptions, *(f"stated: {a}" for a in ob.assume)],
+                   preconditions=list(ob.assume))
 
 
 @dataclass
@@ -162,15 +161,15 @@ def _decide(ob: Obligation, pair: SitePair, limits: Limits, replay: bool,
                                             solver_rlimit=min(limits.solver_rlimit, CROSS_CHECK_RLIMIT))
         explored = _explore(ob, pair, short, replay)
         if explored.verdict == "not-equivalent":
-            explored.reason += ("; same-callee's proof assumed stack arithmetic stays in its "
-                                "object, which this run breaks")
-            return explored
+            return replace(explored, reason=explored.reason + (
+                "; same-callee's proof assumed stack arithmetic stays in its object, which this "
+                "run breaks"))
     if proved is not None:
         return proved
     res = _explore(ob, pair, limits, replay)
     if res.verdict == "unknown" and samecallee.shape(pair) is not None:
         # neither method decided: say what stopped each
-        res.reason = f"{res.reason}; same-callee: no proof: {refused}"
+        return replace(res, reason=f"{res.reason}; same-callee: no proof: {refused}")
     return res
 
 

@@ -40,7 +40,7 @@ Assumptions each result carries (stated, never silent):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pvverify.obligation import CodeSpec, Obligation, ObligationError
 from pvverify.verdict import Result
@@ -296,8 +296,8 @@ def _check(ob: Obligation, limits) -> Result:
     undefined = chk._undefined_flags_in(cx.first_difference(ref).diff)
     res = chk._replay(ob, pair, ce, state, an.clobbers, an.returns, paths, undefined, ref.replayable)
     if res.verdict == "not-equivalent":
-        res.reason = (f"violates the convention: {ce.observable} is {ce.original} after the call, "
-                      f"{ce.replacement} before it (confirmed by unicorn)")
+        return replace(res, reason=f"violates the convention: {ce.observable} is {ce.original} after "
+                                   f"the call, {ce.replacement} before it (confirmed by unicorn)")
     return res
 
 

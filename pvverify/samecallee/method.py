@@ -160,8 +160,7 @@ def decide(pair: SitePair, max_visits: int | None = None) -> tuple[Result | None
     if f is not None:
         res = Result("equivalent", f"both paths jump to {f:#x} from the same state (the original "
                      "through the slot that holds it): nothing is pushed, so nothing differs "
-                     "from there on", method=METHOD)
-        res.assumptions = []
+                     "from there on", method=METHOD, assumptions=[])
         return res, ""
     sh = shape(pair)
     if sh is None:
@@ -177,6 +176,5 @@ def decide(pair: SitePair, max_visits: int | None = None) -> tuple[Result | None
         f"both paths call {sh.target:#x} from the same state, and it uses its return address "
         f"only to return ({proof.functions} functions, {proof.instructions} instructions "
         "analysed to a fixpoint" + (f"; assuming {', '.join(used)}" if used else "") + ")",
-        method=METHOD)
-    res.assumptions = GHOST + [f"same-callee: {a}" for a in proof.assumptions]
+        method=METHOD, assumptions=GHOST + [f"same-callee: {a}" for a in proof.assumptions])
     return res, ""
