@@ -153,9 +153,8 @@ def main() -> None:
               f"peak RSS {peak} MB, jobs {a.jobs}")
 
         from pvverify.check import check
-        from pvverify.gate.obligations import canonical_site, obligation_of
+        from pvverify.gate.obligations import canonical_site, obligation_of, targets_of
         from pvverify.kernel.binary import read_binary
-        from pvverify.kernel.closure import Targets
         from pvverify.util.cache import Cache
         from pvverify.x86.decode import decoder
 
@@ -171,7 +170,7 @@ def main() -> None:
         print(f"  (their bytes unpacked alone, no symbols: {floor:.3f} s; cold {cold / floor:.0f}x, "
               f"warm {warm / floor:.0f}x)")
 
-        targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+        targets = targets_of(b)
         md = decoder(b.arch)
         canon = canonical_site(b.code)
         if not a.no_exploration_baseline:

@@ -136,7 +136,7 @@ _BASELINE = """
 import contextlib, sys, time
 from pathlib import Path
 import inspect
-from pvverify.gate.obligations import canonical_site, obligation_of
+from pvverify.gate.obligations import canonical_site, obligation_of, targets_of
 from pvverify.kernel.binary import read_binary
 if "Path" in str(inspect.signature(read_binary).parameters["cache"].annotation):
     Cache = Path  # trees before the verified cache took a directory
@@ -153,7 +153,7 @@ cache = Cache(cache)
 t = time.monotonic()
 for m in modules:
     b = read_binary(m, vm, cache)
-    targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+    targets = targets_of(b)
     canon, md = canonical_site(b.code), decoder(b.arch)
     for o in b.outcomes:
         with contextlib.suppress(ObligationError):

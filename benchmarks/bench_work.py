@@ -24,13 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def obligations(vmlinux: str) -> dict:
-    from pvverify.gate.obligations import canonical_site, obligation_of
+    from pvverify.gate.obligations import canonical_site, obligation_of, targets_of
     from pvverify.kernel.binary import read_binary
-    from pvverify.kernel.closure import Targets
     from pvverify.x86.decode import decoder
 
     b = read_binary(vmlinux, None, None)
-    targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
+    targets = targets_of(b)
     md = decoder(b.arch)
     canon = canonical_site(b.code)
     obs: dict = {}

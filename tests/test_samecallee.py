@@ -21,7 +21,7 @@ from kernel_fixture import Alt, build
 
 from pvverify import samecallee as frame
 from pvverify.check import check
-from pvverify.gate.obligations import canonical_site, obligation_of
+from pvverify.gate.obligations import canonical_site, obligation_of, targets_of
 from pvverify.kernel.binary import read_binary
 from pvverify.kernel.closure import Targets
 from pvverify.kernel.elf import open_image
@@ -331,7 +331,7 @@ def test_methods_agree_on_fixture_kernel_direct_calls(tmp_path, bits, series):
         alts += [Alt(s, "ud2", flags=2) for s in ("s_save", "s_cli", "s_sti", "s_cr2")]
     k = build(tmp_path, bits, series, alts, para=series == "6.1")
     b = read_binary(str(k), None, None)
-    targets = Targets(b.code, b.arch, (b.ops.address, b.ops.address + b.ops.size))
+    targets = targets_of(b)
     canon, md = canonical_site(b.code), decoder(b.arch)
     seen = 0
     for o in b.outcomes:

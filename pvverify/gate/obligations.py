@@ -51,6 +51,13 @@ def _position_free(arch: Arch, md: capstone.Cs, code: bytes, at: int) -> bool:
     return free
 
 
+def targets_of(b: Binary) -> Targets:
+    """What the binary's targets run once booted, with every ops table's range as the
+    slots (pv_ops and, from 7.0, pv_ops_lock): the one way an obligation's targets
+    are read, for the gate, the package reader, the benchmarks and the tests."""
+    return Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
+
+
 def canonical_site(img: Image) -> int:
     """An address no code of the image occupies, within rel32 reach of all of it."""
     lo = min((s.addr for s in img.sections if s.flags & SHF_ALLOC and s.flags & SHF_EXECINSTR

@@ -22,12 +22,11 @@ import time
 from pvverify.gate import backends as backend_gate
 from pvverify.gate import coverage
 from pvverify.gate.annotate import annotate_packages, annotate_rows, name_features
-from pvverify.gate.obligations import canonical_site, memo_key, obligation_of, placed
+from pvverify.gate.obligations import canonical_site, memo_key, obligation_of, placed, targets_of
 from pvverify.gate.proving import prove_all, result_key, valid_result
 from pvverify.gate.rows import OutcomeResult, SiteIssue, account
 from pvverify.kernel import features
 from pvverify.kernel.binary import Binary, read_binary
-from pvverify.kernel.closure import Targets
 from pvverify.kernel.elf import ElfError, open_image
 from pvverify.kernel.records import (
     LayoutError,
@@ -59,7 +58,7 @@ def run(a: argparse.Namespace) -> tuple[list[OutcomeResult], dict]:
         except (ElfError, LayoutError, OSError) as e:
             meta["errors"].append({"file": path, "error": str(e)})
             continue
-        targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
+        targets = targets_of(b)
         canon = canonical_site(b.code)
         canon_of[b.path] = canon
         md = decoder(b.arch)

@@ -31,12 +31,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pvverify.gate.executor import Executor
-from pvverify.gate.obligations import canonical_site, memo_key, obligation_of, placed
+from pvverify.gate.obligations import canonical_site, memo_key, obligation_of, placed, targets_of
 from pvverify.gate.package import Package
 from pvverify.gate.progress import Progress
 from pvverify.gate.rows import account
 from pvverify.kernel.binary import Binary, read_binary
-from pvverify.kernel.closure import Targets
 from pvverify.kernel.elf import ElfError
 from pvverify.kernel.peek import content_digest, peek_file
 from pvverify.kernel.records import LayoutError, Outcome
@@ -92,7 +91,7 @@ class KernelView:
     def binary(self) -> Binary:
         if self._binary is None:
             b = self._binary = read_binary(str(self.path), None, self.cache)
-            self.targets = Targets(b.code, b.arch, tuple((t.address, t.address + t.size) for t in b.tables))
+            self.targets = targets_of(b)
             self.canon = canonical_site(b.code)
             self.md = decoder(b.arch)
         return self._binary
