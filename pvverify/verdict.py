@@ -45,8 +45,6 @@ class Exit(IntEnum):
 
 _EXIT_OF = {Verdict.EQUIVALENT: Exit.EQUIVALENT, Verdict.NOT_EQUIVALENT: Exit.NOT_EQUIVALENT,
             Verdict.UNKNOWN: Exit.UNKNOWN}
-EXIT_CODES = {str(v): int(c) for v, c in _EXIT_OF.items()}
-EXIT_BAD_INPUT = int(Exit.BAD_INPUT)
 INTERNAL_PREFIX = "internal error:"  # the reason of a Result a crash produced
 
 
