@@ -68,8 +68,16 @@ def _entries(img: Image, arch: Arch, layout: Layout):
         raise LayoutError(f"{img.path}: .altinstructions is {len(data)} bytes, not a multiple of "
                           f"the {size}-byte alt_instr of Linux {layout.series}")
     out = []
+    f = dict(layout.alt_fields)
     for n, i in enumerate(range(0, len(data), size)):
         rec = sec.addr + i
+        if layout.flags == "pointer":  # 2.6.x: absolute addresses, the cpuid never inverted
+            w = arch.width
+            instr = int.from_bytes(data[i + f["instr"]:i + f["instr"] + w], "little")
+            repl = int.from_bytes(data[i + f["replacement"]:i + f["replacement"] + w], "little")
+            cpuid = int.from_bytes(data[i + f["cpuid"]:i + f["instrlen"]], "little")
+            out.append((n, instr, repl, data[i + f["instrlen"]], data[i + f["replacementlen"]], cpuid, 0))
+            continue
         if layout.flags == "cpuid-bit15":
             io, ro, cpuid, ilen, rlen = struct.unpack_from("<iiHBB", data, i)
             feature, flags = cpuid & 0x7FFF, ALT_FLAG_NOT if cpuid & 0x8000 else 0

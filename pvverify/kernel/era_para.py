@@ -13,6 +13,12 @@ What the patcher writes, per era:
   (cpu.iret), a direct `call` otherwise; with clobber masks (before 5.x) the
   call only when the site lets the target clobber everything (CLBR_ANY),
   else the indirect call stays.
+
+The site is the indirect call, or (2.6.20 - 2.6.29 i386 irq ops, entry code's
+PARA_SITE with a narrow clobber set) the call wrapped in the pushes and pops of
+PV_SAVE_REGS / PV_RESTORE_REGS: the original is then the whole wrapper.
+The seed era's hypervisor patchers (xen_patch, lguest_patch, vmi_patch) are
+kernel/seed.py's, replayed under their backend by kernel/replay.py.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from pvverify.kernel.records import (
     indirect_ref,
     para_fields,
     table_slot,
+    wrapped_ref,
 )
 from pvverify.kernel.templates import JMP_OPS, LOCK_ASSUMPTION, Templates
 from pvverify.x86.arch import Arch
@@ -97,7 +104,7 @@ def para_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable]
         if code is None:
             out.skipped.append(Skipped(instr, where, f"the record points at {instr:#x}, outside the image"))
             continue
-        ref = indirect_ref(arch, instr, code)
+        ref = indirect_ref(arch, instr, code) or wrapped_ref(arch, instr, code)
         ts = table_slot(tables, ref.address) if ref else None
         if ref is None or ts is None:
             what = "is no indirect call through memory" if ref is None else \

@@ -42,10 +42,12 @@ class Layout:
     para: int | None     # .parainstructions record size (None: section gone)
     para_i386: int | None
     alt: int             # alt_instr size
-    flags: str           # "cpuid-bit15" | "ft_flags"
+    flags: str           # "cpuid-bit15" | "ft_flags" | "pointer" (2.6.x: absolute pointers)
     # paravirt_patch_site member -> offset: instr/type/len[/clobbers], or the
     # packed relative form instr_offset/type/len (6.5-6.7); () = the fixed 6.x one
     para_fields: tuple[tuple[str, int], ...] = ()
+    # alt_instr member -> offset, for the "pointer" form only (from DWARF)
+    alt_fields: tuple[tuple[str, int], ...] = ()
 
 
 LAYOUTS = {
@@ -171,6 +173,34 @@ def indirect_ref(arch: Arch, site: int, code: bytes) -> IndirectRef | None:
     return None
 
 
+def wrapped_ref(arch: Arch, site: int, code: bytes) -> IndirectRef | None:
+    """`PV_SAVE_REGS; call *slot; PV_RESTORE_REGS`: registers pushed, the indirect call,
+    the same registers popped in reverse (paravirt.h of 2.6.20-2.6.29, around every
+    i386 irq-op call (`push %ecx; push %edx`); entry code's PARA_SITE with a clobber
+    set smaller than CLBR_ANY until 4.x). The ref's length is the whole wrapper's:
+    the record's original is all of it."""
+    i, regs = 0, []
+    while i < len(code):
+        if 0x50 <= code[i] <= 0x57:
+            regs.append(code[i] - 0x50)
+            i += 1
+        elif arch.bits == 64 and code[i] == 0x41 and i + 1 < len(code) and 0x50 <= code[i + 1] <= 0x57:
+            regs.append(8 + code[i + 1] - 0x50)
+            i += 2
+        else:
+            break
+    ref = indirect_ref(arch, site + i, code[i:]) if regs else None
+    if ref is None or ref.jump:
+        return None
+    j = i + ref.length
+    for r in reversed(regs):
+        pop = bytes([0x58 + r]) if r < 8 else bytes([0x41, 0x50 + r])
+        if code[j:j + len(pop)] != pop:
+            return None
+        j += len(pop)
+    return IndirectRef(ref.address, j, False)
+
+
 def table_slot(tables: list[OpsTable], addr: int) -> tuple[OpsTable, int] | None:
     for t in tables:
         slot = t.slot_of(addr)
@@ -218,6 +248,11 @@ _PARA_FIELDS = {64: {"instr": 0, "type": 8, "len": 9}, 32: {"instr": 0, "type": 
 _PARA_FORMS = ({"instr", "type", "len"}, {"instr", "type", "len", "clobbers"},
                {"instr_offset", "type", "len"})
 
+# 2.6.20 - 2.6.3x: `u8 *instr; u8 *replacement; u8 cpuid (u16 later); u8 instrlen;
+# u8 replacementlen; pad` (include/asm-x86/alternative.h of those series): no inverted
+# features yet
+_ALT_POINTER = ("instr", "replacement", "cpuid", "instrlen", "replacementlen")
+
 RecordShape = tuple[int, dict[str, int]]  # (byte size, member -> offset), from DWARF
 
 
@@ -250,7 +285,17 @@ def _from_dwarf(series: str | None, shapes: dict[str, RecordShape], path: str, b
         return None
     size, fields = alt
     kind = "ft_flags" if "ft_flags" in fields else "cpuid-bit15"
-    if any(fields.get(k) != v for k, v in _ALT_FIELDS[kind].items()):
+    alt_fields: tuple[tuple[str, int], ...] = ()
+    if "replacement" in fields:
+        kind, w = "pointer", bits // 8
+        ilen = fields.get("instrlen")
+        if fields.get("instr") != 0 or fields.get("replacement") != w or fields.get("cpuid") != 2 * w \
+                or ilen not in (2 * w + 1, 2 * w + 2) or fields.get("replacementlen") != ilen + 1 \
+                or ilen + 2 > size:
+            raise LayoutError(f"{path}: DWARF's struct alt_instr ({size} bytes: {fields}) is not a "
+                              "layout this tool can read")
+        alt_fields = tuple((k, fields[k]) for k in _ALT_POINTER)
+    elif any(fields.get(k) != v for k, v in _ALT_FIELDS[kind].items()):
         raise LayoutError(f"{path}: DWARF's struct alt_instr ({size} bytes: {fields}) is not a layout "
                           "this tool can read")
     para, pfields = None, ()
@@ -267,7 +312,7 @@ def _from_dwarf(series: str | None, shapes: dict[str, RecordShape], path: str, b
             raise LayoutError(f"{path}: DWARF's struct paravirt_patch_site ({psize} bytes: {pf}) "
                               "has a member past its end")
         para, pfields = psize, tuple(sorted(pf.items()))
-    return Layout(f"{series or '?'} (DWARF)", para, para, size, kind, pfields)
+    return Layout(f"{series or '?'} (DWARF)", para, para, size, kind, pfields, alt_fields)
 
 
 def para_fields(layout: Layout, bits: int) -> dict[str, int]:
