@@ -112,6 +112,8 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
         raise ObligationError(f"slot {o.slot} ({op.name}) holds {target:#x}, which is no function "
                               "with a size in the symbol table")
     site, repl = placed(b, canon, o, md)
+    regions = targets.callees(target)
+    regions += _reached(md, repl, site, o.length, targets, ((target, fn[1]), *regions))
     # the original's own bytes where they are not the default `ff 15` call that
     # program.build lays out at any address (x86_64 `ff 14 25 abs32` before 6.x,
     # indirect jumps)
@@ -123,10 +125,42 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
         returns=parse_ctype(op.returns, width), args=tuple(parse_ctype(a, width) for a in op.args),
         site_length=o.length, target=CodeSpec(hex=fn[1].hex()), replacement=CodeSpec(hex=repl.hex()),
         address=site, target_address=target, slot=slot_addr,
-        regions=targets.callees(target), slots=targets.slots.get(target, ()),
+        regions=regions, slots=targets.slots.get(target, ()),
         return_thunks=targets.thunks,
         indirect_thunks=targets.retpolines, unloaded=targets.code_ranges, source=b.path,
     )
+
+
+def _reached(md: capstone.Cs, code: bytes, at: int, length: int, targets: Targets,
+             have: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:
+    """The code the replacement's own rel32 calls and jumps reach outside it and outside
+    what is loaded already (an inline template's `call check_events` relocated by
+    xen_patch, or relocated wrongly): loaded as the booted kernel would run it, from
+    the destination on, so a wrong destination is explored, never a callee bound."""
+    spans = [(a, a + len(c)) for a, c in have] + [(at, at + max(length, len(code)))]
+    out: list[tuple[int, bytes]] = []
+    for address, size, _, _ in md.disasm_lite(code, at):
+        op = code[address - at]
+        if size != 5 or op not in (0xE8, 0xE9):
+            continue
+        dest = (address + 5 + int.from_bytes(code[address - at + 1:address - at + 5], "little",
+                                             signed=True)) & ((1 << (8 * targets.arch.width)) - 1)
+        if any(lo <= dest < hi for lo, hi in spans):
+            continue
+        # a function's entry: it and its callees; anywhere else (a relocation gone wrong
+        # lands mid-function): the bytes there as the CPU runs them, to the first
+        # unconditional transfer, whatever symbol they belong to
+        f = targets.img.function_at(dest)
+        entry = f is not None and f[0] == dest and f[1]
+        root = targets.function(dest) if entry else targets.fragment(dest)
+        for a, c in ((root,) if root else ()) + (targets.callees(dest) if entry else ()):
+            if any(lo <= a < hi for lo, hi in spans):
+                continue
+            # up to code loaded already, which goes on from there
+            c = c[:min([lo - a for lo, _ in spans if a < lo < a + len(c)] + [len(c)])]
+            out.append((a, c))
+            spans.append((a, a + len(c)))
+    return tuple(out)
 
 
 def is_call_to(hexcode: str, at: int, target: int | None) -> bool:
