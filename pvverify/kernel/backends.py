@@ -80,10 +80,12 @@ EXTRA_ROOTS = {
     "hyperv": ("ms_hyperv_init_platform", "hyperv_setup_mmu_ops", "hv_init_spinlocks"),
     "vmware": ("vmware_platform_setup",),
     "tdx": ("tdx_early_init",),
+    "lguest": ("lguest_init",), "vmi": ("vmi_init", "vmi_activate"),  # the seed era (kernel/seed.py)
 }
 # Xen PV also runs its spinlock setup (xen_smp_prepare_boot_cpu -> xen_init_spinlocks).
 EXTRA_ROOTS["xen-pv"] += ("xen_init_spinlocks",)
-BACKEND_ORDER = ("native", "native+lkgs", "xen-pv", "xen-hvm", "kvm", "hyperv", "vmware", "tdx")
+BACKEND_ORDER = ("native", "native+lkgs", "xen-pv", "xen-hvm", "kvm", "hyperv", "vmware", "tdx",
+                 "lguest", "vmi")
 # Where the generic boot path enters start_kernel: a barrier for the backends' walks
 # (what start_kernel does is every backend's, and is read at the patch point).
 BARRIERS = ("start_kernel", "x86_64_start_reservations", "x86_64_start_kernel", "i386_start_kernel",
@@ -357,7 +359,7 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
     for name, extra in EXTRA_ROOTS.items():
         for n in extra:
             s = sym(n)
-            if s is not None and (name in roots or name in ("xen-pv", "tdx")):
+            if s is not None and (name in roots or name in ("xen-pv", "tdx", "lguest", "vmi")):
                 roots.setdefault(name, []).append(s.value)
     barriers = {s.value for n in BARRIERS if (s := sym(n)) is not None}
     # the patch point and what runs before it on every boot

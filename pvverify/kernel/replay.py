@@ -19,7 +19,9 @@ the slots holding those values, and the features the backend sets:
 - Before 5.13 (`native_patch` with per-op templates): a backend that writes
   `init.patch` = `paravirt_patch_default` (Xen PV up to 5.10) gets no
   templates at all; the lock templates apply only while the lock slot holds
-  its native value (native_patch's pv_is_native_spin_unlock test).
+  its native value (native_patch's pv_is_native_spin_unlock test). One that
+  writes its own patcher there (`xen_patch`, `lguest_patch`, `vmi_patch`: the
+  seed era) gets that patcher's outcomes (kernel/seed.py).
 
 A slot the backend writes may also keep its earlier value (the write can be
 conditional), so each value is replayed: variant k gives every written slot
@@ -106,7 +108,9 @@ def tag(records: Records, backend: str, values: dict[int, int], tables: list[Ops
         addr = t.address + o.slot * t.width
         v = values.get(addr)
         target = v if v is not None and v != kernel.read_word(addr) else None
-        out.append(replace(o, backend=backend, target=target))
+        # an outcome that names its own target keeps it (xen_patch's template: the
+        # function it is cut from, kernel/seed.py)
+        out.append(replace(o, backend=backend, target=o.target if o.target is not None else target))
     return out
 
 
@@ -223,6 +227,7 @@ def _feature(text: str) -> int | None:
 def per_backend(img: Image, arch: Arch, layout, tables: list[OpsTable], code: Image, names, tmpl,
                 series, native: Records, found: Findings) -> Records:
     """native's records with every selected backend's outcomes merged in."""
+    from pvverify.kernel import seed
     from pvverify.kernel.era_alt import alt_outcomes
     from pvverify.kernel.era_para import para_outcomes
     from pvverify.kernel.templates import Templates
@@ -281,7 +286,13 @@ def per_backend(img: Image, arch: Arch, layout, tables: list[OpsTable], code: Im
                         t_b = Templates(tmpl.source, {k: v for k, v in tmpl.by_op.items()
                                                       if k not in changed},
                                         tmpl.lock_ops - changed, tmpl.ident, tmpl.ident32, tmpl.ud2)
-            recs = para_outcomes(img, arch, layout, tables, view, names.get("pv_ops", {}), t_b)
+            own = seed.patcher(code, view, tables, names.get("pv_ops", {})) if tmpl is not None else None
+            if own is not None:  # xen_patch, lguest_patch, vmi_patch (or one not replayed)
+                recs = seed.outcomes(own, img, arch, layout, tables, view, names.get("pv_ops", {}),
+                                     tmpl, code)
+                out.assumptions += [a for a in recs.assumptions if a not in out.assumptions]
+            else:
+                recs = para_outcomes(img, arch, layout, tables, view, names.get("pv_ops", {}), t_b)
             recs.extend(alt_outcomes(img, arch, layout, tables, view, series, fixed))
             parts.append((b, tag(recs, b, values, tables, code)))
             for s in recs.skipped:
