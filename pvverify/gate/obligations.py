@@ -136,17 +136,19 @@ def _reached(md: capstone.Cs, code: bytes, at: int, length: int, targets: Target
     """The code the replacement's own rel32 calls and jumps reach outside it and outside
     what is loaded already (an inline template's `call check_events` relocated by
     xen_patch, or relocated wrongly): loaded as the booted kernel would run it, from
-    the destination on, so a wrong destination is explored, never a callee bound."""
+    the destination on, so a wrong destination is explored instead of stopping the
+    proof at its first instruction."""
     spans = [(a, a + len(c)) for a, c in have] + [(at, at + max(length, len(code)))]
     out: list[tuple[int, bytes]] = []
+    stubs = set(targets.thunks) | {a for a, _ in targets.retpolines}
     for address, size, _, _ in md.disasm_lite(code, at):
         op = code[address - at]
         if size != 5 or op not in (0xE8, 0xE9):
             continue
         dest = (address + 5 + int.from_bytes(code[address - at + 1:address - at + 5], "little",
-                                             signed=True)) & ((1 << (8 * targets.arch.width)) - 1)
-        if any(lo <= dest < hi for lo, hi in spans):
-            continue
+                                             signed=True)) & targets.arch.mask
+        if any(lo <= dest < hi for lo, hi in spans) or dest in stubs:
+            continue  # loaded, or a return thunk / retpoline, which the obligation models
         # a function's entry: it and its callees; anywhere else (a relocation gone wrong
         # lands mid-function): the bytes there as the CPU runs them, to the first
         # unconditional transfer, whatever symbol they belong to
