@@ -58,8 +58,8 @@ def why(observable: str, arch: Arch, convention: str, clobbers: frozenset[str] |
         if observable in clobbers:
             return (f"{observable} may be clobbered by {call}, but this path leaves the site "
                     "elsewhere, where the code that runs next may read it")
-        may = ", ".join(kept) if kept else "no register"
-        return f"{observable} is preserved across {call} (the callee may clobber only {may})"
+        may = f"only {', '.join(kept)}" if kept else "no register"
+        return f"{observable} is preserved across {call} (the callee may clobber {may})"
     if observable.startswith("return value in "):
         reg = observable.split()[3]
         return f"{reg} carries the op's return value back to the caller"
