@@ -115,8 +115,8 @@ def parser() -> argparse.ArgumentParser:
                                       "unless NO_COLOR is set")
     p.add_argument("--backend", metavar="A,B",
                    help="replay the patcher only for these backends (native, native+lkgs, xen-pv, "
-                        "xen-hvm, kvm, hyperv, vmware, tdx, ...); default: every backend the binary "
-                        "carries")
+                        "xen-hvm, kvm, hyperv, vmware, tdx, lguest, vmi, ...); default: every backend the "
+                        "binary carries")
     p.add_argument("--no-conformance", action="store_true",
                    help="do not check that every function a backend installs in a callee-save slot "
                         "keeps the convention")

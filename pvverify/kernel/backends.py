@@ -31,7 +31,8 @@ the slot contents at that moment. They are read from the binary, not typed in:
    `guest_late_init`, ... all `__init`), plus the entry points that are no
    such hook (Xen PV's `xen_start_kernel`, TDX's `tdx_early_init`, KVM's
    `kvm_spinlock_init`, Hyper-V's `hv_init_spinlocks`, Xen's
-   `xen_init_spinlocks`, the Xen HVM `xen_hvm_init_*`). Code in `.text`
+   `xen_init_spinlocks`, the Xen HVM `xen_hvm_init_*`, the seed era's
+   `lguest_init`, `vmi_init`/`vmi_activate`). Code in `.text`
    is followed two calls deep below init code (`hyperv_setup_mmu_ops` and its
    `.cold` part are); deeper writers are unattributed, and reported.
 3. **When.** The patch point is the call of `alternative_instructions` (from

@@ -8,8 +8,9 @@ are read:
 | era | records | read by |
 |---|---|---|
 | 2.6.20 - 5.12 | `.parainstructions` + per-op templates | `era_para._native_patch`; `templates.py` |
+| 2.6.21 - 4.13 | the same, under Xen's, lguest's, VMI's own patcher | `seed.outcomes` |
 | 5.13 - 6.7 | `.parainstructions`, direct call or nothing | `era_para._default_61` |
-| 5.x - 7.x | `.altinstructions` groups | `era_alt.alt_outcomes` (patch rule per series) |
+| all | `.altinstructions` groups (2.6.x: absolute) | `era_alt.alt_outcomes` (patch rule per series) |
 | all | indirect calls no record covers | `unpatched.scan` |
 | all | which of these a binary gets, layouts | `binary.read_binary` |
 
