@@ -1,7 +1,7 @@
 """The seed era's own patchers: Xen's `xen_patch`, lguest's `lguest_patch`, VMI's `vmi_patch`.
 
 Before 5.13 the patcher is itself a slot (`pv_init_ops.patch`; `init.patch` in
-`pv_ops` from 4.20), and a hypervisor's init code put its own there;
+`pv_ops` from 4.20), and until 4.13 a hypervisor's init code put its own there;
 kernel/backends.py finds that write, kernel/replay.py asks here when the slot
 holds one of these under a backend. Each is replayed as the kernel sources of
 its era wrote it, its templates read from the binary by symbol, never typed in:
