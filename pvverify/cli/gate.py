@@ -13,7 +13,7 @@ from pathlib import Path
 from pvverify.cli import exits
 from pvverify.cli.exits import ArgumentParser, positive_int
 from pvverify.gate import backends as backend_gate
-from pvverify.gate.pipeline import run, run_packages
+from pvverify.gate.pipeline import run
 from pvverify.gate.rows import OutcomeResult, SiteIssue, exit_code
 from pvverify.kernel.elf import ElfError
 from pvverify.kernel.records import (
@@ -166,7 +166,7 @@ def main(argv: list[str]) -> int:
         print(f"pvverify gate: {e}", file=sys.stderr)
         return exits.BAD_INPUT
     try:
-        rows, meta = run_packages(a) if a.package else run(a)
+        rows, meta = run(a)
     except (ElfError, LayoutError, ObligationError, OSError, PackageError, RuntimeError) as e:
         print(f"pvverify gate: {e}", file=sys.stderr)
         return exits.BAD_INPUT

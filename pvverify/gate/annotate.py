@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
+from types import SimpleNamespace
 from typing import Protocol
 
 from pvverify.gate.obligations import canonical_site
@@ -19,9 +20,6 @@ from pvverify.gate.rows import OutcomeResult
 from pvverify.kernel import features
 from pvverify.kernel.binary import Binary
 from pvverify.kernel.elf import ElfError, Image, open_image
-from pvverify.kernel.records import (
-    Outcome,
-)
 from pvverify.util.cache import Cache, tool_id
 from pvverify.x86.arch import I386, X86_64
 from pvverify.x86.decode import decoder
@@ -86,57 +84,72 @@ def _rip_relative_at(entry: dict, bits: int) -> None:
         entry["bytes"] = bytes(moved.bytes).hex()
 
 
-def name_features(rows: list[OutcomeResult], packages: list) -> None:
-    """Each row's feature condition with the names of its package's vmlinux."""
-    names: dict[str, dict[int, str]] = {}
-    for row in rows:
-        if not row.feature:
-            continue
-        if row.package not in names:
-            p = next((p for p in packages if p.name == row.package), None)
+class Images:
+    """The images a run's rows are named from, each opened once in the parent: a
+    file's code (the vmlinux a module was read against, or the file itself) and
+    the file as it was read (a module laid out against that vmlinux)."""
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[str, str | None], Image | None] = {}
+        self._names: dict[str, dict[int, str]] = {}
+        self._canon: dict[str, int] = {}
+
+    def _get(self, path: str, against: str | None) -> Image | None:
+        if (path, against) not in self._open:
+            externs = self._get(against, None) if against else None
             try:
-                names[row.package] = features.names_of(open_image(p.vmlinux) if p else None)
+                self._open[(path, against)] = open_image(path, externs=externs)
             except (ElfError, OSError):
-                names[row.package] = features.names_of(None)
-        row.feature_name = features.named(row.feature, names[row.package])
+                self._open[(path, against)] = None
+        return self._open[(path, against)]
+
+    def code(self, read) -> Image | None:
+        return self._get(read.code, None) if read.code else None
+
+    def sites(self, read) -> Image | None:
+        if read.path == read.code:
+            return self.code(read)
+        return self._get(read.path, read.code) if self.code(read) is not None else None
+
+    def canon(self, read) -> int:
+        if read.code not in self._canon:
+            self._canon[read.code] = canonical_site(self.code(read))
+        return self._canon[read.code]
+
+    def features(self, read) -> dict[int, str]:
+        """Feature numbers as the file's kernel names them (`X86_FEATURE_XENPV`)."""
+        if read.code not in self._names:
+            self._names[read.code] = features.names_of(self.code(read))
+        return self._names[read.code]
+
+    def close(self) -> None:
+        self._open.clear()
 
 
-def annotate_packages(rows: list[OutcomeResult], outcomes: list[Outcome], packages: list,
-                       every: bool, cache: Cache | None) -> None:
-    """annotate_rows for the files of a package run that have a site not proved: each
-    module opened again (headers, symbols and DWARF; relocated against its
-    package's vmlinux as it was read), the vmlinux for the code the sites reach."""
-    from types import SimpleNamespace
-
+def annotate_reads(rows: list[OutcomeResult], placed: list[tuple], images: Images, every: bool,
+                   cache: Cache | None) -> None:
+    """annotate_rows for the files that have a site not proved, each row with the
+    (read, outcome) it came from: the file and its code opened again (headers,
+    symbols and DWARF; a module relocated against its vmlinux as it was read)."""
     need = {r.file for r in rows if r.verdict != "equivalent"}
     if not need:
         return
-    where: dict[str, tuple] = {}
-    for p in packages:
-        for f in (p.vmlinux, *p.modules):
-            where[f"{p.name}/{p.name_of(f)}"] = (p, f)
-    vms: dict[str, tuple[Image, int]] = {}
-    shims: dict[str, SimpleNamespace] = {}
+    shims: dict[int, SimpleNamespace] = {}
+    canon_of: dict[str, int] = {}
     pending, chosen = [], []
-    for row, o in zip(rows, outcomes, strict=True):
-        if row.file not in need or row.file not in where:
+    for row, (read, o) in zip(rows, placed, strict=True):
+        if row.file not in need:
             continue
-        if row.file not in shims:
-            p, f = where[row.file]
-            try:
-                if p.name not in vms:
-                    vm = open_image(p.vmlinux)
-                    vms[p.name] = (vm, canonical_site(vm))
-                vm = vms[p.name][0]
-                img = vm if f == p.vmlinux else open_image(f, externs=vm)
-            except (ElfError, OSError):
+        if id(read) not in shims:
+            code, sites = images.code(read), images.sites(read)
+            if code is None or sites is None:
                 need.discard(row.file)
                 continue
-            shims[row.file] = SimpleNamespace(sites=img, code=vm, path=row.file,
-                                              arch=X86_64 if img.bits == 64 else I386)
-        pending.append((shims[row.file], o, None, None))
+            shims[id(read)] = SimpleNamespace(sites=sites, code=code, path=row.file,
+                                              arch=X86_64 if sites.bits == 64 else I386)
+            canon_of[row.file] = images.canon(read)
+        pending.append((shims[id(read)], o, None, None))
         chosen.append(row)
-    canon_of = {name: vms[where[name][0].name][1] for name in shims}
     annotate_rows(chosen, pending, canon_of, every, cache)
 
 

@@ -1,6 +1,7 @@
-"""What the gate adds for hypervisor backends (issue 21), kept out of gate.py:
-the `--backend` selection, each vmlinux's backend findings as issues, and the
-conformance and paravirt static-call rows of file and package runs.
+"""What the gate adds for hypervisor backends (issue 21): the `--backend`
+selection, each vmlinux's backend findings as issues, and the conformance and
+paravirt static-call obligations of every file read (gate/reading.py builds
+them beside the file's outcomes) and their rows.
 
 kernel/backends.py recovers the writes, kernel/replay.py replays the patcher
 per backend, conformance.py and gate/static_calls.py build the obligations;
@@ -58,64 +59,58 @@ def issues(meta: dict, b, issue_type) -> None:
             f"{w.how[len('unresolved: '):]} (backends: {owners or 'none'})"))
 
 
-def obligations(b, targets, canon: int, obs: dict, conformance_on: bool, meta: dict | None = None,
-                issue_type=None) -> list[tuple]:
+def obligations(b, targets, canon: int, conformance_on: bool) -> tuple[list[tuple], list[list]]:
     """One binary's conformance (a vmlinux's) and paravirt static-call obligations (a
-    vmlinux's, or a module's read against it), into `obs`; returns (binary, item, key,
-    why none) for `rows`. A static-call form not modelled is a skipped issue in `meta`."""
+    vmlinux's, or a module's read against it): (item, key, obligation, why none) for
+    each, and the static-call forms not modelled as skipped issues (SiteIssue fields
+    but the file)."""
     from pvverify import conformance
     from pvverify.gate import static_calls
 
     out: list[tuple] = []
     if b.code is b.sites and conformance_on:
-        for inst, key, ob, err in conformance.obligations_for(b, targets, canon):
-            if ob is not None:
-                obs.setdefault(key, ob)
-            out.append((b, inst, key, err))
+        out += conformance.obligations_for(b, targets, canon)
     found, skipped = static_calls.obligations_for(b, targets, canon)
-    for site, key, ob, err in found:
-        if ob is not None:
-            obs.setdefault(key, ob)
-        out.append((b, site, key, err))
-    if meta is not None and issue_type is not None:
-        meta["issues"] += [issue_type(b.path, at, "skipped", static_calls.SOURCE, f"static_call {k}", why)
-                           for at, k, why in skipped]
-    return out
+    out += found
+    return out, [[at, "skipped", static_calls.SOURCE, f"static_call {k}", why] for at, k, why in skipped]
 
 
-def rows(entries: list[tuple], results: dict, row_type, name=lambda b: b.path, package=lambda b: ""
-         ) -> list:
-    """The rows of `obligations`' entries, with their verdicts."""
+def rows(entries: list[tuple], results: dict, row_type) -> list:
+    """The rows of `obligations`' entries with their verdicts: each entry (file as
+    rows name it, package, the image its code is in, arch, item, key, why none)."""
     from pvverify import conformance
     from pvverify.gate import static_calls
 
     out = []
-    for b, item, key, err in entries:
+    for name, package, code, arch, item, key, err in entries:
         res = results.get(key) if key else None
         if isinstance(item, static_calls.Site):
-            out.append(static_calls.row(row_type, name(b), item, key, res, err, b.code, b.arch,
-                                        package=package(b)))
+            out.append(static_calls.row(row_type, name, item, key, res, err, code, arch, package=package))
         else:
-            out.append(conformance.row(row_type, name(b), item, key, res, err, b.code,
-                                       package=package(b)))
+            out.append(conformance.row(row_type, name, item, key, res, err, code, package=package))
     return out
 
 
-def package_obligations(a: argparse.Namespace, packages, views, obs: dict) -> list[tuple]:
-    """Each package's vmlinux: its `obligations`, each entry tagged with the package
-    and the vmlinux's name in it."""
-    out = []
-    for p in packages:
-        view = views[p.name]
-        b = view.binary
-        for e in obligations(b, view.targets, view.canon, obs, not getattr(a, "no_conformance", False)):
-            out.append((p.name, p.name_of(p.vmlinux), *e))
-    return out
+def item_json(item) -> dict:
+    """An entry's item as plain values, for the read cache."""
+    from dataclasses import asdict
+
+    from pvverify.gate import static_calls
+
+    d = {k: v.hex() if isinstance(v, bytes) else v for k, v in asdict(item).items()}
+    return {"type": "static_call" if isinstance(item, static_calls.Site) else "conformance", **d}
 
 
-def package_rows(entries: list[tuple], results: dict, row_type) -> list:
-    out = []
-    for pkg, name, *e in entries:
-        out += rows([tuple(e)], results, row_type, lambda b, pkg=pkg, name=name: f"{pkg}/{name}",
-                    lambda b, pkg=pkg: pkg)
-    return out
+def item_of(d: dict):
+    """item_json's inverse; raises TypeError or ValueError on anything else."""
+    from pvverify import conformance
+    from pvverify.gate import static_calls
+
+    d = dict(d)
+    kind = d.pop("type", None)
+    d["backends"] = tuple(d.get("backends", ()))
+    if kind == "static_call":
+        return static_calls.Site(**{**d, "replacement": bytes.fromhex(d.get("replacement", ""))})
+    if kind == "conformance":
+        return conformance.Installed(**d)
+    raise ValueError(f"no backend item of type {kind!r}")

@@ -17,13 +17,13 @@ def of_packages(packages: Iterable, reads: Iterable) -> tuple[dict[str, dict], l
     counts: dict[str, dict] = {}
     errors: list[dict] = []
     for p in packages:
-        found = [p.name_of(p.vmlinux), *(p.name_of(m) for m in p.modules), *p.decided]
+        found = [*(p.name_of(m) for m in p.members), *p.decided]
         mine = {r.file: r for r in reads if r.package == p.name}
-        missing = sorted(set(found) - set(mine))
+        missing = sorted(set(found) - set(mine), key=p.position)
         for name in missing:
-            errors.append({"file": f"{p.name}/{name}",
-                           "error": f"{p.name}/{name}: found in the package but not gated (no read "
-                                    "of it came back)"})
+            errors.append({"file": p.label(name),
+                           "error": f"{p.label(name)}: {'found in the package' if p.name else 'given'} "
+                                    "but not gated (no read of it came back)"})
         gated = sum(1 for f in set(found) if f in mine and not mine[f].error)
         counts[p.name] = {"found": len(set(found)), "gated": gated}
     return counts, errors

@@ -71,7 +71,8 @@ _AS_IS = tuple(f.name for f in fields(Outcome) if f.name not in ("site", "replac
 def memo_key(o: Outcome, where: tuple[int, bytes]) -> tuple:
     """Everything of an outcome but where it sits (its address, and its bytes that
     encode the address, which `where` = placed(...) says again for the obligation's
-    site): as reading._memo_key, without dataclasses.asdict's deep copy per outcome."""
+    site), without dataclasses.asdict's deep copy per outcome: the one memo key
+    (reading.KernelView's, and each file's own)."""
     default = default_call(o.call)
     return (tuple(getattr(o, n) for n in _AS_IS), None if default else o.call, where)
 

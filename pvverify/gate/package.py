@@ -19,6 +19,11 @@ module. Modules are peeked at as they pass by (`kernel.peek`): the thousands
 without a paravirt site are decided there and never written out; the vmlinux
 and the modules that may hold sites are written to a work directory (the
 vmlinux must be a file: its DWARF is read through a memory map).
+
+Files named on the command line are a package too, of one (`from_files`): a
+vmlinux, modules with the `--vmlinux` they are read against, or files that each
+stand alone. Everything after this module (reading, obligations, memo keys,
+rows, file names) is the same for both.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pvverify.kernel import compressed
+from pvverify.kernel.elf import open_image
 from pvverify.kernel.peek import Peek, peek_bytes
 
 # every suffix the kernel's modules_install writes (kernel.compressed inflates them)
@@ -50,25 +56,63 @@ class PackageError(ValueError):
 
 @dataclass
 class Package:
-    """One kernel: its vmlinux and its modules, each named relative to the package root."""
+    """One kernel: its vmlinux and its modules, each named relative to the package root;
+    or the files given on the command line (`given`), named as given."""
 
-    name: str
-    root: Path
-    vmlinux: Path
+    name: str                 # "" for the files given on the command line
+    root: Path | None
+    vmlinux: Path | None      # what the modules are read against (None: each file stands alone)
     modules: list[Path]
     # modules already decided from their headers while a .deb streamed by
     # (relative name -> why it holds no site); they are not on disk
     decided: dict[str, Peek] = field(default_factory=dict)
+    # the files given on the command line, in their order, each as it was spelt
+    # (the vmlinux among them only if it was given too)
+    given: list[str] | None = None
 
-    def name_of(self, path: Path) -> str:
+    def name_of(self, path: Path | str) -> str:
+        """A file as the package names it: relative to its root, or as it was given."""
+        if self.root is None:
+            return str(path)
         try:
-            return str(path.relative_to(self.root))
+            return str(Path(path).relative_to(self.root))
         except ValueError:
             return str(path)
 
+    def label(self, name: str) -> str:
+        """A file as rows, issues and errors name it: `package/file`, a given one as given."""
+        return f"{self.name}/{name}" if self.name else name
+
+    @property
+    def members(self) -> list[str]:
+        """Every file to read, as paths, in the order reports list them: the vmlinux first
+        and the modules in name order, or the given files in their order."""
+        if self.given is not None:
+            return list(self.given)
+        return [str(self.vmlinux), *map(str, self.modules)]
+
+    def role(self, path: str) -> str:
+        """How `path` is read: `vmlinux` (the kernel the modules are read against),
+        `module` (against it) or `alone` (its own kernel: no --vmlinux)."""
+        if self.vmlinux is None:
+            return "alone"
+        same = path == str(self.vmlinux) or (
+            self.given is not None and Path(path).resolve() == self.vmlinux.resolve())
+        return "vmlinux" if same else "module"
+
+    def position(self, name: str) -> str | int:
+        """Where a file's rows go: in name order, the given files in their order."""
+        return self.given.index(name) if self.given is not None and name in self.given else name
+
+    @property
+    def peeks(self) -> bool:
+        """Whether a module is first judged from its headers (`kernel.peek`): for a
+        package's thousands; a file given by name is read whole, as it was asked."""
+        return self.given is None
+
     @property
     def files(self) -> int:
-        return 1 + len(self.modules) + len(self.decided)
+        return len(self.members) + len(self.decided)
 
 
 def is_module(name: str) -> bool:
@@ -249,6 +293,20 @@ def _write(tar: tarfile.TarFile, m: tarfile.TarInfo, out: Path) -> Path:
     with open(out, "wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
     return out
+
+
+def from_files(paths: list[str], vmlinux: str | None) -> Package:
+    """The files given on the command line as a package of one: each module read
+    against `vmlinux` (--vmlinux, gated too only if given among them), or, without
+    it, every file read alone as its own kernel (a module then has no pv_ops: bad
+    input, named). A file given twice is read once."""
+    given = list(dict.fromkeys(paths))
+    if vmlinux is None:
+        return Package("", None, None, [], given=given)
+    open_image(vmlinux)  # what every module needs: unreadable, the run is bad input
+    pkg = Package("", None, Path(vmlinux), [], given=given)
+    pkg.modules = [Path(p) for p in given if pkg.role(p) == "module"]
+    return pkg
 
 
 def open_package(path: str | Path, workdir: str | Path | None) -> Package:

@@ -3,11 +3,12 @@
 A distribution kernel ships thousands of modules and only a few hundred call
 through the ops table. A site is `call *pv_ops+N`: in a relocatable module that
 displacement is a relocation against the undefined symbol `pv_ops` (or another
-`pv_ops*` table), whether or not a patch record covers it. A module without
-such a symbol has no site, patched or not, and that is decided from the ELF
-header, the section headers and the symbol table, read from a memory map (or the
-bytes in hand) with `struct`: nothing else of the file is touched, and no ELF
-library builds objects for it.
+`pv_ops*` table), whether or not a patch record covers it; a paravirt static
+call's site entry is one against its key, `__SCK__pv_steal_clock` and the
+like. A module without such a symbol has no site, patched or not, and that is
+decided from the ELF header, the section headers and the symbol table, read
+from a memory map (or the bytes in hand) with `struct`: nothing else of the
+file is touched, and no ELF library builds objects for it.
 Anything unexpected answers "maybe" (`Peek.sites` True), so the full reader,
 with its checks and error messages, decides. `content_digest` names a file's
 read in the cache the same way: headers and sections, no library.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pvverify.kernel import compressed
+from pvverify.kernel.backends import PV_STATIC_CALLS
 
 SHT_SYMTAB, SHT_NOBITS = 2, 8
 TABLE_PREFIX = b"pv_ops"
@@ -87,12 +89,13 @@ def content_digest(path: str | Path, dwarf: bool = False) -> str:
     module with one `call *` made a `jmp *` passed warm, exit 0, where an uncached
     run said exit 2). A module's read takes nothing from its own DWARF, which is
     most of a debug module; a vmlinux's takes its slot types and record layouts
-    from it, so a vmlinux is hashed whole (0.2-0.5 s for a Debian one). A file that
-    is not an ELF (compressed) is hashed whole."""
+    from it, so a vmlinux is hashed whole (0.2-0.5 s for a Debian one), and so is any
+    file that is not relocatable, `dwarf` or not (a kernel given beside --vmlinux is
+    read as its own). A file that is not an ELF (compressed) is hashed whole."""
     h = hashlib.sha256()
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         head = _headers(mm) if compressed.kind(mm[:6]) is None and not dwarf else None
-        if head is None:
+        if head is None or head[1] != 1:  # not relocatable: its read takes its own DWARF
             h.update(mm)
             return f"sha256:{h.hexdigest()}"
         bits64, _, heads = head
@@ -114,7 +117,9 @@ def _cstr(raw: bytes | mmap.mmap, at: int) -> bytes:
     return bytes(raw[at:end]) if end >= 0 else b""
 
 
-NO_TABLE = "no pv_ops symbol: no call through the ops table"
+NO_TABLE = "no pv_ops or paravirt static-call key symbol: no paravirt site"
+# the keys of the paravirt static calls (kernel.backends.PV_STATIC_CALLS), as symbols
+KEYS = tuple(f"__SCK__{n}".encode() for n in PV_STATIC_CALLS)
 
 
 def _peek(raw: bytes | mmap.mmap) -> Peek:
@@ -129,12 +134,14 @@ def _peek(raw: bytes | mmap.mmap) -> Peek:
         return Peek(True, "")
     strtab = heads[symtab[6]]
     strings = raw[strtab[4]:strtab[4] + strtab[5]]
-    if strings.find(TABLE_PREFIX) < 0:
+    keys = [k + b"\0" for k in KEYS if strings.find(k) >= 0]
+    if strings.find(TABLE_PREFIX) < 0 and not keys:
         return Peek(False, NO_TABLE)
     size = 24 if bits64 else 16
     data = raw[symtab[4]:symtab[4] + symtab[5] // size * size]
     n = len(TABLE_PREFIX)
     for (st_name,) in struct.iter_unpack("<I" + "x" * (size - 4), data):
-        if strings[st_name:st_name + n] == TABLE_PREFIX:
+        if strings[st_name:st_name + n] == TABLE_PREFIX or any(
+                strings[st_name:st_name + len(k)] == k for k in keys):
             return Peek(True, "")
     return Peek(False, NO_TABLE)
