@@ -314,3 +314,23 @@ def test_a_call_into_c_is_held_to_the_c_convention(tmp_path, capsys, dropped):
     assert code == 1 and row["verdict"] == "not-equivalent", row["reason"]
     ce = row["counterexample"]
     assert ce["observable"] == dropped and ce.get("replayed"), ce
+
+
+def test_reports_name_the_backend(tmp_path, capsys):
+    """A finding under one backend says which, in every format (text, gcc, SARIF)."""
+    k = build(tmp_path, 64, "6.1", GOOD_64,
+              extra=PATCHER + kvm(" pushfq\n popq %rax\n xor %ecx, %ecx\n ret") + xen()
+              + hyperv(" movq %cr2, %rax\n ret"))
+    sarif = tmp_path / "out.sarif"
+    assert main([str(k), "--no-cache", "--jobs", "1", "--color", "never", "--sarif", str(sarif)]) == 1
+    text = capsys.readouterr().out
+    assert any(line.startswith("  not-equivalent irq.save_fl x1 in ") and " under kvm (by conformance)" in line
+               for line in text.splitlines()), text
+    assert main([str(k), "--no-cache", "--jobs", "1", "--format", "gcc"]) == 1
+    # the function itself, and the inline save_fl site that does not match it under kvm
+    lines = [x for x in capsys.readouterr().out.splitlines() if "not-equivalent" in x]
+    assert len(lines) == 2 and all("under kvm" in x for x in lines), lines
+    res = [r for r in json.loads(sarif.read_text())["runs"][0]["results"]
+           if r["properties"]["verdict"] == "not-equivalent"]
+    assert len(res) == 2 and all(r["properties"]["backend"] == "kvm" and "under kvm" in r["message"]["text"]
+                                 for r in res)
