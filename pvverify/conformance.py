@@ -321,9 +321,15 @@ def _check(ob: Obligation, limits) -> Result:
         return Result("unknown", outcome.reason, paths=paths)
     from pvverify.exploration import counterexample as cx
 
+    from pvverify.exploration.minimise import minimise
+
     ref = outcome.refutation
     if not ref.replayable:
         chk._find_replayable(an, pair, ref, limits.solver_rlimit)
+    # as small a state as shows it, as check's counterexamples are
+    minimise(ref, [*an.assumptions, *an.pair_assumptions(ref.original, ref.replacement)],
+             chk._replayable(pair, an.inputs, ref.original, ref.replacement)[1] if ref.replayable else [],
+             arch.gprs, arch.sp, arch.bits, [])
     ce = cx.describe(ref, pair, ob.convention, an.clobbers)
     state = cx.concrete_inputs(ref.model, an.inputs, pair, (ref.original, ref.replacement))
     # the values a C stub's `rdrand`s (or the function's own) gave, for the CPU to give too
