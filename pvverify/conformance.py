@@ -224,7 +224,6 @@ def _c_callees_stubbed(b, fn: tuple[int, bytes], regions, arch: Arch) -> tuple[t
     callee, not to what one build of that callee happens to do. No DWARF: as it is."""
     from pvverify.kernel import dwarf
     from pvverify.kernel.backends import describe
-
     from pvverify.x86.decode import decoder
 
     starts = [a for a, _ in regions if a != fn[0]]
@@ -320,7 +319,6 @@ def _check(ob: Obligation, limits) -> Result:
     if outcome.status == "unknown":
         return Result("unknown", outcome.reason, paths=paths)
     from pvverify.exploration import counterexample as cx
-
     from pvverify.exploration.minimise import minimise
 
     ref = outcome.refutation

@@ -324,8 +324,8 @@ def test_reports_name_the_backend(tmp_path, capsys):
     sarif = tmp_path / "out.sarif"
     assert main([str(k), "--no-cache", "--jobs", "1", "--color", "never", "--sarif", str(sarif)]) == 1
     text = capsys.readouterr().out
-    assert any(line.startswith("  not-equivalent irq.save_fl x1 in ") and " under kvm (by conformance)" in line
-               for line in text.splitlines()), text
+    assert any(line.startswith("  not-equivalent irq.save_fl x1 in ")
+               and " under kvm (by conformance)" in line for line in text.splitlines()), text
     assert main([str(k), "--no-cache", "--jobs", "1", "--format", "gcc"]) == 1
     # the function itself, and the inline save_fl site that does not match it under kvm
     lines = [x for x in capsys.readouterr().out.splitlines() if "not-equivalent" in x]
