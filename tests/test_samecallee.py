@@ -243,6 +243,29 @@ REFINED = {
                        "addq $8,%rsp\nret",
                        "movl (%eax),%ecx\nsubl $4,%esp\nleal 4(%esp),%eax\ncall *%ecx\n"
                        "addl $4,%esp\nret", "call"),
+    # ... or stored where that code can read it
+    "object_below_slot_stored": ("movq (%rdi),%rax\nsubq $8,%rsp\nleaq 4(%rsp),%rcx\nmovq %rcx,0x1000\n"
+                                 "call *%rax\naddq $8,%rsp\nret",
+                                 "movl (%eax),%ecx\nsubl $4,%esp\nleal (%esp),%edx\nmovl %edx,0x1000\n"
+                                 "call *%ecx\naddl $4,%esp\nret", "prove"),
+    "object_at_slot_stored": ("movq (%rdi),%rax\nsubq $8,%rsp\nleaq 8(%rsp),%rcx\nmovq %rcx,0x1000\n"
+                              "call *%rax\naddq $8,%rsp\nret",
+                              "movl (%eax),%ecx\nsubl $4,%esp\nleal 4(%esp),%edx\nmovl %edx,0x1000\n"
+                              "call *%ecx\naddl $4,%esp\nret", "call"),
+    # ... or in a local whose address it is given: what it may leave there is an
+    # object's address either way, and a store through it after the call stands
+    "object_below_slot_in_frame": ("movq (%rdi),%rax\nsubq $24,%rsp\nleaq 20(%rsp),%rcx\n"
+                                   "movq %rcx,(%rsp)\nmovq %rsp,%rdi\ncall *%rax\nmovq (%rsp),%rcx\n"
+                                   "movl $0,(%rcx)\naddq $24,%rsp\nret",
+                                   "movl (%eax),%ecx\nsubl $12,%esp\nleal 8(%esp),%edx\n"
+                                   "movl %edx,(%esp)\nmovl %esp,%eax\ncall *%ecx\nmovl (%esp),%edx\n"
+                                   "movl $0,(%edx)\naddl $12,%esp\nret", "prove"),
+    "object_at_slot_in_frame": ("movq (%rdi),%rax\nsubq $24,%rsp\nleaq 24(%rsp),%rcx\n"
+                                "movq %rcx,(%rsp)\nmovq %rsp,%rdi\ncall *%rax\nmovq (%rsp),%rcx\n"
+                                "movl $0,(%rcx)\naddq $24,%rsp\nret",
+                                "movl (%eax),%ecx\nsubl $12,%esp\nleal 12(%esp),%edx\n"
+                                "movl %edx,(%esp)\nmovl %esp,%eax\ncall *%ecx\nmovl (%esp),%edx\n"
+                                "movl $0,(%edx)\naddl $12,%esp\nret", "call"),
     "va_copy_slot": (VA64.format(p=56, clear="movq $0,8(%rsp)\nmovq $0,16(%rsp)\n"),
                      VA32.format(p=36, clear="movl $0,4(%esp)\nmovl $0,8(%esp)\n"), "call"),
 }

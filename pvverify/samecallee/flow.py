@@ -190,11 +190,6 @@ class Control:
             if r == self.sp or not stacky(v):
                 continue
             if self._may_be_slot(v) and (r in args or v[0] in ("s", "sn")):
-                if v[0] in ("s", "sn") and v[1] < 0:
-                    # the address of an object of this frame, which ends below the
-                    # return address: a C function reaches no further through it
-                    self.assumptions[STACK_OBJECT] = None
-                    continue
                 raise NoProof(f"{what} passes {where} a pointer in %{r} that may reach the "
                               "return address")
         if st.wild:

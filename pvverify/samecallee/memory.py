@@ -291,7 +291,14 @@ class Memory:
             self.assumptions[STACK_OBJECT] = None
         if v[0] == "r":
             return v[1] < self.w and v[2] > -self.w
-        return v[0] == "a" or v[0] in ("s", "sn") and -self.w < v[1] < self.w
+        if v[0] in ("s", "sn") and -self.w < v[1] < 0:
+            # the address of an object of this frame just below the slot: the object
+            # ends below the return address, so whatever reaches it without the exact
+            # offset (code not analysed, a load that cannot tell which slot it read)
+            # reaches no further through it
+            self.assumptions[STACK_OBJECT] = None
+            return False
+        return v[0] == "a" or v[0] in ("s", "sn") and 0 <= v[1] < self.w
 
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
         if k < self.w and k + size > 0:

@@ -139,10 +139,15 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
     if A in (a, b):
         return A
     s = a if a[0] == "s" else b if b[0] == "s" else None
-    if s is not None and -8 < s[1] < 8 and not stacky(b if s is a else a):
-        return ("sn", s[1])  # the address next to the slot, or no stack address at all
-    if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
-        return A  # two stack addresses, or one that may be the slot's: offset unknown
+    if s is not None:
+        other = b if s is a else a
+        if -8 < s[1] < 8 and not stacky(other):
+            return ("sn", s[1])  # the address next to the slot, or no stack address at all
+        # an object's address below the slot, or one code not analysed handed back:
+        # either way an object's (P or Q, below), not the slot's
+        handed = s[1] < 0 and other[0] in ("p", "q", "hp")
+        if not handed and (-8 < s[1] < 8 or other[0] == "s"):
+            return A  # two stack addresses, or one that may be the slot's: offset unknown
     if H in (a, b):
         other = b if a == H else a
         return H if not stacky(other) or other == H else A
