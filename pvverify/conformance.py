@@ -180,6 +180,10 @@ def obligation(b, targets, canon: int, inst: Installed) -> Obligation:
         stubs = _c_stubs(b, fn, arch)
         if stubs:
             regions, slots, assume = tuple(stubs), (), (THUNK_ASSUMPTION,)
+    else:
+        regions, stubbed = _c_callees_stubbed(b, fn, regions, arch)
+        if stubbed:
+            assume += (C_CALLEE_ASSUMPTION + " (here: " + ", ".join(stubbed) + ")",)
     pre: tuple[str, ...] = ()
     if inst.op.endswith("save_fl"):
         assume += (SAVE_FL_ASSUMPTION,)
@@ -198,14 +202,43 @@ def obligation(b, targets, canon: int, inst: Installed) -> Obligation:
 
 
 # What a SysV / regparm(3) C function may do to registers, as code: every
-# caller-saved register gets a value of its own, the rest are untouched.
-_STUB = {64: bytes.fromhex("b801005a5a" "b902005a5a" "ba03005a5a" "be04005a5a" "bf05005a5a"
-                           "41b806005a5a" "41b907005a5a" "41ba08005a5a" "41bb09005a5a" "c3"),
-         32: bytes.fromhex("b801005a5a" "b902005a5a" "ba03005a5a" "c3")}
+# caller-saved register gets a fresh, unconstrained value (`rdrand`, whose value is
+# new at every execution: semantics/fresh.py), the rest are untouched.
+_STUB = {64: bytes.fromhex("480fc7f0" "480fc7f1" "480fc7f2" "480fc7f6" "480fc7f7"
+                           "490fc7f0" "490fc7f1" "490fc7f2" "490fc7f3" "c3"),
+         32: bytes.fromhex("0fc7f0" "0fc7f1" "0fc7f2" "c3")}
 
 
 THUNK_PREFIX = "__raw_callee_save_"
-_CALLEE_SAVE_STUB = {64: bytes.fromhex("b801005a5a" "c3"), 32: bytes.fromhex("b801005a5a" "ba03005a5a" "c3")}
+_CALLEE_SAVE_STUB = {64: bytes.fromhex("480fc7f0" "c3"), 32: bytes.fromhex("0fc7f0" "0fc7f2" "c3")}
+C_CALLEE_ASSUMPTION = ("a C function the installed code calls (gcc's DWARF describes a subprogram "
+                       "there) follows the SysV ABI (regparm(3) on i386): it is replaced by a stub "
+                       "that gives every caller-saved register a fresh value and preserves the rest, "
+                       "so the installed code must save what it needs around the call")
+
+
+def _c_callees_stubbed(b, fn: tuple[int, bytes], regions, arch: Arch) -> tuple[tuple, list[str]]:
+    """The closure with every C function in it but the installed one replaced by the
+    SysV stub: hand-written code that calls into C (Xen's check_events calling
+    xen_force_evtchn_callback) is held to what the C convention promises of its
+    callee, not to what one build of that callee happens to do. No DWARF: as it is."""
+    from pvverify.kernel import dwarf
+    from pvverify.kernel.backends import describe
+    from pvverify.x86.decode import decoder
+
+    starts = [a for a, _ in regions if a != fn[0]]
+    c = dwarf.c_functions(b.path, starts) if starts else None
+    if not c:
+        return tuple(regions), []
+    # named: the C functions the hand-written code branches to itself (the rest are
+    # reached only through them, so no longer at all)
+    md = decoder(arch)
+    named = {ins.operands[0].imm & arch.mask for a, code in (fn, *regions) if a not in c
+             for ins in md.disasm(code, a)
+             if ins.group(1) or ins.group(2)  # jump, call
+             if ins.operands and ins.operands[0].type == 2} & c
+    return (tuple((a, _STUB[arch.bits] if a in c else code) for a, code in regions),
+            sorted(describe(b.code, a) for a in named) or [f"{len(c)} reached through others"])
 
 
 def _c_stubs(b, fn: tuple[int, bytes], arch: Arch) -> list[tuple[int, bytes]]:
@@ -286,15 +319,23 @@ def _check(ob: Obligation, limits) -> Result:
     if outcome.status == "unknown":
         return Result("unknown", outcome.reason, paths=paths)
     from pvverify.exploration import counterexample as cx
+    from pvverify.exploration.minimise import minimise
 
     ref = outcome.refutation
     if not ref.replayable:
         chk._find_replayable(an, pair, ref, limits.solver_rlimit)
+    # as small a state as shows it, as check's counterexamples are
+    minimise(ref, [*an.assumptions, *an.pair_assumptions(ref.original, ref.replacement)],
+             chk._replayable(pair, an.inputs, ref.original, ref.replacement)[1] if ref.replayable else [],
+             arch.gprs, arch.sp, arch.bits, [])
     ce = cx.describe(ref, pair, ob.convention, an.clobbers)
     state = cx.concrete_inputs(ref.model, an.inputs, pair, (ref.original, ref.replacement))
-    cx.with_state(ce, state, pair)
+    # the values a C stub's `rdrand`s (or the function's own) gave, for the CPU to give too
+    streams = cx.fresh_streams(ref.model, (ref.original, ref.replacement))
+    cx.with_state(ce, state, pair, streams)
     undefined = chk._undefined_flags_in(cx.first_difference(ref).diff)
-    res = chk._replay(ob, pair, ce, state, an.clobbers, an.returns, paths, undefined, ref.replayable)
+    res = chk._replay(ob, pair, ce, state, an.clobbers, an.returns, paths, undefined, ref.replayable,
+                      streams)
     if res.verdict == "not-equivalent":
         return replace(res, reason=f"violates the convention: {ce.observable} is {ce.original} after "
                                    f"the call, {ce.replacement} before it (confirmed by unicorn)")

@@ -6,6 +6,7 @@ convention, and writes after the patcher found."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from kernel_fixture import IRQ_DISABLE, IRQ_ENABLE, READ_CR2, SAVE_FL, Alt, build
@@ -271,3 +272,65 @@ def test_static_call_return0_form(tmp_path, capsys):
     (row,) = [r for r in doc["results"] if r["source"] == ".static_call_sites"]
     assert (row["kind"], row["hex"], row["verdict"]) == ("return0", "2e2e2e31c0", "equivalent"), row["reason"]
     assert code == 0
+
+
+# Xen's check_events: hand-written, it saves every caller-saved register but the
+# return register around a call into C (xen_force_evtchn_callback, whose hypercall
+# has no semantics here)
+SAVED = ("rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11")
+C_HELPER = ("void xen_force_callback(void)\n{\n"
+            "\tasm volatile(\"vmcall\" ::: \"memory\", \"rax\", \"rcx\", \"r11\");\n}\n")
+
+
+def _c_object(tmp_path):
+    src = tmp_path / "helper.c"
+    src.write_text(C_HELPER)
+    obj = tmp_path / "helper.o"
+    subprocess.run(["gcc", "-O2", "-g", "-c", "-mno-red-zone", "-fno-pic", "-mcmodel=kernel",
+                    "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-o", obj, src],
+                   check=True)
+    return obj
+
+
+@pytest.mark.parametrize("dropped", [None, "r11", "rdi"])
+def test_a_call_into_c_is_held_to_the_c_convention(tmp_path, capsys, dropped):
+    """An installed function that calls a C function (gcc's DWARF says so) is checked
+    with that function as the SysV ABI allows it to be: every caller-saved register
+    fresh. Saving them all around the call keeps the callee-save convention, whatever
+    the C function's own code (here a hypercall); forgetting one is a violation, named
+    and replayed, though this build of the C function happens not to touch it."""
+    saved = [r for r in SAVED if r != dropped]
+    body = ("".join(f" push %{r}\n" for r in saved) + " call xen_force_callback\n"
+            + "".join(f" pop %{r}\n" for r in reversed(saved)) + " ret")
+    k = build(tmp_path, 64, "6.1", GOOD_64, extra=PATCHER + xen(body),
+              extra_objects=[_c_object(tmp_path)])
+    code, doc = gate(capsys, k)
+    (row,) = [r for r in doc["results"] if r["kind"] == "conformance"
+              and r["disassembly"] == ["<xen_irq_enable>"]]
+    if dropped is None:
+        assert row["verdict"] == "equivalent", row["reason"]
+        assert "SysV ABI" in row["reason"] and "xen_force_callback" in row["reason"]
+        return
+    assert code == 1 and row["verdict"] == "not-equivalent", row["reason"]
+    ce = row["counterexample"]
+    assert ce["observable"] == dropped and ce.get("replayed"), ce
+
+
+def test_reports_name_the_backend(tmp_path, capsys):
+    """A finding under one backend says which, in every format (text, gcc, SARIF)."""
+    k = build(tmp_path, 64, "6.1", GOOD_64,
+              extra=PATCHER + kvm(" pushfq\n popq %rax\n xor %ecx, %ecx\n ret") + xen()
+              + hyperv(" movq %cr2, %rax\n ret"))
+    sarif = tmp_path / "out.sarif"
+    assert main([str(k), "--no-cache", "--jobs", "1", "--color", "never", "--sarif", str(sarif)]) == 1
+    text = capsys.readouterr().out
+    assert any(line.startswith("  not-equivalent irq.save_fl x1 in ")
+               and " under kvm (by conformance)" in line for line in text.splitlines()), text
+    assert main([str(k), "--no-cache", "--jobs", "1", "--format", "gcc"]) == 1
+    # the function itself, and the inline save_fl site that does not match it under kvm
+    lines = [x for x in capsys.readouterr().out.splitlines() if "not-equivalent" in x]
+    assert len(lines) == 2 and all("under kvm" in x for x in lines), lines
+    res = [r for r in json.loads(sarif.read_text())["runs"][0]["results"]
+           if r["properties"]["verdict"] == "not-equivalent"]
+    assert len(res) == 2 and all(r["properties"]["backend"] == "kvm" and "under kvm" in r["message"]["text"]
+                                 for r in res)

@@ -87,6 +87,21 @@ CASES = {
                     "pushl %esi\npushl %edi\nmovl %eax,%edx\nsubl $4,%esp\nleal 12(%esp),%esi\n"
                     "movl %esp,%edi\nmovl $1,%ecx\nrep movsl\nmovl (%esp),%eax\nmovl %eax,(%edx)\n"
                     "addl $4,%esp\npopl %edi\npopl %esi\nret", "rep movs"),
+    # `p = cond ? &local : NULL`, the local just below the slot, then `if (p) *p = 7`: the
+    # two arms meet as "that stack address or none"; a store through it is exact
+    "maybe_null_local": ("subq $8,%rsp\nmovl $0,4(%rsp)\nleaq 4(%rsp),%rcx\ntestq %rdi,%rdi\n"
+                         "jne 1f\nxorl %ecx,%ecx\n1: testq %rcx,%rcx\nje 2f\nmovl $7,(%rcx)\n"
+                         "2: movl 4(%rsp),%eax\naddq $8,%rsp\nret",
+                         "subl $4,%esp\nmovl $0,(%esp)\nleal (%esp),%ecx\ntestl %eax,%eax\n"
+                         "jne 1f\nxorl %ecx,%ecx\n1: testl %ecx,%ecx\nje 2f\nmovl $7,(%ecx)\n"
+                         "2: movl (%esp),%eax\naddl $4,%esp\nret", "prove"),
+    # ... and one element further through it is the slot: refused, and read differs
+    "maybe_null_past": ("subq $8,%rsp\nmovl $0,4(%rsp)\nleaq 4(%rsp),%rcx\ntestq %rdi,%rdi\n"
+                        "jne 1f\nxorl %ecx,%ecx\n1: xorl %eax,%eax\ntestq %rcx,%rcx\nje 2f\n"
+                        "movl 4(%rcx),%eax\n2: addq $8,%rsp\nret",
+                        "subl $4,%esp\nmovl $0,(%esp)\nleal (%esp),%ecx\ntestl %eax,%eax\n"
+                        "jne 1f\nxorl %ecx,%ecx\n1: xorl %eax,%eax\ntestl %ecx,%ecx\nje 2f\n"
+                        "movl 4(%ecx),%eax\n2: addl $4,%esp\nret", "mov"),
 }
 
 
@@ -217,6 +232,40 @@ REFINED = {
     "va_copy": (VA64.format(p=16, clear=""), VA32.format(p=8, clear=""), "prove"),
     # ... but a copied address of the slot itself (the source cleared after the copy,
     # so only the copy holds it) reaches the callee: refused at the call
+    # the address of a local just below the slot handed to unknown code: an object of
+    # this frame, which ends below the return address (STACK_OBJECT)
+    "object_below_slot": ("movq (%rdi),%rax\nsubq $8,%rsp\nleaq 4(%rsp),%rdi\ncall *%rax\n"
+                          "addq $8,%rsp\nret",
+                          "movl (%eax),%ecx\nsubl $4,%esp\nleal (%esp),%eax\ncall *%ecx\n"
+                          "addl $4,%esp\nret", "prove"),
+    # ... the slot's own address handed over: refused at the call
+    "object_at_slot": ("movq (%rdi),%rax\nsubq $8,%rsp\nleaq 8(%rsp),%rdi\ncall *%rax\n"
+                       "addq $8,%rsp\nret",
+                       "movl (%eax),%ecx\nsubl $4,%esp\nleal 4(%esp),%eax\ncall *%ecx\n"
+                       "addl $4,%esp\nret", "call"),
+    # ... or stored where that code can read it
+    "object_below_slot_stored": ("movq (%rdi),%rax\nsubq $8,%rsp\nleaq 4(%rsp),%rcx\nmovq %rcx,0x1000\n"
+                                 "call *%rax\naddq $8,%rsp\nret",
+                                 "movl (%eax),%ecx\nsubl $4,%esp\nleal (%esp),%edx\nmovl %edx,0x1000\n"
+                                 "call *%ecx\naddl $4,%esp\nret", "prove"),
+    "object_at_slot_stored": ("movq (%rdi),%rax\nsubq $8,%rsp\nleaq 8(%rsp),%rcx\nmovq %rcx,0x1000\n"
+                              "call *%rax\naddq $8,%rsp\nret",
+                              "movl (%eax),%ecx\nsubl $4,%esp\nleal 4(%esp),%edx\nmovl %edx,0x1000\n"
+                              "call *%ecx\naddl $4,%esp\nret", "call"),
+    # ... or in a local whose address it is given: what it may leave there is an
+    # object's address either way, and a store through it after the call stands
+    "object_below_slot_in_frame": ("movq (%rdi),%rax\nsubq $24,%rsp\nleaq 20(%rsp),%rcx\n"
+                                   "movq %rcx,(%rsp)\nmovq %rsp,%rdi\ncall *%rax\nmovq (%rsp),%rcx\n"
+                                   "movl $0,(%rcx)\naddq $24,%rsp\nret",
+                                   "movl (%eax),%ecx\nsubl $12,%esp\nleal 8(%esp),%edx\n"
+                                   "movl %edx,(%esp)\nmovl %esp,%eax\ncall *%ecx\nmovl (%esp),%edx\n"
+                                   "movl $0,(%edx)\naddl $12,%esp\nret", "prove"),
+    "object_at_slot_in_frame": ("movq (%rdi),%rax\nsubq $24,%rsp\nleaq 24(%rsp),%rcx\n"
+                                "movq %rcx,(%rsp)\nmovq %rsp,%rdi\ncall *%rax\nmovq (%rsp),%rcx\n"
+                                "movl $0,(%rcx)\naddq $24,%rsp\nret",
+                                "movl (%eax),%ecx\nsubl $12,%esp\nleal 12(%esp),%edx\n"
+                                "movl %edx,(%esp)\nmovl %esp,%eax\ncall *%ecx\nmovl (%esp),%edx\n"
+                                "movl $0,(%edx)\naddl $12,%esp\nret", "call"),
     "va_copy_slot": (VA64.format(p=56, clear="movq $0,8(%rsp)\nmovq $0,16(%rsp)\n"),
                      VA32.format(p=36, clear="movl $0,4(%esp)\nmovl $0,8(%esp)\n"), "call"),
 }

@@ -42,7 +42,7 @@ def callees(draw) -> str:
     reg = st.sampled_from(SCRATCH)
     for _ in range(draw(st.integers(1, 8))):
         kind = draw(st.sampled_from(("lea", "store", "load", "deref", "out", "add", "zero", "movs",
-                                     "stos", "push", "pop", "skip", "helper", "loop")))
+                                     "stos", "push", "pop", "skip", "helper", "loop", "maybe")))
         r, r2 = draw(reg), draw(reg)
         if kind == "lea":
             lines.append(f"leaq {off()}(%rsp),%{r}")
@@ -77,6 +77,12 @@ def callees(draw) -> str:
             lines += [f"testq %{r},%{r}", "je 1f", f"movq %{r2},{off()}(%rsp)", "1:"]
         elif kind == "helper":  # a callee reading and writing through the pointer it is given
             lines += [f"leaq {off()}(%rsp),%rsi", "call 2f"]
+        elif kind == "maybe":  # p = cond ? stack address : NULL; if (p) access p[disp]
+            access = (f"movq %{r2},{off() - 8}(%{r})" if draw(st.booleans())
+                      else f"movq {off() - 8}(%{r}),%{r2}")
+            lines += [f"leaq {off()}(%rsp),%{r}", f"testq %{r2},%{r2}", "jne 5f",
+                      f"xorl %e{r[1:]},%e{r[1:]}" if r[1:] in ("ax", "cx", "dx", "si")
+                      else f"xorl %{r}d,%{r}d", "5:", f"testq %{r},%{r}", "je 6f", access, "6:"]
         elif kind == "loop":  # a counted loop storing through an index
             n = draw(st.integers(1, 4))
             lines += [f"leaq {off()}(%rsp),%rdx", f"movl ${n},%ecx", f"3: movq %{r},-8(%rdx,%rcx,8)",

@@ -66,6 +66,54 @@ def find_structs[T](path: str, addresses: list[int], names: set[str],
     return found
 
 
+# DW_LANG_C89, C, C99, C11, C17 (DWARF 5 table 7.17): the units gcc compiles from C
+C_LANGUAGES = frozenset({0x1, 0x2, 0xC, 0x1D, 0x2C})
+
+
+def c_functions(path: str, addresses: list[int]) -> set[int] | None:
+    """The addresses among `addresses` where a C function begins: a file-scope
+    DW_TAG_subprogram whose low_pc is that address, in a unit compiled from C. A
+    function written in assembly (a `.S` file's unit, or top-level `asm()` in a C
+    file, such as the callee-save thunks) has no such entry. None without DWARF (the
+    binary cannot say); DWARF that is there but garbage is an ElfError."""
+    out: set[int] = set()
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            elf = _MappedDwarf(f, mm)
+            if not elf.has_dwarf_info() or elf["e_type"] == "ET_REL":
+                return None
+            aranges = Aranges.of(elf, mm)
+            if aranges is None:
+                return None
+            dwarf = elf.get_dwarf_info(relocate_dwarf_sections=False)
+            by_unit: dict[int, set[int]] = {}
+            for a in addresses:
+                u = aranges.unit_at(a)
+                if u is not None:
+                    by_unit.setdefault(u, set()).add(a)
+            for offset, wanted in sorted(by_unit.items()):
+                unit = dwarf.get_CU_at(offset)
+                top = unit.get_top_DIE()
+                lang = top.attributes.get("DW_AT_language")
+                if lang is None or lang.value not in C_LANGUAGES:
+                    continue
+                for die in top.iter_children():
+                    low = die.attributes.get("DW_AT_low_pc") if die.tag == "DW_TAG_subprogram" else None
+                    if low is None:
+                        continue
+                    value = low.value
+                    if low.form in ("DW_FORM_addrx", "DW_FORM_addrx1", "DW_FORM_addrx2",
+                                    "DW_FORM_addrx3", "DW_FORM_addrx4", "DW_FORM_GNU_addr_index"):
+                        value = dwarf.get_addr(unit, value)
+                    if value in wanted:
+                        out.add(value)
+    except OSError as e:
+        raise ElfError(f"{path}: cannot read: {e.strerror or e}") from None
+    except Exception as e:  # as find_structs: DWARF that is there but garbage is bad input
+        raise ElfError(f"{path}: malformed DWARF: {type(e).__name__}: {str(e)[:200]}") from None
+    return out
+
+
 def digest(path: str, addresses: list[int]) -> str:
     """A SHA-256 of the DWARF `find_structs(path, addresses, ...)` can read: the
     aranges that choose the units, the abbreviation and string tables, and the

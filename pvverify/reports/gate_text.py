@@ -75,6 +75,11 @@ def feature(r: OutcomeResult) -> str:
     return getattr(r, "feature_name", "") or r.feature
 
 
+def under(r: OutcomeResult) -> str:
+    """The backends whose patcher leaves this outcome, when not bare metal alone."""
+    return f"under {r.backend.replace(',', ', ')}" if r.backend and r.backend != "native" else ""
+
+
 def short(path: str, package: str = "") -> str:
     """A file as a failing line names it: its own name, after its package's."""
     return f"{package}:{Path(path).name}" if package else Path(path).name
@@ -137,13 +142,13 @@ def render(rows: list[OutcomeResult], meta: dict, colour: bool = False,
         name = short(f, pkg)
         for i in issues_of.get(f, ()):
             lines.append(f"  {i.status} in {name} {i.address:#x} {i.source} {i.op}: {i.reason}")
-        groups: dict[tuple[str, str, str], list[OutcomeResult]] = defaultdict(list)
+        groups: dict[tuple[str, str, str, str], list[OutcomeResult]] = defaultdict(list)
         for r in by_file.get(f, ()):
-            groups[(r.verdict, r.op, r.reason)].append(r)
+            groups[(r.verdict, r.op, under(r), r.reason)].append(r)
         ordered = sorted(groups.items(), key=lambda kv: (ORDER.index(kv[0][0]), -len(kv[1]), kv[0][1]))
-        for (verdict, op, _), rs in ordered:
-            lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)} in {name} (by {rs[0].method}): "
-                         f"{reason(rs[0])}")
+        for (verdict, op, backend, _), rs in ordered:
+            lines.append(f"  {paint(verdict, verdict)} {op} x{len(rs)} in {name}"
+                         f"{' ' + backend if backend else ''} (by {rs[0].method}): {reason(rs[0])}")
             sites = ", ".join(f"{site(r)} [{address(r)}]" for r in rs[:SITES_SHOWN])
             more = f" and {len(rs) - SITES_SHOWN} more" if len(rs) > SITES_SHOWN else ""
             lines.append(f"      at {sites}{more}")

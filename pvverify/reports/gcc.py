@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pvverify.reports import categories
-from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of
+from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of, under
 
 if TYPE_CHECKING:
     from pvverify.gate.rows import OutcomeResult, SiteIssue
@@ -44,6 +44,8 @@ def finding(r: OutcomeResult, allow_unknown: bool = False) -> str:
     cond = feature(r)
     if cond:
         extra.append(f"when {cond}")
+    if under(r):
+        extra.append(under(r))
     chain = inline_chain(r)
     if chain:
         extra.append(f"inlined: {chain}")

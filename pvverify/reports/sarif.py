@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from pvverify.reports import categories
-from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of
+from pvverify.reports.gate_text import address, feature, inline_chain, reason, short_of, under
 from pvverify.reports.witness import difference
 from pvverify.util.version import __version__
 
@@ -47,7 +47,7 @@ def fingerprint(r: OutcomeResult, rule: str) -> str:
 def _message(r: OutcomeResult) -> str:
     p = r.place or {}
     where = f"{p['function']}+{p['offset']:#x}" if p.get("function") else address(r)
-    cond = f" when {feature(r)}" if feature(r) else ""
+    cond = (f" when {feature(r)}" if feature(r) else "") + (f" {under(r)}" if under(r) else "")
     text = (f"{r.op} at {where} in {short_of(r)} ({address(r)}; {r.source}, {r.kind}{cond}: "
             f"{'; '.join(r.disassembly)}): {r.verdict}: {reason(r)}")
     chain = inline_chain(r)
@@ -144,7 +144,8 @@ def sarif(rows: list[OutcomeResult], issues: list[SiteIssue] = (), errors: list[
             "partialFingerprints": {"pvverifySite/v1": fingerprint(r, cat.id)},
             "properties": {"verdict": r.verdict, "method": r.method, "op": r.op, "replacement": r.hex,
                            "obligation": r.key, "recordSource": r.source, "kind": r.kind,
-                           **({"feature": feature(r)} if feature(r) else {})},
+                           **({"feature": feature(r)} if feature(r) else {}),
+                           **({"backend": r.backend} if r.backend else {})},
             **({"baselineState": cmp.state[id(r)]} if cmp is not None and id(r) in cmp.state else {}),
         })
     for e in (cmp.absent if cmp is not None else ()):

@@ -274,10 +274,10 @@ class Analysis(Memory, Control, Stack, Integers):
                     a, size = ("s", a[1] - max(n[1] - 1, 0) * size), max(2 * n[1] - 1, 1) * size
                 else:
                     size = max(n[1], 1) * size
-            elif string and a[0] == "a":
+            elif string and a[0] in ("a", "sn"):
                 raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} is a string instruction "
                               "over the stack at an offset not fixed")
-            if a[0] == "s" and size >= (1 << 16):
+            if a[0] in ("s", "sn") and size >= (1 << 16):
                 raise NoProof(f"`{att(ins, self.bits)}` at {ins.address:#x} accesses a stack area "
                               "of a size this method does not bound")
             # written: the destination (Intel order puts it first), or what capstone

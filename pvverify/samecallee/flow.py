@@ -189,13 +189,13 @@ class Control:
         for r, v in st.regs.items():
             if r == self.sp or not stacky(v):
                 continue
-            if self._may_be_slot(v) and (r in args or v[0] == "s"):
+            if self._may_be_slot(v) and (r in args or v[0] in ("s", "sn")):
                 raise NoProof(f"{what} passes {where} a pointer in %{r} that may reach the "
                               "return address")
         if st.wild:
             raise NoProof(f"{what} calls {where} after storing a stack address that may "
                           "reach the return address where it could read it")
-        given = [("s", v[-1]) for r, v in st.regs.items() if r in args and v[0] in ("s", "r", "o")]
+        given = [("s", v[-1]) for r, v in st.regs.items() if r in args and v[0] in ("s", "r", "o", "sn")]
         self.assumptions[UNKNOWN_CALLEE] = None
         marks = sorted({off for _, off, _ in ctx} | {0})
         for _, k in given:

@@ -104,8 +104,8 @@ class Integers:
         name = self.md.reg_name(ops[0].reg)
         v = self.reg(st, name)
         d = ops[1].imm if ins.mnemonic.split()[-1] == "add" else -ops[1].imm
-        if v[0] == "s":
-            v = ("s", v[1] + d)
+        if v[0] in ("s", "sn"):  # (no stack address plus d: none either)
+            v = (v[0], v[1] + d)
         elif v[0] == "r":
             v = ("r", v[1] + d, v[2] + d)
         elif v[0] == "i":

@@ -89,8 +89,8 @@ class Memory:
                 return A
             return Q if any(stacky(x) for x in parts) else N
         if i is None:
-            if b[0] == "s":
-                return ("s", b[1] + m.disp)
+            if b[0] in ("s", "sn"):
+                return (b[0], b[1] + m.disp)
             if b[0] == "r":
                 return ("r", b[1] + m.disp, b[2] + m.disp)
             if b[0] == "o":
@@ -110,7 +110,7 @@ class Memory:
             return arith(b)
         if below(i) and not stacky(b) and m.scale == 1:
             return arith(i)
-        if b[0] in ("s", "a", "r", "o") or i[0] in ("s", "a", "r", "o"):
+        if b[0] in ("s", "a", "r", "o", "sn") or i[0] in ("s", "a", "r", "o", "sn"):
             return A
         if stacky(b) or stacky(i):
             return Q
@@ -122,6 +122,9 @@ class Memory:
         return N
 
     def load(self, st: State, ins, addr: Val, size: int) -> Val:
+        if addr[0] == "sn":  # the stack at a known offset, or memory off the stack
+            v = self.load(st, ins, ("s", addr[1]), size)
+            return join(v, self._heap(st) if size >= self.w else N)
         if addr[0] in ("p", "q"):
             # an object that code not analysed handed back: anywhere but the slot and
             # the return addresses of the calls in progress (OBJECT_ARITHMETIC)
@@ -192,6 +195,14 @@ class Memory:
         st.dead[o] = entry
 
     def store(self, st: State, ins, addr: Val, size: int, v: Val) -> None:
+        if addr[0] == "sn":
+            # the stack at a known offset, or memory off the stack: the stack bytes
+            # hold either what they held or v
+            self._check_slot(ins, addr[1], size, "writes")
+            old = self.load(st, ins, ("s", addr[1]), size)
+            self.store(st, ins, ("s", addr[1]), size, join(old, v))
+            self.store(st, ins, N, size, v)
+            return
         if addr[0] in ("p", "q"):
             self.assumptions[OBJECT_ARITHMETIC] = None
             marks = {off for _, off, _ in self._ctx}
@@ -280,7 +291,14 @@ class Memory:
             self.assumptions[STACK_OBJECT] = None
         if v[0] == "r":
             return v[1] < self.w and v[2] > -self.w
-        return v[0] == "a" or v[0] == "s" and -self.w < v[1] < self.w
+        if v[0] in ("s", "sn") and -self.w < v[1] < 0:
+            # the address of an object of this frame just below the slot: the object
+            # ends below the return address, so whatever reaches it without the exact
+            # offset (code not analysed, a load that cannot tell which slot it read)
+            # reaches no further through it
+            self.assumptions[STACK_OBJECT] = None
+            return False
+        return v[0] == "a" or v[0] in ("s", "sn") and 0 <= v[1] < self.w
 
     def _check_slot(self, ins, k: int, size: int, what: str) -> None:
         if k < self.w and k + size > 0:

@@ -39,6 +39,12 @@ FAR = -(1 << 40)
 BELOW: Val = ("r", FAR, -8)
 
 
+# ("sn", k): either the stack address entry + k or a value not derived from the stack
+# pointer: `p = cond ? &local : NULL`, where the two arms meet. Kept exact only where
+# the plain join would lose the offset next to the slot (A); accesses through it are
+# checked against the slot at k, and also reach memory other than the stack.
+
+
 # ("o", lo, hi): an address computed from a stack address at an offset in [lo, hi]
 # (hi < 0: below the return address) by arithmetic the analysis does not follow (an
 # unbounded index, a length, an alignment); under STACK_OBJECT it points into the
@@ -46,12 +52,12 @@ BELOW: Val = ("r", FAR, -8)
 
 
 def stacky(v: Val) -> bool:
-    return v[0] in ("s", "a", "p", "q", "h", "hp", "r", "o")
+    return v[0] in ("s", "a", "p", "q", "h", "hp", "r", "o", "sn")
 
 
 def below(v: Val) -> bool:
     """A stack address (exact, a range, or into an object) all below the return address."""
-    return v[0] in ("s", "r", "o") and v[-1] < 0
+    return v[0] in ("s", "r", "o", "sn") and v[-1] < 0
 
 
 def bounds(v: Val) -> tuple[int, int] | None:
@@ -92,6 +98,12 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
     of two of them exact (every cycle is widened at its head, so the fixpoint is reached)."""
     if a == b:
         return a
+    if a[0] == "sn" or b[0] == "sn":
+        s, other = (a, b) if a[0] == "sn" else (b, a)
+        if not stacky(other) or other == ("s", s[1]):
+            return s
+        j = join(("s", s[1]), ("s", other[1]) if other[0] == "sn" else other, thresholds)
+        return A if j[0] in ("s", "r") else j  # (an exact stack address would lose the other arm)
     if a[0] == "o" or b[0] == "o":
         o, other = (a, b) if a[0] == "o" else (b, a)
         if not stacky(other):
@@ -127,8 +139,15 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
     if A in (a, b):
         return A
     s = a if a[0] == "s" else b if b[0] == "s" else None
-    if s is not None and (-8 < s[1] < 8 or a[0] == b[0] == "s"):
-        return A  # two stack addresses, or one that may be the slot's: offset unknown
+    if s is not None:
+        other = b if s is a else a
+        if -8 < s[1] < 8 and not stacky(other):
+            return ("sn", s[1])  # the address next to the slot, or no stack address at all
+        # an object's address below the slot, or one code not analysed handed back:
+        # either way an object's (P or Q, below), not the slot's
+        handed = s[1] < 0 and other[0] in ("p", "q", "hp")
+        if not handed and (-8 < s[1] < 8 or other[0] == "s"):
+            return A  # two stack addresses, or one that may be the slot's: offset unknown
     if H in (a, b):
         other = b if a == H else a
         return H if not stacky(other) or other == H else A
@@ -145,7 +164,7 @@ def arith(v: Val) -> Val:
         return N
     if below(v):
         return ("o", v[1], v[-1])
-    return A if v[0] in ("s", "a", "h", "r") else Q if v[0] in ("p", "q", "hp") else v
+    return A if v[0] in ("s", "a", "h", "r", "sn") else Q if v[0] in ("p", "q", "hp") else v
 
 
 def join_all(vals) -> Val:
