@@ -334,3 +334,21 @@ def test_reports_name_the_backend(tmp_path, capsys):
            if r["properties"]["verdict"] == "not-equivalent"]
     assert len(res) == 2 and all(r["properties"]["backend"] == "kvm" and "under kvm" in r["message"]["text"]
                                  for r in res)
+
+
+def test_a_shared_root_alone_does_not_make_a_backend(tmp_path):
+    """xen_init_spinlocks is Xen HVM's and Xen PV's: a 686 kernel has it (and Xen HVM's
+    descriptor) but no xen_start_kernel, so no Xen PV backend is replayed for it."""
+    spin = fn("xen_init_spinlocks", f" movq $xen_save_fl, {slot(SAVE_FL)}\n ret", ".init.text") \
+        + fn("xen_save_fl", " pushfq\n popq %rax\n ret")
+    hvm = obj("x86_hyper_xen_hvm", " .quad xen_hvm_guest_init") \
+        + fn("xen_hvm_guest_init", " ret", ".init.text")
+    f = recovered(build(tmp_path, 64, "6.1", GOOD_64, extra=PATCHER + spin + hvm))
+    assert "xen-pv" not in f.backends and "xen-hvm" in f.backends
+    assert f.backends["xen-hvm"].values() == {("pv_ops", SAVE_FL): (open_image(
+        tmp_path / "vmlinux").symbol("xen_save_fl").value,)}
+    # with Xen PV's own entry point, the shared setup is Xen PV's too
+    pv = fn("xen_start_kernel", " ret", ".init.text")
+    (tmp_path / "pv").mkdir()
+    f = recovered(build(tmp_path / "pv", 64, "6.1", GOOD_64, extra=PATCHER + spin + hvm + pv))
+    assert "xen-pv" in f.backends

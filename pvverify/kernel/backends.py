@@ -85,6 +85,9 @@ EXTRA_ROOTS = {
 }
 # Xen PV also runs its spinlock setup (xen_smp_prepare_boot_cpu -> xen_init_spinlocks).
 EXTRA_ROOTS["xen-pv"] += ("xen_init_spinlocks",)
+# The entry points that only a backend without an x86_hyper_* descriptor has.
+OWN_ENTRIES = {"xen-pv": ("xen_start_kernel",), "tdx": ("tdx_early_init",), "lguest": ("lguest_init",),
+               "vmi": ("vmi_init", "vmi_activate")}
 BACKEND_ORDER = ("native", "native+lkgs", "xen-pv", "xen-hvm", "kvm", "hyperv", "vmware", "tdx",
                  "lguest", "vmi")
 # Where the generic boot path enters start_kernel: a barrier for the backends' walks
@@ -358,9 +361,14 @@ def recover(img: Image, arch: Arch, tables: list[OpsTable]) -> Findings:
         for r in run:
             late_roots[r] = f"{name} run-time hook"
     for name, extra in EXTRA_ROOTS.items():
+        # a backend is in the binary when its descriptor is, or (xen-pv, tdx and the
+        # seed era's, which have none everywhere) one of its own entry points: 686
+        # kernels have xen_init_spinlocks (Xen HVM's too) but no Xen PV
+        if name not in roots and not any(sym(n) is not None for n in OWN_ENTRIES.get(name, ())):
+            continue
         for n in extra:
             s = sym(n)
-            if s is not None and (name in roots or name in ("xen-pv", "tdx", "lguest", "vmi")):
+            if s is not None:
                 roots.setdefault(name, []).append(s.value)
     barriers = {s.value for n in BARRIERS if (s := sym(n)) is not None}
     # the patch point and what runs before it on every boot
