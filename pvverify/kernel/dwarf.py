@@ -79,6 +79,8 @@ def c_functions(path: str, addresses: list[int]) -> set[int] | None:
     out: set[int] = set()
     try:
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            if mm[:4] != b"\x7fELF":
+                return None  # a compressed file: its DWARF is not read from the file
             elf = _MappedDwarf(f, mm)
             if not elf.has_dwarf_info() or elf["e_type"] == "ET_REL":
                 return None
