@@ -18,7 +18,8 @@ FAILING_ISSUES = ("late-assignment",)  # fail like a not-equivalent outcome (exi
 def select(p: argparse.ArgumentParser, a: argparse.Namespace) -> None:
     """`--backend a,b`: checked names into replay.SELECTED (None: every backend)."""
     from pvverify.kernel import replay
-    from pvverify.kernel.backends import BACKEND_ORDER, HYPER_NAMES
+    from pvverify.kernel.backend_roots import HYPER_NAMES
+    from pvverify.kernel.backends import BACKEND_ORDER
 
     replay.SELECTED = tuple(x.strip() for x in a.backend.split(",") if x.strip()) if a.backend else None
     if a.backend and not replay.SELECTED:
