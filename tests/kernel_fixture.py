@@ -140,6 +140,14 @@ def build(tmp: Path, bits: int, series: str, alts: list[Alt], name: str = "vmlin
     return out
 
 
+def assemble_to(source: str, s: Path, out: Path) -> Path:
+    """`as --64` of `source` (written to `s`) into `out`, its directory made."""
+    s.write_text(source)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["as", "--64", "-o", out, s], check=True)
+    return out
+
+
 def build_module(tmp: Path, bits: int, alts: list[Alt], name: str = "mod", extra: str = "",
                  debug: bool = False, modinfo: str = "") -> Path:
     """A 6.1 module object: paravirt sites through the kernel's `pv_ops` (an

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from kernel_fixture import Alt, build, build_module
+from kernel_fixture import Alt, assemble_to, build, build_module
 
 from pvverify.cli.gate import main
 from pvverify.gate import progress
@@ -31,23 +31,16 @@ def _with_vermagic(src_module: Path, out: Path) -> Path:
     """Re-assemble a fixture module with the .modinfo its kernel release stamps."""
     src = src_module.with_suffix(".s").read_text()
     src += f'.section .modinfo,"a"\n .asciz "vermagic={RELEASE} SMP mod_unload"\n'
-    s = src_module.with_name(f"{src_module.stem}-vermagic.s")
-    s.write_text(src)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["as", "--64", "-o", out, s], check=True)
-    return out
+    return assemble_to(src, src_module.with_name(f"{src_module.stem}-vermagic.s"), out)
 
 
 def _plain_module(tmp: Path, out: Path) -> Path:
     """A module with an alternative but no call through the ops table."""
-    s = tmp / "plain.s"
-    s.write_text(".text\n.globl f\nf: lfence\n ret\n"
-                 '.section .altinstr_replacement,"ax"\nr: mfence\nr_end:\n'
-                 '.section .altinstructions,"a"\n .long f - .\n .long r - .\n .word 3\n .byte 3, r_end - r\n'
-                 f'.section .modinfo,"a"\n .asciz "vermagic={RELEASE} SMP"\n')
-    out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["as", "--64", "-o", out, s], check=True)
-    return out
+    return assemble_to(".text\n.globl f\nf: lfence\n ret\n"
+                       '.section .altinstr_replacement,"ax"\nr: mfence\nr_end:\n'
+                       '.section .altinstructions,"a"\n .long f - .\n .long r - .\n .word 3\n'
+                       ' .byte 3, r_end - r\n'
+                       f'.section .modinfo,"a"\n .asciz "vermagic={RELEASE} SMP"\n', tmp / "plain.s", out)
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ gated either way; and the run's --backend reaches the processes that read."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from kernel_fixture import Alt, build, build_module
+from kernel_fixture import Alt, assemble_to, build, build_module
 from test_backends import GOOD_64, PATCHER, STATIC_CALLS
 from test_package import MODS, RELEASE, _with_vermagic
 
@@ -23,14 +22,11 @@ ROOT_NAME = "linux-image-sc-dbg"
 def _static_call_module(tmp: Path, out: Path) -> Path:
     """A module whose one paravirt site is a static call (no pv_ops symbol at all):
     `call __SCT__pv_steal_clock`, with its .static_call_sites entry."""
-    s = tmp / "sc.s"
-    s.write_text(".text\n.globl init_module\n.type init_module,@function\ninit_module:\n"
-                 "sc: call __SCT__pv_steal_clock\n ret\n.size init_module, .-init_module\n"
-                 '.section .static_call_sites,"a"\n .long sc - .\n .long __SCK__pv_steal_clock - .\n'
-                 f'.section .modinfo,"a"\n .asciz "vermagic={RELEASE} SMP mod_unload"\n')
-    out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["as", "--64", "-o", out, s], check=True)
-    return out
+    return assemble_to(".text\n.globl init_module\n.type init_module,@function\ninit_module:\n"
+                       "sc: call __SCT__pv_steal_clock\n ret\n.size init_module, .-init_module\n"
+                       '.section .static_call_sites,"a"\n .long sc - .\n .long __SCK__pv_steal_clock - .\n'
+                       f'.section .modinfo,"a"\n .asciz "vermagic={RELEASE} SMP mod_unload"\n',
+                       tmp / "sc.s", out)
 
 
 @pytest.fixture(scope="module")

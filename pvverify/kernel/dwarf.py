@@ -11,6 +11,7 @@ table of a 360 MB vmlinux in 0.2 s and under 100 MB.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import mmap
@@ -41,29 +42,41 @@ def find_structs[T](path: str, addresses: list[int], names: set[str],
     exception types) is an ElfError: falling back to a built-in table would
     invent a layout the binary contradicts."""
     found: dict[str, T] = {}
+    with _units_of(path) as opened:
+        if opened is None:
+            return None
+        dwarf, aranges = opened
+        offsets = {aranges.unit_at(a) for a in addresses[:64]} - {None}
+        units = sorted((dwarf.get_CU_at(o) for o in offsets), key=lambda u: u["unit_length"])
+        for unit in units[:MAX_UNITS]:
+            for die in unit.get_top_DIE().iter_children():
+                if (die.tag == "DW_TAG_structure_type" and name(die) in names
+                        and name(die) not in found and "DW_AT_declaration" not in die.attributes):
+                    found[name(die)] = visit(die)
+            if len(found) == len(names):
+                break
+    return found
+
+
+@contextlib.contextmanager
+def _units_of(path: str, elf_only: bool = False):
+    """(the DWARF, its aranges) of a linked binary that has both, else None; with
+    `elf_only`, None for a file that is no ELF (a compressed module). Reading errors
+    inside, the caller's included, are ElfErrors naming the file: pyelftools and
+    construct raise many types on bad DWARF."""
     try:
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            elf = _MappedDwarf(f, mm)
-            if not elf.has_dwarf_info() or elf["e_type"] == "ET_REL":
-                return None
-            aranges = Aranges.of(elf, mm)
-            if aranges is None:
-                return None
-            dwarf = elf.get_dwarf_info(relocate_dwarf_sections=False)
-            offsets = {aranges.unit_at(a) for a in addresses[:64]} - {None}
-            units = sorted((dwarf.get_CU_at(o) for o in offsets), key=lambda u: u["unit_length"])
-            for unit in units[:MAX_UNITS]:
-                for die in unit.get_top_DIE().iter_children():
-                    if (die.tag == "DW_TAG_structure_type" and name(die) in names
-                            and name(die) not in found and "DW_AT_declaration" not in die.attributes):
-                        found[name(die)] = visit(die)
-                if len(found) == len(names):
-                    break
+            elf = None if elf_only and mm[:4] != b"\x7fELF" else _MappedDwarf(f, mm)
+            aranges = None
+            if elf is not None and elf.has_dwarf_info() and elf["e_type"] != "ET_REL":
+                aranges = Aranges.of(elf, mm)
+            yield (elf.get_dwarf_info(relocate_dwarf_sections=False), aranges) if aranges else None
     except OSError as e:
         raise ElfError(f"{path}: cannot read: {e.strerror or e}") from None
-    except Exception as e:  # pyelftools and construct raise many types on bad DWARF
+    except ElfError:
+        raise
+    except Exception as e:
         raise ElfError(f"{path}: malformed DWARF: {type(e).__name__}: {str(e)[:200]}") from None
-    return found
 
 
 # DW_LANG_C89, C, C99, C11, C17 (DWARF 5 table 7.17): the units gcc compiles from C
@@ -77,42 +90,30 @@ def c_functions(path: str, addresses: list[int]) -> set[int] | None:
     file, such as the callee-save thunks) has no such entry. None without DWARF (the
     binary cannot say); DWARF that is there but garbage is an ElfError."""
     out: set[int] = set()
-    try:
-        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if mm[:4] != b"\x7fELF":
-                return None  # a compressed file: its DWARF is not read from the file
-            elf = _MappedDwarf(f, mm)
-            if not elf.has_dwarf_info() or elf["e_type"] == "ET_REL":
-                return None
-            aranges = Aranges.of(elf, mm)
-            if aranges is None:
-                return None
-            dwarf = elf.get_dwarf_info(relocate_dwarf_sections=False)
-            by_unit: dict[int, set[int]] = {}
-            for a in addresses:
-                u = aranges.unit_at(a)
-                if u is not None:
-                    by_unit.setdefault(u, set()).add(a)
-            for offset, wanted in sorted(by_unit.items()):
-                unit = dwarf.get_CU_at(offset)
-                top = unit.get_top_DIE()
-                lang = top.attributes.get("DW_AT_language")
-                if lang is None or lang.value not in C_LANGUAGES:
+    with _units_of(path, elf_only=True) as opened:
+        if opened is None:
+            return None
+        dwarf, aranges = opened
+        by_unit: dict[int, set[int]] = {}
+        for a in addresses:
+            u = aranges.unit_at(a)
+            if u is not None:
+                by_unit.setdefault(u, set()).add(a)
+        for offset, wanted in sorted(by_unit.items()):
+            top = dwarf.get_CU_at(offset).get_top_DIE()
+            lang = top.attributes.get("DW_AT_language")
+            if lang is None or lang.value not in C_LANGUAGES:
+                continue
+            for die in top.iter_children():
+                low = die.attributes.get("DW_AT_low_pc") if die.tag == "DW_TAG_subprogram" else None
+                if low is None:
                     continue
-                for die in top.iter_children():
-                    low = die.attributes.get("DW_AT_low_pc") if die.tag == "DW_TAG_subprogram" else None
-                    if low is None:
-                        continue
-                    value = low.value
-                    if low.form in ("DW_FORM_addrx", "DW_FORM_addrx1", "DW_FORM_addrx2",
-                                    "DW_FORM_addrx3", "DW_FORM_addrx4", "DW_FORM_GNU_addr_index"):
-                        value = dwarf.get_addr(unit, value)
-                    if value in wanted:
-                        out.add(value)
-    except OSError as e:
-        raise ElfError(f"{path}: cannot read: {e.strerror or e}") from None
-    except Exception as e:  # as find_structs: DWARF that is there but garbage is bad input
-        raise ElfError(f"{path}: malformed DWARF: {type(e).__name__}: {str(e)[:200]}") from None
+                value = low.value
+                if low.form in ("DW_FORM_addrx", "DW_FORM_addrx1", "DW_FORM_addrx2",
+                                "DW_FORM_addrx3", "DW_FORM_addrx4", "DW_FORM_GNU_addr_index"):
+                    value = dwarf.get_addr(top.cu, value)
+                if value in wanted:
+                    out.add(value)
     return out
 
 
