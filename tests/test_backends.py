@@ -352,3 +352,21 @@ def test_a_shared_root_alone_does_not_make_a_backend(tmp_path):
     (tmp_path / "pv").mkdir()
     f = recovered(build(tmp_path / "pv", 64, "6.1", GOOD_64, extra=PATCHER + spin + hvm + pv))
     assert "xen-pv" in f.backends
+
+
+def test_xenpv_is_the_irq_sites_feature_however_many_lock_sites():
+    """Debian's 686-pae 6.1 has 44 queued_spin_unlock sites (ALT_NOT PVUNLOCK, 8*32+20)
+    and fewer irq/cpu/mmu ones (ALT_NOT XENPV): the lock sites' feature is not XENPV."""
+    from pvverify.kernel.optable import Op
+    from pvverify.kernel.records import Outcome
+    from pvverify.kernel.replay import xenpv_feature
+
+    names = {"pv_ops": {1: Op(1, "irq.irq_disable", "pv-callee-save", "void", (), "dwarf"),
+                        9: Op(9, "lock.queued_spin_unlock", "pv-callee-save", "void", ("ptr",), "dwarf")}}
+
+    def outcome(slot: int, feature: str) -> Outcome:
+        return Outcome(0x1000, 6, ".altinstructions", slot, b"", b"\x90", "inline", feature)
+
+    outcomes = [outcome(9, "!feature 8*32+20")] * 44 + [outcome(1, "!feature 8*32+19")] * 3
+    assert xenpv_feature(outcomes, names) == 8 * 32 + 19
+    assert xenpv_feature([outcome(9, "!feature 8*32+20")], names) is None

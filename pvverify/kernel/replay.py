@@ -74,9 +74,17 @@ def variants(findings: Findings, backend: str, tables: list[OpsTable], kernel: I
     return [{a: v[min(k, len(v) - 1)] for a, v in by_addr.items()} for k in range(n)]
 
 
-def xenpv_feature(entries, tables: list[OpsTable], names) -> int | None:
-    """The feature most ALT_NOT entries of paravirt sites test: X86_FEATURE_XENPV."""
-    c = Counter(f for f, flags in entries if flags & ALT_FLAG_NOT)
+def xenpv_feature(outcomes: list[Outcome], names) -> int | None:
+    """X86_FEATURE_XENPV: the feature the inline templates of the irq, cpu and mmu
+    sites test most (paravirt.h's ALT_NOT(X86_FEATURE_XENPV)). The lock ops' test
+    PVUNLOCK or VCPUPREEMPT, and where irq sites are few (Debian's 686-pae 6.1: 44
+    queued_spin_unlock sites) they would outnumber them."""
+    def op(o: Outcome) -> str:
+        found = (names.get(o.table) or {}).get(o.slot)
+        return found.name if found is not None else ""
+
+    c = Counter(f for o in outcomes
+                if (f := _feature(o.feature)) is not None and not op(o).startswith("lock."))
     return c.most_common(1)[0][0] if c else None
 
 
@@ -233,8 +241,7 @@ def per_backend(img: Image, arch: Arch, layout, tables: list[OpsTable], code: Im
     from pvverify.kernel.templates import Templates
 
     chosen = wanted(found)
-    c = Counter(f for o in native.outcomes if (f := _feature(o.feature)) is not None)
-    xenpv = c.most_common(1)[0][0] if c else None
+    xenpv = xenpv_feature(native.outcomes, names)
     static: dict[tuple[str, int], int] = {}
     for t in tables:
         for s in range(t.size // t.width):
