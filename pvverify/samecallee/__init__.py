@@ -8,7 +8,8 @@ fixpoint rather than unrolled, so loops are covered. It tracks:
   (the return-address slot is [0, width));
 - for every register and every stack slot at a known offset, what kind of
   value it holds: a constant, a value not derived from the stack pointer, a
-  stack pointer at a known offset, or a stack-derived value of unknown offset;
+  stack pointer at a known offset, that or no stack address (`c ? &local : NULL`),
+  or a stack-derived value of unknown offset;
 - whether a stack-derived value was stored where other code could load it
   (global memory, the caller's frame).
 
