@@ -3,9 +3,10 @@ two of them."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from pvverify.samecallee.values import N, Val, join, mixed
+from pvverify.samecallee.values import INTERVAL, N, Val, bounds, ints, join, mixed
 
 Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
 
@@ -50,10 +51,26 @@ class State:
 
 
 
+def widen(a: Val, b: Val, thresholds: tuple[int, ...] | None) -> Val:
+    """join(a, b, thresholds), and at a loop head (thresholds given) a small integer whose
+    least value fell (b's below a's, a the older state) widened downwards too: to the
+    greatest threshold at or below it, else 0. join widens only the upper bound, so a
+    counter counting down from 0x8000 (the pv spinlock's spin loops) fell by one per
+    pass and the fixpoint took 32,768 passes; this is a superset, so as sound."""
+    v = join(a, b, thresholds)
+    if thresholds is None or v[0] != "i" or v[2] - v[1] <= INTERVAL:
+        return v
+    ba, bb = bounds(a), bounds(b)
+    if ba is None or bb is None or bb[0] >= ba[0]:
+        return v
+    lo = max((t for t in thresholds if t <= v[1]), default=0)
+    return ints(lo, v[2], math.gcd(v[3], v[1] - lo))
+
+
 def join_entry(ea, eb, thresholds):
     """Two stack entries at one offset (either may be missing: an input value, N)."""
     if ea is not None and eb is not None and ea[0] == eb[0]:
-        return (ea[0], join(ea[1], eb[1], thresholds))
+        return (ea[0], widen(ea[1], eb[1], thresholds))
     if ea is not None and eb is not None:  # another width: no longer one value
         return (max(ea[0], eb[0]), mixed(ea[1], eb[1]))
     e = ea if ea is not None else eb
@@ -64,7 +81,7 @@ def join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> 
     if a.regs == b.regs:  # (most joins: dict equality is far cheaper than the loop)
         regs = dict(a.regs)
     else:
-        regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
+        regs = {r: widen(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
         regs = {r: v for r, v in regs.items() if v != N}
     # only the entries that differ are joined (deep frames hold a hundred, few change)
     stack = dict(a.stack)
