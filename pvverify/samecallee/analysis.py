@@ -48,6 +48,24 @@ from pvverify.x86.arch import Arch
 from pvverify.x86.decode import decoder
 
 
+class _Names:
+    """A capstone decoder whose reg_name is remembered (the rules ask it hundreds of
+    thousands of times, and capstone's answers through ctypes)."""
+
+    def __init__(self, md) -> None:
+        self._md = md
+        self._names: dict[int, str] = {}
+
+    def reg_name(self, r: int) -> str:
+        name = self._names.get(r)
+        if name is None:
+            name = self._names[r] = self._md.reg_name(r)
+        return name
+
+    def __getattr__(self, attr: str):
+        return getattr(self._md, attr)
+
+
 class Analysis(Memory, Control, Stack, Integers):
     """One run of the analysis over `entry` as `program` lays out the code: the driver
     and the per-instruction dispatch here, registers and memory in Memory (memory.py),
@@ -59,8 +77,11 @@ class Analysis(Memory, Control, Stack, Integers):
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int], max_visits: int | None = None) -> None:
+                 forbidden: tuple[int, int], max_visits: int | None = None, baseline: bool = False) -> None:
         self.max_visits = self.MAX_VISITS if max_visits is None else max_visits
+        # the analysis before issue 22's item 2: loop heads widened by values.join alone
+        # (the benchmarks' reference)
+        self.baseline = baseline
         self.visits = 0
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
@@ -69,7 +90,7 @@ class Analysis(Memory, Control, Stack, Integers):
         self.sp = self.arch.sp
         self.preset = preset
         self.forbidden = forbidden  # code F must never reach (the site)
-        self.md = decoder(self.arch)
+        self.md = _Names(decoder(self.arch))
         self._insns: dict[int, capstone.CsInsn] = {}
         self.retpolines = dict(program.indirect_thunks)
         self.assumptions: dict[str, None] = {}
@@ -131,7 +152,7 @@ class Analysis(Memory, Control, Stack, Integers):
         if old.sp != st.sp:
             raise NoProof(f"the stack pointer at {pc:#x} is not fixed "
                           f"({old.sp:+d} and {st.sp:+d} from entry)")
-        return join_states(old, st, self.thresholds if pc in self.heads else None)
+        return join_states(old, st, self.thresholds if pc in self.heads else None, not self.baseline)
 
     def region_of(self, pc: int) -> Region | None:
         """Program.region_of, remembered (the analysis asks about the same few
@@ -347,14 +368,16 @@ SETCC = (_I._on_setcc,)
 
 
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
-            forbidden: tuple[int, int], max_visits: int | None = None) -> Proof:
+            forbidden: tuple[int, int], max_visits: int | None = None, baseline: bool = False) -> Proof:
     """Prove `entry`'s function independent of its return-address slot; raises NoProof.
     Code that aligns the stack pointer is analysed once per residue of the entry
     stack pointer modulo the alignment (from the `and` to its function's return),
     residues that are multiples of the width (STACK_ALIGNED, stated when used).
     `max_visits` bounds the whole analysis in instruction visits (work, not time: the
-    same input reaches the bound or not on any machine); reaching it is a refusal."""
-    an = Analysis(program, entry, preset, forbidden, max_visits=max_visits)
+    same input reaches the bound or not on any machine); reaching it is a refusal.
+    `baseline=True` widens loop heads by values.join alone, as before: the
+    benchmarks' reference."""
+    an = Analysis(program, entry, preset, forbidden, max_visits=max_visits, baseline=baseline)
     try:
         return an.run()
     finally:
