@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from pvverify.samecallee.entry_values import Outside
 from pvverify.samecallee.values import INTERVAL, N, Val, bounds, ints, join, mixed
 
 Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
@@ -63,7 +64,10 @@ def widen(a: Val, b: Val, thresholds: tuple[int, ...] | None, early: bool = True
     value is a superset of join's at every step, and none becomes N sooner than
     join would make it: a bounded range that reaches the slot is met (and refused)
     as before, never traded for an unbounded one (object arithmetic). (`early`
-    False: join alone, the analysis before this, for the benchmarks' baseline.)"""
+    False: join alone, the analysis before this, for the benchmarks' baseline.)
+    (A summary's stand-in for its callers' frames joins itself: entry_values.Outside.)"""
+    if type(a) is Outside:
+        return a.merge(b)
     v = join(a, b, thresholds)
     if not early or thresholds is None or v[0] != "i" or v == a:
         return v
@@ -79,6 +83,20 @@ def widen(a: Val, b: Val, thresholds: tuple[int, ...] | None, early: bool = True
     if hi - lo > INTERVAL and bb[0] < ba[0]:
         lo = max((t for t in thresholds if t <= lo), default=0)
     return ints(lo, hi, math.gcd(v[3], v[1] - lo))
+
+
+@dataclass
+class Work:
+    """A fixpoint in progress from the frame `depth` deep: the state of every node
+    visited, the states pending and their order, and the states of the successors
+    leaving that frame (a summarised callee's returns)."""
+
+    depth: int
+    states: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+    order: list = field(default_factory=list)
+    exits: list = field(default_factory=list)
+    fresh: set = field(default_factory=set)  # nodes whose state changed since it was last looked over
 
 
 def join_entry(ea, eb, thresholds, early: bool = True):

@@ -9,7 +9,7 @@ import capstone
 from capstone import x86
 
 from pvverify.program import Program, Region
-from pvverify.samecallee.abstract_state import Ctx, State, join_states
+from pvverify.samecallee.abstract_state import Ctx, State, Work, join_states
 from pvverify.samecallee.assumptions import TRAP, NoProof, Proof
 from pvverify.samecallee.flow import Control
 from pvverify.samecallee.instructions import (
@@ -35,6 +35,7 @@ from pvverify.samecallee.instructions import (
 from pvverify.samecallee.integers import Integers
 from pvverify.samecallee.memory import Memory
 from pvverify.samecallee.stack import Stack
+from pvverify.samecallee.summaries import Summaries
 from pvverify.samecallee.values import (
     N,
     arith,
@@ -66,9 +67,10 @@ class _Names:
         return getattr(self._md, attr)
 
 
-class Analysis(Memory, Control, Stack, Integers):
+class Analysis(Summaries, Memory, Control, Stack, Integers):
     """One run of the analysis over `entry` as `program` lays out the code: the driver
-    and the per-instruction dispatch here, registers and memory in Memory (memory.py),
+    and the per-instruction dispatch here, callee summaries in Summaries (summaries.py),
+    registers and memory in Memory (memory.py),
     branches, calls and returns in Control (control.py), the stack-pointer rules in
     Stack (stack.py), exact and bounded integers in Integers (integers.py), and
     everything else in the generic step below."""
@@ -79,9 +81,10 @@ class Analysis(Memory, Control, Stack, Integers):
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
                  forbidden: tuple[int, int], max_visits: int | None = None, baseline: bool = False) -> None:
         self.max_visits = self.MAX_VISITS if max_visits is None else max_visits
-        # the analysis before issue 22's item 2: loop heads widened by values.join alone
-        # (the benchmarks' reference)
+        # the analysis before callee summaries (issue 22): every callee in every calling
+        # context, loop heads widened by values.join alone (the benchmarks' reference)
         self.baseline = baseline
+        self.summaries = not baseline
         self.visits = 0
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
@@ -95,27 +98,42 @@ class Analysis(Memory, Control, Stack, Integers):
         self.retpolines = dict(program.indirect_thunks)
         self.assumptions: dict[str, None] = {}
         self.functions: set[int] = {entry}
-        self._ctx: Ctx = ()
         self.thresholds: tuple[int, ...] = ()  # imm - 1 and imm of every `cmp reg, imm` met
         self.heads: set[int] = set()  # targets of backward jumps: where small integers widen
         self._regions: dict[int, Region | None] = {}
         self._static: dict[int, tuple] = {}  # _operands_of, per instruction address
+        self.pcs: set[int] = set()  # instructions analysed
+        self._store: dict[tuple, list] = {}  # summaries: (callee, key) -> [(footprint, {entry: Summary})]
+        self._runs: list = []  # the summaries being made, innermost last
+        self._lives: dict[tuple, object] = {}  # call context -> its own summary's run, to go on with
+        self._unsummarised: set[int] = set()  # callees a summary failed for
+        self._small: set[int] = set()  # callees analysed in context: summarising costs more
+        self._made: list = []  # every summary's run (Summaries._forget)
+        self._ctx: Ctx = ()
+        self._peeking = False  # answering a lookup, recording nothing
+        self._size = 0  # the size of the store in progress (Summaries._spliced)
 
     # -- driver
     def run(self) -> Proof:
-        """Chaotic iteration in address order: every state reaching a node is joined
-        into one pending state before the node is stepped, and the pending node with
-        the lowest (call context, address) goes first, so the two arms of a branch
-        meet at their join point before the code after it runs once (a last-in
-        first-out worklist ran that code again for every arm, and loop bodies again
-        for every path into them)."""
-        states: dict[tuple, State] = {}
-        pending: dict[tuple, State] = {}
-        order: list[tuple] = []
         start = State(0, {self.sp: ("s", 0)}, {},
                       pristine=(frozenset(CALLEE_SAVED[self.bits] - {self.sp}),))
-        self._push(pending, order, self.entry, (), start)
-        visits = 0
+        work = Work(0)
+        self._push(work.pending, work.order, self.entry, (), start)
+        try:
+            self._fixpoint(work)
+        finally:
+            self._forget()
+        return Proof(len(self.functions), len(self.pcs), list(self.assumptions))
+
+    def _fixpoint(self, work: Work) -> None:
+        """Chaotic iteration in address order until nothing is pending: every state
+        reaching a node is joined into one pending state before the node is stepped,
+        and the pending node with the lowest (call context, address) goes first, so the
+        two arms of a branch meet at their join point before the code after it runs
+        once (a last-in first-out worklist ran that code again for every arm, and loop
+        bodies again for every path into them). A call into analysed code goes to its
+        summary where it has one (summaries.py), else into its own context."""
+        states, pending, order = work.states, work.pending, work.order
         while order:
             node = heapq.heappop(order)
             ctx, pc = node[0], node[1]
@@ -127,17 +145,29 @@ class Analysis(Memory, Control, Stack, Integers):
                     continue
                 st = new
             states[node] = st
-            visits += 1
-            self.visits = visits
-            if visits > self.max_visits:
+            work.fresh.add(node)
+            self.pcs.add(pc)
+            self.visits += 1
+            if self.visits > self.max_visits:
                 raise NoProof(f"analysis bound: the fixpoint was not reached in {self.max_visits} "
                               "instruction visits")
-            if visits % 256 == 0:
+            if self.visits % 256 == 0:
                 budget.usage().fixpoint_visits += 256
                 budget.tick()  # the wall-clock safety net: SafetyLimit, not a refusal
+            if self.summaries and len(ctx) > work.depth and pc == ctx[-1][2]:
+                # a callee's entry, reached from its call(s) in the caller's context (and
+                # joined, as the address order has the caller's paths to it arrive first):
+                # its summary's exit state at the return address, where it has one
+                out = self._summarised(ctx[:-1], ctx, st.copy())
+                if out is not None:
+                    for spc, sctx, sst in out:
+                        self._push(pending, order, spc, sctx, sst)
+                    continue
             for spc, sctx, sst in self.step(pc, ctx, st.copy()):
-                self._push(pending, order, spc, sctx, sst)
-        return Proof(len(self.functions), len({n[1] for n in states}), list(self.assumptions))
+                if len(sctx) < work.depth:
+                    work.exits.append(sst)
+                else:
+                    self._push(pending, order, spc, sctx, sst)
 
     def _push(self, pending: dict, order: list, pc: int, ctx: Ctx, st: State) -> None:
         node = (ctx, pc, st.phase or ())
@@ -375,8 +405,10 @@ def analyse(program: Program, entry: int, preset: dict[int, bytes],
     residues that are multiples of the width (STACK_ALIGNED, stated when used).
     `max_visits` bounds the whole analysis in instruction visits (work, not time: the
     same input reaches the bound or not on any machine); reaching it is a refusal.
-    `baseline=True` widens loop heads by values.join alone, as before: the
-    benchmarks' reference."""
+    Callees are analysed once per abstract entry state in their own frame where
+    that is their analysis in the caller's context (summaries.py says when and why);
+    `baseline=True` analyses every callee in every calling context and widens loop
+    heads by values.join alone, as before: the benchmarks' reference."""
     an = Analysis(program, entry, preset, forbidden, max_visits=max_visits, baseline=baseline)
     try:
         return an.run()
