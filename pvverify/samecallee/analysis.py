@@ -109,6 +109,7 @@ class Analysis(Summaries, Memory, Control, Stack, Integers):
         self._unsummarised: set[int] = set()  # callees a summary failed for
         self._small: set[int] = set()  # callees analysed in context: summarising costs more
         self._made: list = []  # every summary's run (Summaries._forget)
+        self._pollution: dict = {}  # frames.Run.polluted's, per caller entry and stores
         self._ctx: Ctx = ()
         self._peeking = False  # answering a lookup, recording nothing
         self._size = 0  # the size of the store in progress (Summaries._spliced)

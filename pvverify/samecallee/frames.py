@@ -150,8 +150,9 @@ class Run:
             if max([o + n for o, (n, _) in st.stack.items() if o != edge]
                    + [o + n for o, (n, _) in st.dead.items()], default=edge) > edge:
                 raise NoSummary(self, "leaves a stack entry above its frame")
-            new = [v for v in [*(e[1] for o, e in st.stack.items() if o != edge),
-                               *(e[1] for e in st.dead.values()), *st.regs.values()]
+            # (dead stack holds what left the stack or was there at entry, and joins of
+            # them: no offset higher than one looked over already)
+            new = [v for v in [*(e[1] for o, e in st.stack.items() if o != edge), *st.regs.values()]
                    if id(v) not in seen]
             for v in new:
                 self._value(v)
@@ -227,11 +228,25 @@ class Run:
             for x, n in stored:
                 out = out.stored(v.run.tag(x), n)
             return out
-        x = peek(v) if quiet else v
+        key = (size, id(v), stores) if type(v) is tuple and all(t[0] == "plain" for t, _ in stores) else None
+        got = an._pollution.get(key) if key else None
+        if got is None:
+            saved = an.assumptions
+            an.assumptions = {}
+            try:
+                got = (self._settle(size, peek(v) if quiet else v, stored), frozenset(an.assumptions), v)
+            finally:
+                an.assumptions = saved
+            if key:
+                an._pollution[key] = got  # (the same caller entry, polluted again: most applications)
+        an.assumptions.update(dict.fromkeys(got[1]))
+        return got[0]
+
+    def _settle(self, size: int, x, stored: list):
         for _ in range(ROUNDS):
             y = x
             for s, n in stored:
-                y = join(y, join(x, s) if n == size else Memory._spliced(an, x, s))
+                y = join(y, join(x, s) if n == size else Memory._spliced(self.an, x, s))
             if y == x:
                 return x
             x = y

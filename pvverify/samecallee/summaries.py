@@ -237,6 +237,7 @@ class Summaries:
         for run in self._made:
             run.forget()
         self._made.clear()
+        self._pollution.clear()
         self._store.clear()
         self._lives.clear()
 
