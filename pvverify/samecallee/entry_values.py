@@ -37,7 +37,7 @@ KIND, SLOT, VALUE = 1, 2, 4
 MARGIN = 8  # every offset a summary meets lies this far below the slot, in its caller's frame and its own
 
 OFFSET_FREE = frozenset(("c", "i", "n", "a", "p", "q", "h", "hp", "f"))  # values.py: no stack offset
-OFFSETS = {"s": (1,), "r": (1, 2), "o": (1, 2)}  # the kinds holding offsets, and where
+OFFSETS = {"s": (1,), "sn": (1,), "r": (1, 2), "o": (1, 2)}  # the kinds holding offsets, and where
 
 
 class NoSummary(Exception):  # noqa: N818 (a stop, like NoProof)
@@ -60,8 +60,8 @@ def rebase(v: tuple, d: int, run=None) -> tuple:
         if k in OFFSET_FREE:
             return v
         raise NoSummary(run, f"a value of kind {k!r}")
-    if k == "s":
-        return ("s", v[1] + d)
+    if len(where) == 1:
+        return (k, v[1] + d)
     return v if v[1] <= FAR // 2 else (k, v[1] + d, v[2] + d)
 
 
@@ -73,7 +73,7 @@ def reach(v: tuple, run=None) -> int | None:
         if k in OFFSET_FREE:
             return None
         raise NoSummary(run, f"a value of kind {k!r}")
-    return None if k != "s" and v[1] <= FAR // 2 else v[where[-1]]
+    return None if len(where) > 1 and v[1] <= FAR // 2 else v[where[-1]]
 
 
 class Proxy:
