@@ -10,7 +10,7 @@ from capstone import x86
 
 from pvverify.program import Program, Region
 from pvverify.samecallee.abstract_state import Ctx, State, Work, join_states
-from pvverify.samecallee.assumptions import TRAP, NoProof, Proof
+from pvverify.samecallee.assumptions import ORDER, TRAP, NoProof, Proof
 from pvverify.samecallee.flow import Control
 from pvverify.samecallee.instructions import (
     BIG,
@@ -124,7 +124,8 @@ class Analysis(Summaries, Memory, Control, Stack, Integers):
             self._fixpoint(work)
         finally:
             self._forget()
-        return Proof(len(self.functions), len(self.pcs), list(self.assumptions))
+        return Proof(len(self.functions), len(self.pcs),
+                     sorted(self.assumptions, key=lambda a: ORDER.get(a, len(ORDER))))
 
     def _fixpoint(self, work: Work) -> None:
         """Chaotic iteration in address order until nothing is pending: every state
