@@ -1,14 +1,15 @@
 """Callee summaries against the analysis before them, on the same obligations, in one run.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_summaries.py VMLINUX... [--top 10]
-        [--fixpoint-visits N] [--json OUT]
+        [--fixpoint-visits N] [--attribute] [--json OUT]
 
 For every distinct obligation the gate would make of each vmlinux (every backend's
 outcomes; bench_work.obligations) whose replacement calls the slot's own target,
 runs the same-callee fixpoint twice, alternately: the baseline (samecallee.analyse
 with baseline=True: every callee analysed in each calling context, loop heads
 widened by values.join alone, as on main before issue 22's item 2) and the
-analysis as it is (callee summaries, widening at loop heads). Prints, per kernel:
+analysis as it is (callee summaries, widening at loop heads); with --attribute
+also the widening alone (summaries=False). Prints, per kernel:
 instruction visits and CPU seconds of each in total, visits per second, the ten
 slowest obligations of either with both figures, and every obligation whose answer
 differs (proof or refusal, the assumptions stated, the functions and instructions
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def fixpoint(ob, baseline: bool, max_visits: int) -> dict:
+def fixpoint(ob, baseline: bool, max_visits: int, summaries: bool | None = None) -> dict:
     """One run of the fixpoint: its answer, its instruction visits and CPU seconds."""
     from pvverify.program import build
     from pvverify.samecallee import NoProof, method
@@ -37,7 +38,7 @@ def fixpoint(ob, baseline: bool, max_visits: int) -> dict:
     sh = method.shape(pair)
     t = time.process_time()
     an = Analysis(pair.original, sh.target, dict(pair.preset), (pair.site, pair.site + pair.length),
-                  max_visits=max_visits, baseline=baseline)
+                  max_visits=max_visits, baseline=baseline, summaries=summaries)
     try:
         proof = an.run()
         answer = ["proof", proof.functions, proof.instructions, sorted(proof.assumptions)]
@@ -46,7 +47,7 @@ def fixpoint(ob, baseline: bool, max_visits: int) -> dict:
     return {"answer": answer, "visits": an.visits, "cpu": time.process_time() - t}
 
 
-def measure(vmlinux: str, max_visits: int) -> list[dict]:
+def measure(vmlinux: str, max_visits: int, attribute: bool = False) -> list[dict]:
     from bench_work import obligations
 
     from pvverify.program import build
@@ -56,9 +57,11 @@ def measure(vmlinux: str, max_visits: int) -> list[dict]:
     for key, ob in obligations(vmlinux).items():
         if method.shape(build(ob)) is None:
             continue
-        old = fixpoint(ob, True, max_visits)
-        new = fixpoint(ob, False, max_visits)
-        rows.append({"key": key, "op": ob.name, "old": old, "new": new})
+        row = {"key": key, "op": ob.name, "old": fixpoint(ob, True, max_visits),
+               "new": fixpoint(ob, False, max_visits)}
+        if attribute:  # the widening alone, without summaries
+            row["widening"] = fixpoint(ob, False, max_visits, summaries=False)
+        rows.append(row)
     return rows
 
 
@@ -67,7 +70,8 @@ def report(name: str, rows: list[dict], top: int) -> None:
         return sum(r[side][unit] for r in rows)
 
     print(f"{name}: {len(rows)} same-callee obligations")
-    for side, label in (("old", "baseline"), ("new", "summaries")):
+    sides = (("old", "baseline"), ("widening", "widening"), ("new", "summaries"))
+    for side, label in (x for x in sides if x[0] in rows[0]) if rows else ():
         v, s = total(side, "visits"), total(side, "cpu")
         print(f"  {label:9s}: {v:>10,d} visits in {s:7.1f} CPU s: {v / max(s, 1e-9):>8,.0f} visits/s")
     print(f"  the {top} slowest (CPU seconds, visits; baseline -> summaries):")
@@ -91,10 +95,12 @@ def main() -> None:
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--fixpoint-visits", type=int, default=Limits().fixpoint_visits)
     p.add_argument("--json", help="write every row here")
+    p.add_argument("--attribute", action="store_true",
+                   help="also the widening alone, without summaries (which of the two saves what)")
     a = p.parse_args()
     everything = {}
     for vm in a.vmlinux:
-        rows = measure(vm, a.fixpoint_visits)
+        rows = measure(vm, a.fixpoint_visits, a.attribute)
         everything[vm] = rows
         report(Path(vm).name, rows, a.top)
     if a.json:

@@ -79,12 +79,14 @@ class Analysis(Summaries, Memory, Control, Stack, Integers):
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int], max_visits: int | None = None, baseline: bool = False) -> None:
+                 forbidden: tuple[int, int], max_visits: int | None = None, baseline: bool = False,
+                 summaries: bool | None = None) -> None:
         self.max_visits = self.MAX_VISITS if max_visits is None else max_visits
         # the analysis before callee summaries (issue 22): every callee in every calling
-        # context, loop heads widened by values.join alone (the benchmarks' reference)
+        # context, loop heads widened by values.join alone (the benchmarks' reference);
+        # `summaries` False alone: the widening without them (benchmarks/bench_summaries)
         self.baseline = baseline
-        self.summaries = not baseline
+        self.summaries = not baseline if summaries is None else summaries
         self.visits = 0
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
