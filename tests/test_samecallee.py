@@ -626,3 +626,14 @@ def test_a_jump_to_the_slots_own_target_is_decided_without_it(arch):
     assert check(ob, same_callee=False).verdict == "equivalent"
     # to another address than the slot holds: not this shape
     assert samecallee.same_jump(build_pair(site(arch.target_address + 0x100))) is None
+
+
+def test_a_counter_counting_down_is_widened_down_to_a_threshold():
+    """The pv spinlock's spin loops: a counter from 0x8000 down, decremented each pass,
+    with a `cmp $0xffff` elsewhere making 0xffff a widening threshold. Its least value
+    is widened too (to the next threshold below, else 0), so the fixpoint is reached in
+    a few passes rather than one pass per value (32,768 of them: the 500,000-visit bound)."""
+    body = ("cmpl $0xffff,%esi\nja 3f\nmovl $0x8000,%edx\njmp 2f\n1: pause\nsubl $1,%edx\nje 3f\n"
+            "2: movzbl (%rdi),%eax\ntestb %al,%al\njne 1b\n3: ret")
+    proved, why = samecallee.decide(build_pair(obligation(X86_64, "spin", body)), 1000)
+    assert proved is not None, why

@@ -6,7 +6,9 @@ loads through registers, string copies and stores over the stack, stores to the
 caller's memory, branches), with offsets that reach the return-address slot and
 the caller's frame as often as not. Wherever same-callee proves the direct call
 equivalent, exploration (whose counterexamples are replayed on unicorn) must not
-find the two paths to differ. The default run draws 100 callees; the long run:
+find the two paths to differ; and the helper's summary must answer as its analysis
+in context does (the same proof or the same refusal as `baseline=True`). The
+default run draws 100 callees; the long run:
 
     .venv/bin/python -m pytest -m slow tests/test_samecallee_fuzz.py
 """
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 from pvverify.check import check
 from pvverify.obligation import from_dict
 from pvverify.program import build as build_pair
+from pvverify.samecallee import NoProof, analyse
 from pvverify.samecallee import method as samecallee
 from pvverify.x86.arch import X86_64
 
@@ -100,9 +103,25 @@ def _obligation(body: str):
                       "replacement": {"asm": f"call {X86_64.target_address:#x}"}})
 
 
+def _answer(pair, baseline: bool) -> tuple:
+    """The fixpoint's proof (its counts and assumptions), or None for a refusal; with
+    `baseline`, as before callee summaries (every callee in every calling context)."""
+    sh = samecallee.shape(pair)
+    try:
+        p = analyse(pair.original, sh.target, dict(pair.preset), (pair.site, pair.site + pair.length),
+                    baseline=baseline)
+        return p.functions, p.instructions, sorted(p.assumptions)
+    except NoProof:
+        return None
+
+
 def _agree(body: str) -> None:
     ob = _obligation(body)
-    proved, why = samecallee.decide(build_pair(ob), 10.0)
+    pair = build_pair(ob)
+    proved, why = samecallee.decide(pair)
+    # a helper's summary is its analysis in context: the same proof or a refusal alike
+    # (the words of a refusal may differ: the loop heads widen sooner than before)
+    assert _answer(pair, False) == _answer(pair, True), body
     if proved is None:
         event("same-callee refused")
         assert why, body  # a refusal always says why

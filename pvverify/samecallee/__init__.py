@@ -1,8 +1,10 @@
 """Does a function's behaviour depend on its own return-address slot?
 
 An abstract interpretation over the function's control flow (and that of the
-callees it reaches, each analysed in the context of its call), run to a
-fixpoint rather than unrolled, so loops are covered. It tracks:
+callees it reaches, each analysed once per abstract entry state in its own frame
+where that is its analysis in the context of its call, else in that context:
+`summaries`), run to a fixpoint rather than unrolled, so loops are covered. It
+tracks:
 
 - the stack pointer, as an exact offset from its value at the function's entry
   (the return-address slot is [0, width));
@@ -28,9 +30,12 @@ whose code is not available (`Proof.assumptions`).
 
 The package: `method` (which outcomes the method applies to, and its Result), `values`
 (the abstract values and their join), `abstract_state` (the state at
-an instruction), `instructions` (how instructions are classed), `assumptions`
-(what a proof may rest on, and the Proof / NoProof it ends in), `analysis` (the
-fixpoint and the per-instruction dispatch), and the mixins it is made of:
+an instruction, its join and widening), `instructions` (how instructions are
+classed), `assumptions` (what a proof may rest on, and the Proof / NoProof it ends
+in), `analysis` (the fixpoint and the per-instruction dispatch), `summaries`
+(callee summaries: when one stands for a call, and why that is sound) with `frames`
+(a call's state rewritten into the callee's frame and back) and `entry_values`
+(the stand-ins a summary's run starts from), and the mixins it is made of:
 `memory` (operand addresses, loads, stores, and the refusal of any access that may
 reach the slot), `flow` (branches, calls, returns, context switches), `stack`
 (push, pop, leave, word moves, realignment) and `integers` (constants, loop

@@ -3,9 +3,11 @@ two of them."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from pvverify.samecallee.values import N, Val, join, mixed
+from pvverify.samecallee.entry_values import Outside
+from pvverify.samecallee.values import INTERVAL, N, Val, bounds, ints, join, mixed
 
 Ctx = tuple  # ((return pc, offset of the return address, callee), ...) of the calls in progress
 
@@ -50,30 +52,81 @@ class State:
 
 
 
-def join_entry(ea, eb, thresholds):
+def widen(a: Val, b: Val, thresholds: tuple[int, ...] | None, early: bool = True) -> Val:
+    """join(a, b, thresholds); at a loop head (thresholds given) a small integer that
+    was already an interval and grows has each bound that moved widened at once to
+    the next threshold past it, where there is one (else exactly, as join does);
+    and one wider than INTERVAL whose least value fell goes down to the next
+    threshold below, else 0 (join widens only upwards). join alone keeps the exact
+    hull up to INTERVAL wide: a counter stepping by one took a pass of its loop per
+    value, 64 of them for get_page_from_freelist's zone loop, 32,768 for the pv
+    spinlock's counting down from 0x8000 (its whole 500,000-visit bound). Every
+    value is a superset of join's at every step, and none becomes N sooner than
+    join would make it: a bounded range that reaches the slot is met (and refused)
+    as before, never traded for an unbounded one (object arithmetic). (`early`
+    False: join alone, the analysis before this, for the benchmarks' baseline.)
+    (A summary's stand-in for its callers' frames joins itself: entry_values.Outside.)"""
+    if type(a) is Outside:
+        return a.merge(b)
+    v = join(a, b, thresholds)
+    if not early or thresholds is None or v[0] != "i" or v == a:
+        return v
+    ba, bb = bounds(a), bounds(b)
+    if ba is None or bb is None:
+        return v
+    lo, hi = v[1], v[2]
+    if a[0] == "i":
+        if bb[1] > ba[1]:
+            hi = min((t for t in thresholds if t >= hi), default=hi)
+        if bb[0] < ba[0]:
+            lo = max((t for t in thresholds if t <= lo), default=lo)
+    if hi - lo > INTERVAL and bb[0] < ba[0]:
+        lo = max((t for t in thresholds if t <= lo), default=0)
+    return ints(lo, hi, math.gcd(v[3], v[1] - lo))
+
+
+@dataclass
+class Work:
+    """A fixpoint in progress from the frame `depth` deep: the state of every node
+    visited, the states pending and their order, and the states of the successors
+    leaving that frame (a summarised callee's returns)."""
+
+    depth: int
+    states: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+    order: list = field(default_factory=list)
+    exits: list = field(default_factory=list)
+    fresh: set = field(default_factory=set)  # nodes whose state changed since it was last looked over
+
+
+def join_entry(ea, eb, thresholds, early: bool = True):
     """Two stack entries at one offset (either may be missing: an input value, N)."""
     if ea is not None and eb is not None and ea[0] == eb[0]:
-        return (ea[0], join(ea[1], eb[1], thresholds))
+        return (ea[0], widen(ea[1], eb[1], thresholds, early))
     if ea is not None and eb is not None:  # another width: no longer one value
         return (max(ea[0], eb[0]), mixed(ea[1], eb[1]))
     e = ea if ea is not None else eb
     return (e[0], join(e[1], N))
 
 
-def join_states(a: State, b: State, thresholds: tuple[int, ...] | None = ()) -> State:
+def join_states(a: State, b: State, thresholds: tuple[int, ...] | None = (), early: bool = True) -> State:
     if a.regs == b.regs:  # (most joins: dict equality is far cheaper than the loop)
         regs = dict(a.regs)
     else:
-        regs = {r: join(a.regs.get(r, N), b.regs.get(r, N), thresholds) for r in set(a.regs) | set(b.regs)}
-        regs = {r: v for r, v in regs.items() if v != N}
+        ar, br, regs = a.regs, b.regs, {}
+        for r in ar.keys() | br.keys():
+            va, vb = ar.get(r, N), br.get(r, N)
+            v = va if va is vb else widen(va, vb, thresholds, early)
+            if v is not N and v != N:
+                regs[r] = v
     # only the entries that differ are joined (deep frames hold a hundred, few change)
     stack = dict(a.stack)
     if a.stack != b.stack:
         bs = b.stack
         for k, eb in bs.items():
             ea = stack.get(k)
-            if ea != eb:
-                stack[k] = join_entry(ea, eb, thresholds)
+            if ea is not eb and ea != eb:
+                stack[k] = join_entry(ea, eb, thresholds, early)
         for k in [k for k in stack if k not in bs]:
             stack[k] = join_entry(stack[k], None, thresholds)
     pristine = a.pristine if a.pristine == b.pristine else \
@@ -104,5 +157,5 @@ def _join_dead(a: dict, b: dict) -> dict:
     out = {}
     for k in a.keys() | b.keys():
         ea, eb = a.get(k), b.get(k)
-        out[k] = ea if eb is None else eb if ea is None else join_entry(ea, eb, None)
+        out[k] = ea if eb is None or ea is eb else eb if ea is None else join_entry(ea, eb, None)
     return out

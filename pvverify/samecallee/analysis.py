@@ -9,8 +9,8 @@ import capstone
 from capstone import x86
 
 from pvverify.program import Program, Region
-from pvverify.samecallee.abstract_state import Ctx, State, join_states
-from pvverify.samecallee.assumptions import TRAP, NoProof, Proof
+from pvverify.samecallee.abstract_state import Ctx, State, Work, join_states
+from pvverify.samecallee.assumptions import ORDER, TRAP, NoProof, Proof
 from pvverify.samecallee.flow import Control
 from pvverify.samecallee.instructions import (
     BIG,
@@ -35,6 +35,7 @@ from pvverify.samecallee.instructions import (
 from pvverify.samecallee.integers import Integers
 from pvverify.samecallee.memory import Memory
 from pvverify.samecallee.stack import Stack
+from pvverify.samecallee.summaries import Summaries
 from pvverify.samecallee.values import (
     N,
     arith,
@@ -48,9 +49,28 @@ from pvverify.x86.arch import Arch
 from pvverify.x86.decode import decoder
 
 
-class Analysis(Memory, Control, Stack, Integers):
+class _Names:
+    """A capstone decoder whose reg_name is remembered (the rules ask it hundreds of
+    thousands of times, and capstone's answers through ctypes)."""
+
+    def __init__(self, md) -> None:
+        self._md = md
+        self._names: dict[int, str] = {}
+
+    def reg_name(self, r: int) -> str:
+        name = self._names.get(r)
+        if name is None:
+            name = self._names[r] = self._md.reg_name(r)
+        return name
+
+    def __getattr__(self, attr: str):
+        return getattr(self._md, attr)
+
+
+class Analysis(Summaries, Memory, Control, Stack, Integers):
     """One run of the analysis over `entry` as `program` lays out the code: the driver
-    and the per-instruction dispatch here, registers and memory in Memory (memory.py),
+    and the per-instruction dispatch here, callee summaries in Summaries (summaries.py),
+    registers and memory in Memory (memory.py),
     branches, calls and returns in Control (control.py), the stack-pointer rules in
     Stack (stack.py), exact and bounded integers in Integers (integers.py), and
     everything else in the generic step below."""
@@ -59,8 +79,14 @@ class Analysis(Memory, Control, Stack, Integers):
     MAX_DEPTH = 24
 
     def __init__(self, program: Program, entry: int, preset: dict[int, bytes],
-                 forbidden: tuple[int, int], max_visits: int | None = None) -> None:
+                 forbidden: tuple[int, int], max_visits: int | None = None, baseline: bool = False,
+                 summaries: bool | None = None) -> None:
         self.max_visits = self.MAX_VISITS if max_visits is None else max_visits
+        # the analysis before callee summaries (issue 22): every callee in every calling
+        # context, loop heads widened by values.join alone (the benchmarks' reference);
+        # `summaries` False alone: the widening without them (benchmarks/bench_summaries)
+        self.baseline = baseline
+        self.summaries = not baseline if summaries is None else summaries
         self.visits = 0
         self.p, self.entry = program, entry
         self.arch: Arch = program.arch
@@ -69,32 +95,49 @@ class Analysis(Memory, Control, Stack, Integers):
         self.sp = self.arch.sp
         self.preset = preset
         self.forbidden = forbidden  # code F must never reach (the site)
-        self.md = decoder(self.arch)
+        self.md = _Names(decoder(self.arch))
         self._insns: dict[int, capstone.CsInsn] = {}
         self.retpolines = dict(program.indirect_thunks)
         self.assumptions: dict[str, None] = {}
         self.functions: set[int] = {entry}
-        self._ctx: Ctx = ()
         self.thresholds: tuple[int, ...] = ()  # imm - 1 and imm of every `cmp reg, imm` met
         self.heads: set[int] = set()  # targets of backward jumps: where small integers widen
         self._regions: dict[int, Region | None] = {}
         self._static: dict[int, tuple] = {}  # _operands_of, per instruction address
+        self.pcs: set[int] = set()  # instructions analysed
+        self._store: dict[tuple, list] = {}  # summaries: (callee, key) -> [(footprint, {entry: Summary})]
+        self._runs: list = []  # the summaries being made, innermost last
+        self._lives: dict[tuple, object] = {}  # call context -> its own summary's run, to go on with
+        self._unsummarised: set[int] = set()  # callees a summary failed for
+        self._small: set[int] = set()  # callees analysed in context: summarising costs more
+        self._made: list = []  # every summary's run (Summaries._forget)
+        self._pollution: dict = {}  # frames.Run.polluted's, per caller entry and stores
+        self._ctx: Ctx = ()
+        self._peeking = False  # answering a lookup, recording nothing
+        self._size = 0  # the size of the store in progress (Summaries._spliced)
 
     # -- driver
     def run(self) -> Proof:
-        """Chaotic iteration in address order: every state reaching a node is joined
-        into one pending state before the node is stepped, and the pending node with
-        the lowest (call context, address) goes first, so the two arms of a branch
-        meet at their join point before the code after it runs once (a last-in
-        first-out worklist ran that code again for every arm, and loop bodies again
-        for every path into them)."""
-        states: dict[tuple, State] = {}
-        pending: dict[tuple, State] = {}
-        order: list[tuple] = []
         start = State(0, {self.sp: ("s", 0)}, {},
                       pristine=(frozenset(CALLEE_SAVED[self.bits] - {self.sp}),))
-        self._push(pending, order, self.entry, (), start)
-        visits = 0
+        work = Work(0)
+        self._push(work.pending, work.order, self.entry, (), start)
+        try:
+            self._fixpoint(work)
+        finally:
+            self._forget()
+        return Proof(len(self.functions), len(self.pcs),
+                     sorted(self.assumptions, key=lambda a: ORDER.get(a, len(ORDER))))
+
+    def _fixpoint(self, work: Work) -> None:
+        """Chaotic iteration in address order until nothing is pending: every state
+        reaching a node is joined into one pending state before the node is stepped,
+        and the pending node with the lowest (call context, address) goes first, so the
+        two arms of a branch meet at their join point before the code after it runs
+        once (a last-in first-out worklist ran that code again for every arm, and loop
+        bodies again for every path into them). A call into analysed code goes to its
+        summary where it has one (summaries.py), else into its own context."""
+        states, pending, order = work.states, work.pending, work.order
         while order:
             node = heapq.heappop(order)
             ctx, pc = node[0], node[1]
@@ -106,17 +149,29 @@ class Analysis(Memory, Control, Stack, Integers):
                     continue
                 st = new
             states[node] = st
-            visits += 1
-            self.visits = visits
-            if visits > self.max_visits:
+            work.fresh.add(node)
+            self.pcs.add(pc)
+            self.visits += 1
+            if self.visits > self.max_visits:
                 raise NoProof(f"analysis bound: the fixpoint was not reached in {self.max_visits} "
                               "instruction visits")
-            if visits % 256 == 0:
+            if self.visits % 256 == 0:
                 budget.usage().fixpoint_visits += 256
                 budget.tick()  # the wall-clock safety net: SafetyLimit, not a refusal
+            if self.summaries and len(ctx) > work.depth and pc == ctx[-1][2]:
+                # a callee's entry, reached from its call(s) in the caller's context (and
+                # joined, as the address order has the caller's paths to it arrive first):
+                # its summary's exit state at the return address, where it has one
+                out = self._summarised(ctx[:-1], ctx, st.copy())
+                if out is not None:
+                    for spc, sctx, sst in out:
+                        self._push(pending, order, spc, sctx, sst)
+                    continue
             for spc, sctx, sst in self.step(pc, ctx, st.copy()):
-                self._push(pending, order, spc, sctx, sst)
-        return Proof(len(self.functions), len({n[1] for n in states}), list(self.assumptions))
+                if len(sctx) < work.depth:
+                    work.exits.append(sst)
+                else:
+                    self._push(pending, order, spc, sctx, sst)
 
     def _push(self, pending: dict, order: list, pc: int, ctx: Ctx, st: State) -> None:
         node = (ctx, pc, st.phase or ())
@@ -131,7 +186,7 @@ class Analysis(Memory, Control, Stack, Integers):
         if old.sp != st.sp:
             raise NoProof(f"the stack pointer at {pc:#x} is not fixed "
                           f"({old.sp:+d} and {st.sp:+d} from entry)")
-        return join_states(old, st, self.thresholds if pc in self.heads else None)
+        return join_states(old, st, self.thresholds if pc in self.heads else None, not self.baseline)
 
     def region_of(self, pc: int) -> Region | None:
         """Program.region_of, remembered (the analysis asks about the same few
@@ -347,14 +402,18 @@ SETCC = (_I._on_setcc,)
 
 
 def analyse(program: Program, entry: int, preset: dict[int, bytes],
-            forbidden: tuple[int, int], max_visits: int | None = None) -> Proof:
+            forbidden: tuple[int, int], max_visits: int | None = None, baseline: bool = False) -> Proof:
     """Prove `entry`'s function independent of its return-address slot; raises NoProof.
     Code that aligns the stack pointer is analysed once per residue of the entry
     stack pointer modulo the alignment (from the `and` to its function's return),
     residues that are multiples of the width (STACK_ALIGNED, stated when used).
     `max_visits` bounds the whole analysis in instruction visits (work, not time: the
-    same input reaches the bound or not on any machine); reaching it is a refusal."""
-    an = Analysis(program, entry, preset, forbidden, max_visits=max_visits)
+    same input reaches the bound or not on any machine); reaching it is a refusal.
+    Callees are analysed once per abstract entry state in their own frame where
+    that is their analysis in the caller's context (summaries.py says when and why);
+    `baseline=True` analyses every callee in every calling context and widens loop
+    heads by values.join alone, as before: the benchmarks' reference."""
+    an = Analysis(program, entry, preset, forbidden, max_visits=max_visits, baseline=baseline)
     try:
         return an.run()
     finally:

@@ -72,3 +72,9 @@ HYPERCALL = (
     "the result and argument registers (and rcx, r11 for syscall), preserves the stack pointer "
     "and the callee-saved registers, never reads or writes the caller's frame above the one "
     "it was given a pointer into, and returns to the next instruction")
+
+# the order a proof states them in, whatever order the analysis met them in (a summary
+# applied meets its callee's all at once)
+ORDER = {a: i for i, a in enumerate((UNKNOWN_CALLEE, TAIL_CALL, UNKNOWN_TAIL, RECURSION, NORETURN,
+                                     OBJECT_ARITHMETIC, STACK_OBJECT, CONTEXT_SWITCH, STACK_ALIGNED,
+                                     TRAP, HYPERCALL))}
