@@ -102,6 +102,15 @@ CASES = {
                         "subl $4,%esp\nmovl $0,(%esp)\nleal (%esp),%ecx\ntestl %eax,%eax\n"
                         "jne 1f\nxorl %ecx,%ecx\n1: xorl %eax,%eax\ntestl %ecx,%ecx\nje 2f\n"
                         "movl 4(%ecx),%eax\n2: addl $4,%esp\nret", "mov"),
+    # the same with a pushed register's slot a whole word below the return address
+    # (found by the long fuzz): the join keeps the exact offset there too, so the load
+    # through it that reads half the return address is refused, not taken for an object's
+    "maybe_null_pushed": ("pushq %rbx\nsubq $16,%rsp\nleaq 16(%rsp),%rcx\ntestq %rdi,%rdi\n"
+                          "jne 1f\nxorl %ecx,%ecx\n1: xorl %eax,%eax\ntestq %rcx,%rcx\nje 2f\n"
+                          "movq 4(%rcx),%rax\n2: addq $16,%rsp\npopq %rbx\nret",
+                          "pushl %ebx\npushl %esi\nleal (%esp),%ecx\ntestl %eax,%eax\n"
+                          "jne 1f\nxorl %ecx,%ecx\n1: xorl %eax,%eax\ntestl %ecx,%ecx\nje 2f\n"
+                          "movl 6(%ecx),%eax\n2: popl %esi\npopl %ebx\nret", "mov"),
 }
 
 

@@ -40,9 +40,10 @@ BELOW: Val = ("r", FAR, -8)
 
 
 # ("sn", k): either the stack address entry + k or a value not derived from the stack
-# pointer: `p = cond ? &local : NULL`, where the two arms meet. Kept exact only where
-# the plain join would lose the offset next to the slot (A); accesses through it are
-# checked against the slot at k, and also reach memory other than the stack.
+# pointer: `p = cond ? &local : NULL`, where the two arms meet, at any offset (an
+# object's address would let an access the analysis follows past the object's end
+# reach the slot unchecked); accesses through it are checked against the slot at k,
+# and also reach memory other than the stack.
 
 
 # ("o", lo, hi): an address computed from a stack address at an offset in [lo, hi]
@@ -141,8 +142,11 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
     s = a if a[0] == "s" else b if b[0] == "s" else None
     if s is not None:
         other = b if s is a else a
-        if -8 < s[1] < 8 and not stacky(other):
-            return ("sn", s[1])  # the address next to the slot, or no stack address at all
+        if not stacky(other):
+            # that stack address, or no stack address at all: the offset stays exact, so
+            # an access the analysis follows through it (a pushed register's word plus 4)
+            # is checked against the slot as the stack address alone would be
+            return ("sn", s[1])
         # an object's address below the slot, or one code not analysed handed back:
         # either way an object's (P or Q, below), not the slot's
         handed = s[1] < 0 and other[0] in ("p", "q", "hp")
