@@ -102,6 +102,12 @@ CASES = {
                         "subl $4,%esp\nmovl $0,(%esp)\nleal (%esp),%ecx\ntestl %eax,%eax\n"
                         "jne 1f\nxorl %ecx,%ecx\n1: xorl %eax,%eax\ntestl %ecx,%ecx\nje 2f\n"
                         "movl 4(%ecx),%eax\n2: addl $4,%esp\nret", "mov"),
+    # DF set by arithmetic on the flags image pushf gave, popped back: a backward copy
+    # from the caller's frame reads the slot (the image is no longer "DF clear")
+    "flags_arith": ("pushfq\npopq %rax\norq $0x400,%rax\npushq %rax\npopfq\nmovq %rdi,%rdx\n"
+                    "leaq 8(%rsp),%rsi\nleaq 8(%rdx),%rdi\nmovl $2,%ecx\nrep movsq\ncld\nret",
+                    "movl %eax,%edx\npushfl\npopl %eax\norl $0x400,%eax\npushl %eax\npopfl\n"
+                    "leal 4(%esp),%esi\nleal 4(%edx),%edi\nmovl $2,%ecx\nrep movsl\ncld\nret", "rep movs"),
     # the same with a pushed register's slot a whole word below the return address
     # (found by the long fuzz): the join keeps the exact offset there too, so the load
     # through it that reads half the return address is refused, not taken for an object's

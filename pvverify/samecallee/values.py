@@ -164,8 +164,8 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
 
 def arith(v: Val) -> Val:
     """What an arbitrary computation from v may give."""
-    if v[0] in ("c", "i"):
-        return N
+    if v[0] in ("c", "i", "f"):
+        return N  # (any computation on a flags image may set DF: no longer FLAGS)
     if below(v):
         return ("o", v[1], v[-1])
     return A if v[0] in ("s", "a", "h", "r", "sn") else Q if v[0] in ("p", "q", "hp") else v
