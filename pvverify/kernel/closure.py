@@ -42,6 +42,7 @@ class Targets:
             (s.value, r) for r in arch.gprs
             if (s := img.symbol(f"__x86_indirect_thunk_{r}")) is not None and r != arch.sp))
         self._stubs = set(self.thunks) | {a for a, _ in self.retpolines}
+        self.canary = stack_canary(img, arch)
         self.code_ranges = tuple(sorted(
             (s.addr, s.addr + s.size) for s in img.sections
             if s.flags & SHF_ALLOC and s.flags & SHF_EXECINSTR and s.size))
@@ -217,6 +218,24 @@ class Targets:
         return (where, data) if data is not None else None
 
 
+def stack_canary(img: Image, arch: Arch) -> tuple[str, int] | None:
+    """Where gcc's stack protector reads the running task's canary: (segment register,
+    offset in it). A per-CPU `__stack_chk_guard` where the kernel defines one (i386
+    through %fs since 5.x; x86_64 through %gs from 6.14, where it replaced the fixed
+    slot), else on x86_64 `fixed_percpu_data.stack_canary`, 40 bytes into the per-CPU
+    area (gcc's default -mstack-protector-guard-offset, which the kernel's
+    fixed_percpu_data layout is built to match, arch/x86/include/asm/processor.h).
+    None where neither is there (no stack protector, or an older i386 layout)."""
+    seg = "gs" if arch.bits == 64 else "fs"
+    guard = img.symbol("__stack_chk_guard")
+    if guard is not None:
+        return seg, guard.value
+    fixed = img.symbol("fixed_percpu_data")
+    if arch.bits == 64 and fixed is not None:
+        return seg, fixed.value + 40
+    return None
+
+
 @dataclass(frozen=True)
 class BootedFunction:
     """A function of a kernel ELF as boot leaves it, with what it reaches: what an
@@ -229,6 +248,7 @@ class BootedFunction:
     return_thunks: tuple[int, ...]
     retpolines: tuple[tuple[int, str], ...]
     unloaded: tuple[tuple[int, int], ...]
+    canary: tuple[str, int] | None = None
 
 
 @cache
@@ -252,7 +272,7 @@ def booted_function(path: str, name: str, bits: int) -> BootedFunction:
         raise ElfError(f"{path}: symbol {name!r} is not in an allocated section")
     regions = t.callees(sym.value)
     return BootedFunction(sym.value, fn[1], regions, t.slots.get(sym.value, ()), t.thunks,
-                          t.retpolines, t.code_ranges)
+                          t.retpolines, t.code_ranges, t.canary)
 
 
 def _number(text: str) -> int:
