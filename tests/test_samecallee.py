@@ -211,14 +211,17 @@ def test_the_stack_protectors_failure_path_is_not_reached(arch):
     (64, ".globl fixed_percpu_data\nfixed_percpu_data: .quad 0", ("gs", "fixed_percpu_data", 40)),  # to 6.13
     (64, ".globl __stack_chk_guard\n__stack_chk_guard: .quad 0", ("gs", "__stack_chk_guard", 0)),  # 6.14 on
     (32, ".globl __stack_chk_guard\n__stack_chk_guard: .long 0", ("fs", "__stack_chk_guard", 0)),
-    (32, "", None),  # no per-CPU guard (an older i386 layout): not known
+    (64, ".globl irq_stack_union\nirq_stack_union: .quad 0", ("gs", "irq_stack_union", 40)),  # 2.6.30 on
+    (32, ".globl stack_canary\nstack_canary: .long 0", ("gs", None, 20)),  # a %gs based 20 below it
+    (32, "", None),  # no stack protector: not known
 ])
 def test_the_canary_word_is_read_from_the_binary(tmp_path, bits, defines, want):
     from pvverify.kernel.closure import stack_canary
     vm = build(tmp_path, bits, "6.1", [], extra=f".section .data\n{defines}\n.text\n")
     img = open_image(str(vm))
     got = stack_canary(img, X86_64 if bits == 64 else I386)
-    assert got == (None if want is None else (want[0], img.symbol(want[1]).value + want[2]))
+    assert got == (None if want is None else
+                   (want[0], (img.symbol(want[1]).value if want[1] else 0) + want[2]))
 
 
 def test_unknown_callee_is_proved_only_under_its_stated_assumption():

@@ -220,20 +220,26 @@ class Targets:
 
 def stack_canary(img: Image, arch: Arch) -> tuple[str, int] | None:
     """Where gcc's stack protector reads the running task's canary: (segment register,
-    offset in it). A per-CPU `__stack_chk_guard` where the kernel defines one (i386
-    through %fs since 5.x; x86_64 through %gs from 6.14, where it replaced the fixed
-    slot), else on x86_64 `fixed_percpu_data.stack_canary`, 40 bytes into the per-CPU
-    area (gcc's default -mstack-protector-guard-offset, which the kernel's
-    fixed_percpu_data layout is built to match, arch/x86/include/asm/processor.h).
-    None where neither is there (no stack protector, or an older i386 layout)."""
+    offset in it), from the symbols that hold it in each layout:
+    - a per-CPU `__stack_chk_guard` where the kernel defines one: through %gs on
+      x86_64 (Debian's 7.3), %fs on i386 (Debian's 6.1 686-pae);
+    - x86_64 before that: 40 bytes into the per-CPU area, gcc's default guard offset,
+      where `fixed_percpu_data` (Debian's 5.10-6.12) or, earlier, `irq_stack_union`
+      puts the canary at the start of the zero-based per-CPU section;
+    - i386 before `__stack_chk_guard`: %gs:20, a segment based 20 bytes below the
+      per-CPU `stack_canary` (2.6.30 on: arch/x86/include/asm/stackprotector.h).
+    None where none of them is there (no stack protector): the check is then any value."""
     seg = "gs" if arch.bits == 64 else "fs"
     guard = img.symbol("__stack_chk_guard")
     if guard is not None:
         return seg, guard.value
-    fixed = img.symbol("fixed_percpu_data")
-    if arch.bits == 64 and fixed is not None:
-        return seg, fixed.value + 40
-    return None
+    if arch.bits == 64:
+        for name in ("fixed_percpu_data", "irq_stack_union"):
+            base = img.symbol(name)
+            if base is not None:
+                return "gs", base.value + 40
+        return None
+    return ("gs", 20) if img.symbol("stack_canary") is not None else None
 
 
 @dataclass(frozen=True)
