@@ -4,11 +4,12 @@ broken replacements it must catch and malformed input it must refuse."""
 from __future__ import annotations
 
 import json
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from kernel_fixture import Alt, build
+from kernel_fixture import Alt, assemble_to, build
 
 from pvverify.cli.gate import main
 
@@ -135,11 +136,9 @@ def test_bad_input_is_refused(tmp_path, capsys, damage):
     elif damage == "alt-size":
         src = (tmp_path / "vmlinux.s").read_text().replace(".section .altinstructions,\"a\"",
                                                              ".section .altinstructions,\"a\"\n .byte 0")
-        (tmp_path / "vmlinux.s").write_text(src)
-        import subprocess
-        subprocess.run(["as", "--64", "-o", tmp_path / "vmlinux.o", tmp_path / "vmlinux.s"], check=True)
+        obj = assemble_to(src, tmp_path / "vmlinux.s", tmp_path / "vmlinux.o")
         subprocess.run(["ld", "-m", "elf_x86_64", "-static", "-nostdlib", "-Ttext=0xffffffff81000000",
-                        "-o", k, tmp_path / "vmlinux.o"], check=True)
+                        "-o", k, obj], check=True)
     code = main([str(k), "--no-cache", "--jobs", "1"])
     err = capsys.readouterr().err
     assert code == 3, err
@@ -195,3 +194,34 @@ def test_module_against_its_vmlinux(tmp_path, capsys, bits):
     assert code == 1
     code, _ = gate(capsys, good)  # no --vmlinux: no pv_ops to check against
     assert code == 3
+
+
+@pytest.mark.parametrize("series", ["6.1", "6.12"])
+def test_null_slot_names_what_the_patcher_writes(tmp_path, capsys, series):
+    """An empty slot: 5.13-6.7 paravirt_patch writes `ud2` (arch/x86/kernel/paravirt.c);
+    6.8+ alt_replace_call (arch/x86/kernel/alternative.c, 6.12) a direct call to
+    BUG_func. The row says which, and what the kind is, as the bytes are."""
+    null_slot = 40  # no native function in the fixture's pv_ops: 0
+    extra = (f"s_null: call *pv_ops+{null_slot * 8}(%rip)\n .byte 0x90, 0x90\n"
+             ".globl BUG_func\n.type BUG_func,@function\nBUG_func: ud2\n.size BUG_func, 2")
+    alts = GOOD_64 if series == "6.1" else [Alt("s_null", "nop", flags=2)]
+    k = build(tmp_path, 64, series, alts, extra=extra, cover=True)
+    if series == "6.1":  # a .parainstructions record for the site, as PVOP calls have
+        src = (tmp_path / "vmlinux.s").read_text().replace(
+            ".section .parainstructions,\"a\"",
+            f".section .parainstructions,\"a\"\n .quad s_null\n .byte {null_slot}, 8\n .skip 6", 1)
+        obj = assemble_to(src, tmp_path / "vmlinux.s", tmp_path / "vmlinux.o")
+        subprocess.run(["ld", "-m", "elf_x86_64", "-static", "-nostdlib", "-Ttext=0xffffffff81000000",
+                        "-o", k, obj], check=True)
+    code, doc = gate(capsys, k)
+    null = [r for r in doc["results"] if r["hex"][:2] in ("0f", "e8") and "NULL" in r["reason"]]
+    assert len(null) == 1, [(r["op"], r["hex"], r["reason"]) for r in doc["results"]]
+    row = null[0]
+    assert row["verdict"] == "unknown" and code == 2
+    if series == "6.1":
+        assert row["kind"] == "ud2" and row["hex"].startswith("0f0b")
+        assert "the patcher writes `ud2` (the kernel BUGs here)" in row["reason"]
+    else:
+        assert row["kind"] == "bug-call" and row["hex"].startswith("e8")
+        assert "the patcher writes `callq 0x" in row["reason"]
+        assert "a call to BUG_func, which BUGs" in row["reason"] and "`ud2`" not in row["reason"]

@@ -104,9 +104,11 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
     # an asm entry point with no symbol size (5.10's native_iret): its code up to
     # the first unconditional transfer
     if target == 0:
+        # 5.13-6.7 paravirt_patch writes `ud2`; 6.8+ alt_replace_call a call to BUG_func
+        what = "a call to BUG_func, which BUGs" if o.kind == "bug-call" else "the kernel BUGs here"
         raise ObligationError(
-            f"{op.name} is NULL under {o.backend}: the patcher writes `{o.kind}` "
-            f"({disasm(arch, o.replacement, o.site)[0]}: the kernel BUGs here) where the unpatched "
+            f"{op.name} is NULL under {o.backend}: the patcher writes "
+            f"`{disasm(arch, o.replacement, o.site)[0]}` ({what}) where the unpatched "
             "site would call address 0; no equivalence to prove, reported as what it is")
     fn = targets.function(target) or targets.fragment(target)
     if fn is None:

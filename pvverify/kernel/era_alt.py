@@ -150,7 +150,7 @@ def alt_outcomes(img: Image, arch: Arch, layout: Layout, tables: list[OpsTable],
                     if bug is None:
                         bad = "an empty slot's direct call goes to BUG_func, which has no symbol here"
                         break
-                    rbytes, kind = direct_call(arch, instr, bug.value), "ud2"
+                    rbytes, kind = direct_call(arch, instr, bug.value), "bug-call"
                 else:
                     rbytes, kind = direct_call(arch, instr, target), "direct-call"
             else:
