@@ -82,6 +82,9 @@ class Obligation:
     # contents (gate): (address, bytes), preset like the site's own slot
     slots: tuple[tuple[int, bytes], ...] = ()
     assume: tuple[str, ...] = ()         # preconditions on the input state (assume.py)
+    # where the stack protector reads the task's canary: (segment register, offset)
+    # (gate: kernel/closure.stack_canary)
+    canary: tuple[str, int] | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def key(self) -> str:
@@ -102,6 +105,8 @@ class Obligation:
             d["unloaded"] = [list(t) for t in self.unloaded]
         if self.slots:
             d["slots"] = [[a, b.hex()] for a, b in self.slots]
+        if self.canary:
+            d["canary"] = list(self.canary)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 
 

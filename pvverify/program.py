@@ -51,6 +51,7 @@ class Program:
     return_thunks: frozenset[int] = frozenset()
     indirect_thunks: tuple[tuple[int, str], ...] = ()  # retpolines: (address, register)
     unloaded: tuple[tuple[int, int], ...] = ()  # code that exists but was not loaded
+    canary: tuple[str, int] | None = None  # the stack protector's canary (segment, offset)
 
     def region_of(self, addr: int) -> Region | None:
         for r in self.regions:
@@ -162,8 +163,9 @@ def build(ob: Obligation) -> SitePair:
     thunks = frozenset(ob.return_thunks) | frozenset(view.return_thunks if view else ())
     exit_pc = (site + pad) & arch.mask
     un = tuple(ob.unloaded) + (view.unloaded if view else ())
-    original = Program(arch, site, exit_pc, (orig_site, *shared), thunks, ind, un)
-    replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks, ind, un)
+    canary = ob.canary or (view.canary if view else None)
+    original = Program(arch, site, exit_pc, (orig_site, *shared), thunks, ind, un, canary)
+    replacement = Program(arch, site, exit_pc, (repl_site, *shared), thunks, ind, un, canary)
     preset = ((slot, target.to_bytes(arch.width, "little")),
               *((a, b) for a, b in ob.slots + (view.slots if view else ()) if a != slot))
     return SitePair(arch, site, pad, original, replacement, call, rbytes, slot, target, preset)

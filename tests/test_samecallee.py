@@ -12,6 +12,7 @@ gives no proof its reason names the instruction.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -29,7 +30,7 @@ from pvverify.obligation import CodeSpec, Obligation, from_dict
 from pvverify.program import build as build_pair
 from pvverify.reports import sarif
 from pvverify.reports.check_text import to_text
-from pvverify.samecallee import TAIL_CALL, UNKNOWN_CALLEE
+from pvverify.samecallee import STACK_CANARY, TAIL_CALL, UNKNOWN_CALLEE
 from pvverify.samecallee import method as samecallee
 from pvverify.util.budget import Limits
 from pvverify.x86.arch import I386, X86_64, Arch
@@ -102,6 +103,12 @@ CASES = {
                         "subl $4,%esp\nmovl $0,(%esp)\nleal (%esp),%ecx\ntestl %eax,%eax\n"
                         "jne 1f\nxorl %ecx,%ecx\n1: xorl %eax,%eax\ntestl %ecx,%ecx\nje 2f\n"
                         "movl 4(%ecx),%eax\n2: addl $4,%esp\nret", "mov"),
+    # DF set by arithmetic on the flags image pushf gave, popped back: a backward copy
+    # from the caller's frame reads the slot (the image is no longer "DF clear")
+    "flags_arith": ("pushfq\npopq %rax\norq $0x400,%rax\npushq %rax\npopfq\nmovq %rdi,%rdx\n"
+                    "leaq 8(%rsp),%rsi\nleaq 8(%rdx),%rdi\nmovl $2,%ecx\nrep movsq\ncld\nret",
+                    "movl %eax,%edx\npushfl\npopl %eax\norl $0x400,%eax\npushl %eax\npopfl\n"
+                    "leal 4(%esp),%esi\nleal 4(%edx),%edi\nmovl $2,%ecx\nrep movsl\ncld\nret", "rep movs"),
     # the same with a pushed register's slot a whole word below the return address
     # (found by the long fuzz): the join keeps the exact offset there too, so the load
     # through it that reads half the return address is refused, not taken for an object's
@@ -159,6 +166,62 @@ def test_methods_agree_on_hand_written_callees(arch, name):
         if name != "overwrites":  # both return addresses overwritten alike: no difference
             assert explored.verdict == "not-equivalent", explored.reason
             assert explored.counterexample.replayed
+
+
+def _protected(arch: Arch, between: str = "") -> str:
+    """gcc's stack protector around a body (`between`): the canary copied into the
+    frame, checked at the end; its failure path calls a function that reads the
+    caller's return address (as __stack_chk_fail's panic message does) and stores it."""
+    if arch.bits == 64:
+        return ("pushq %rbx\nsubq $16,%rsp\nmovq %gs:0x28,%rax\nmovq %rax,8(%rsp)\nxorl %eax,%eax\n"
+                f"{between}movq 8(%rsp),%rax\nsubq %gs:0x28,%rax\njne 1f\naddq $16,%rsp\npopq %rbx\nret\n"
+                "2: movq 32(%rsp),%rax\nmovq %rax,0x1000\nud2\n1: call 2b")
+    return ("pushl %ebx\nsubl $8,%esp\nmovl %fs:0x3000,%ecx\nmovl %ecx,4(%esp)\nxorl %ecx,%ecx\n"
+            f"{between}movl 4(%esp),%ecx\nsubl %fs:0x3000,%ecx\njne 1f\naddl $8,%esp\npopl %ebx\nret\n"
+            "2: movl 16(%esp),%ecx\nmovl %ecx,0x1000\nud2\n1: call 2b")
+
+
+@pytest.mark.parametrize("arch", [X86_64, I386], ids=["x86_64", "i386"])
+def test_the_stack_protectors_failure_path_is_not_reached(arch):
+    """With the binary's canary word known (kernel/closure.stack_canary), the check
+    gcc's stack protector makes at a function's end finds the copy its prologue
+    stored, so __stack_chk_fail's path (a panic that prints the caller's address) is
+    not analysed: proved under STACK_CANARY, and exploration agrees. Without the
+    canary word, or with the copy overwritten on the way, that path is followed and
+    refused, and overwriting the copy is a replayed difference."""
+    canary = ("gs", 0x28) if arch.bits == 64 else ("fs", 0x3000)
+    ob = dataclasses.replace(obligation(arch, "protected", _protected(arch)), canary=canary)
+    proved, why, explored = both(ob)
+    agree(proved, explored)
+    assert proved is not None and proved.method == "same-callee", why
+    assert any(STACK_CANARY in a for a in check(ob).assumptions)
+    assert explored.verdict == "equivalent", explored.reason
+    # not knowing where the canary is: the failure path is followed
+    proved, why = samecallee.decide(build_pair(dataclasses.replace(ob, canary=None)))
+    assert proved is None and "reads its return address" in why, why
+    # the copy overwritten by the body: the check may fail, and does on the CPU
+    over = "movq %rdi,8(%rsp)\n" if arch.bits == 64 else "movl %eax,4(%esp)\n"
+    broken = dataclasses.replace(ob, target=CodeSpec(asm=_protected(arch, over)))
+    proved, why, explored = both(broken)
+    assert proved is None and "reads its return address" in why, why
+    assert explored.verdict == "not-equivalent" and explored.counterexample.replayed, explored.reason
+
+
+@pytest.mark.parametrize(("bits", "defines", "want"), [
+    (64, ".globl fixed_percpu_data\nfixed_percpu_data: .quad 0", ("gs", "fixed_percpu_data", 40)),  # to 6.13
+    (64, ".globl __stack_chk_guard\n__stack_chk_guard: .quad 0", ("gs", "__stack_chk_guard", 0)),  # 6.14 on
+    (32, ".globl __stack_chk_guard\n__stack_chk_guard: .long 0", ("fs", "__stack_chk_guard", 0)),
+    (64, ".globl irq_stack_union\nirq_stack_union: .quad 0", ("gs", "irq_stack_union", 40)),  # 2.6.30 on
+    (32, ".globl stack_canary\nstack_canary: .long 0", ("gs", None, 20)),  # a %gs based 20 below it
+    (32, "", None),  # no stack protector: not known
+])
+def test_the_canary_word_is_read_from_the_binary(tmp_path, bits, defines, want):
+    from pvverify.kernel.closure import stack_canary
+    vm = build(tmp_path, bits, "6.1", [], extra=f".section .data\n{defines}\n.text\n")
+    img = open_image(str(vm))
+    got = stack_canary(img, X86_64 if bits == 64 else I386)
+    assert got == (None if want is None else
+                   (want[0], (img.symbol(want[1]).value if want[1] else 0) + want[2]))
 
 
 def test_unknown_callee_is_proved_only_under_its_stated_assumption():

@@ -2,8 +2,8 @@
 
 Each example is a small x86_64 callee built from the instructions the same-callee
 analysis has rules for (frames, pushes, stack moves, `lea` of stack addresses,
-loads through registers, string copies and stores over the stack, stores to the
-caller's memory, branches), with offsets that reach the return-address slot and
+loads through registers, string copies and stores over the stack, DF set through
+the flags image, stores to the caller's memory, branches), with offsets that reach the return-address slot and
 the caller's frame as often as not. Wherever same-callee proves the direct call
 equivalent, exploration (whose counterexamples are replayed on unicorn) must not
 find the two paths to differ; and the helper's summary must answer as its analysis
@@ -45,7 +45,7 @@ def callees(draw) -> str:
     reg = st.sampled_from(SCRATCH)
     for _ in range(draw(st.integers(1, 8))):
         kind = draw(st.sampled_from(("lea", "store", "load", "deref", "out", "add", "zero", "movs",
-                                     "stos", "push", "pop", "skip", "helper", "loop", "maybe")))
+                                     "stos", "push", "pop", "skip", "helper", "loop", "maybe", "flags")))
         r, r2 = draw(reg), draw(reg)
         if kind == "lea":
             lines.append(f"leaq {off()}(%rsp),%{r}")
@@ -86,6 +86,9 @@ def callees(draw) -> str:
             lines += [f"leaq {off()}(%rsp),%{r}", f"testq %{r2},%{r2}", "jne 5f",
                       f"xorl %e{r[1:]},%e{r[1:]}" if r[1:] in ("ax", "cx", "dx", "si")
                       else f"xorl %{r}d,%{r}d", "5:", f"testq %{r},%{r}", "je 6f", access, "6:"]
+        elif kind == "flags":  # DF set or cleared through the flags image, popped back
+            op = draw(st.sampled_from(("orq $0x400", "andq $-0x401", "xorq $0x400", "movq $0x402")))
+            lines += ["pushfq", f"popq %{r}", f"{op},%{r}", f"pushq %{r}", "popfq"]
         elif kind == "loop":  # a counted loop storing through an index
             n = draw(st.integers(1, 4))
             lines += [f"leaq {off()}(%rsp),%rdx", f"movl ${n},%ecx", f"3: movq %{r},-8(%rdx,%rcx,8)",

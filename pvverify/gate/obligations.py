@@ -129,7 +129,7 @@ def obligation_of(b: Binary, targets: Targets, canon: int, o: Outcome, md: capst
         site_length=o.length, target=CodeSpec(hex=fn[1].hex()), replacement=CodeSpec(hex=repl.hex()),
         address=site, target_address=target, slot=slot_addr,
         regions=regions, slots=targets.slots.get(target, ()),
-        return_thunks=targets.thunks,
+        return_thunks=targets.thunks, canary=targets.canary,
         indirect_thunks=targets.retpolines, unloaded=targets.code_ranges, source=b.path,
     )
 

@@ -151,7 +151,8 @@ def obligation(b, targets, canon: int, s: Site) -> Obligation:
         replacement=CodeSpec(hex=repl.hex()), call=CodeSpec(hex=call.hex()), address=canon,
         target_address=taddr, slot=code_sym.value if key is not None else None, regions=tuple(regions),
         slots=targets.slots.get(s.func, ()) if s.func else (), return_thunks=targets.thunks,
-        indirect_thunks=targets.retpolines, unloaded=targets.code_ranges, source=b.path)
+        canary=targets.canary, indirect_thunks=targets.retpolines, unloaded=targets.code_ranges,
+        source=b.path)
 
 
 TRAMPOLINE_PROOF = ("the unpatched site calls (jumps to) the trampoline, whose one instruction is "

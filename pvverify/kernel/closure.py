@@ -42,6 +42,7 @@ class Targets:
             (s.value, r) for r in arch.gprs
             if (s := img.symbol(f"__x86_indirect_thunk_{r}")) is not None and r != arch.sp))
         self._stubs = set(self.thunks) | {a for a, _ in self.retpolines}
+        self.canary = stack_canary(img, arch)
         self.code_ranges = tuple(sorted(
             (s.addr, s.addr + s.size) for s in img.sections
             if s.flags & SHF_ALLOC and s.flags & SHF_EXECINSTR and s.size))
@@ -217,6 +218,30 @@ class Targets:
         return (where, data) if data is not None else None
 
 
+def stack_canary(img: Image, arch: Arch) -> tuple[str, int] | None:
+    """Where gcc's stack protector reads the running task's canary: (segment register,
+    offset in it), from the symbols that hold it in each layout:
+    - a per-CPU `__stack_chk_guard` where the kernel defines one: through %gs on
+      x86_64 (Debian's 7.3), %fs on i386 (Debian's 6.1 686-pae);
+    - x86_64 before that: 40 bytes into the per-CPU area, gcc's default guard offset,
+      where `fixed_percpu_data` (Debian's 5.10-6.12) or, earlier, `irq_stack_union`
+      puts the canary at the start of the zero-based per-CPU section;
+    - i386 before `__stack_chk_guard`: %gs:20, a segment based 20 bytes below the
+      per-CPU `stack_canary` (2.6.30 on: arch/x86/include/asm/stackprotector.h).
+    None where none of them is there (no stack protector): the check is then any value."""
+    seg = "gs" if arch.bits == 64 else "fs"
+    guard = img.symbol("__stack_chk_guard")
+    if guard is not None:
+        return seg, guard.value
+    if arch.bits == 64:
+        for name in ("fixed_percpu_data", "irq_stack_union"):
+            base = img.symbol(name)
+            if base is not None:
+                return "gs", base.value + 40
+        return None
+    return ("gs", 20) if img.symbol("stack_canary") is not None else None
+
+
 @dataclass(frozen=True)
 class BootedFunction:
     """A function of a kernel ELF as boot leaves it, with what it reaches: what an
@@ -229,6 +254,7 @@ class BootedFunction:
     return_thunks: tuple[int, ...]
     retpolines: tuple[tuple[int, str], ...]
     unloaded: tuple[tuple[int, int], ...]
+    canary: tuple[str, int] | None = None
 
 
 @cache
@@ -252,7 +278,7 @@ def booted_function(path: str, name: str, bits: int) -> BootedFunction:
         raise ElfError(f"{path}: symbol {name!r} is not in an allocated section")
     regions = t.callees(sym.value)
     return BootedFunction(sym.value, fn[1], regions, t.slots.get(sym.value, ()), t.thunks,
-                          t.retpolines, t.code_ranges)
+                          t.retpolines, t.code_ranges, t.canary)
 
 
 def _number(text: str) -> int:

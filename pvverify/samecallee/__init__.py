@@ -49,6 +49,7 @@ from pvverify.samecallee.assumptions import (
            OBJECT_ARITHMETIC,
            RECURSION,
            STACK_ALIGNED,
+           STACK_CANARY,
            STACK_OBJECT,
            TAIL_CALL,
            TRAP,
@@ -59,5 +60,5 @@ from pvverify.samecallee.assumptions import (
 )
 
 __all__ = ["CONTEXT_SWITCH", "NORETURN", "OBJECT_ARITHMETIC", "RECURSION", "STACK_ALIGNED",
-           "STACK_OBJECT", "TAIL_CALL", "TRAP", "UNKNOWN_CALLEE", "UNKNOWN_TAIL", "NoProof", "Proof",
-           "analyse"]
+           "STACK_CANARY", "STACK_OBJECT", "TAIL_CALL", "TRAP", "UNKNOWN_CALLEE", "UNKNOWN_TAIL", "NoProof",
+           "Proof", "analyse"]

@@ -72,9 +72,15 @@ HYPERCALL = (
     "the result and argument registers (and rcx, r11 for syscall), preserves the stack pointer "
     "and the callee-saved registers, never reads or writes the caller's frame above the one "
     "it was given a pointer into, and returns to the next instruction")
+STACK_CANARY = (
+    "the stack protector's canary (the per-CPU word gcc's -fstack-protector reads through "
+    "%gs on x86_64, %fs on i386) holds the running task's canary whenever the task runs: the "
+    "context switch stores the incoming task's canary there and nothing else writes it, so a "
+    "function's check finds the value its prologue copied to its frame where that copy is "
+    "intact, and does not call __stack_chk_fail")
 
 # the order a proof states them in, whatever order the analysis met them in (a summary
 # applied meets its callee's all at once)
 ORDER = {a: i for i, a in enumerate((UNKNOWN_CALLEE, TAIL_CALL, UNKNOWN_TAIL, RECURSION, NORETURN,
                                      OBJECT_ARITHMETIC, STACK_OBJECT, CONTEXT_SWITCH, STACK_ALIGNED,
-                                     TRAP, HYPERCALL))}
+                                     TRAP, HYPERCALL, STACK_CANARY))}

@@ -36,7 +36,7 @@ from pvverify.samecallee.values import FAR
 KIND, SLOT, VALUE = 1, 2, 4
 MARGIN = 8  # every offset a summary meets lies this far below the slot, in its caller's frame and its own
 
-OFFSET_FREE = frozenset(("c", "i", "n", "a", "p", "q", "h", "hp", "f"))  # values.py: no stack offset
+OFFSET_FREE = frozenset(("c", "i", "n", "a", "p", "q", "h", "hp", "f", "k"))  # values.py: no stack offset
 OFFSETS = {"s": (1,), "sn": (1,), "r": (1, 2), "o": (1, 2)}  # the kinds holding offsets, and where
 
 

@@ -13,9 +13,22 @@ from __future__ import annotations
 from capstone import x86
 
 from pvverify.samecallee.abstract_state import Ctx, State, touch
-from pvverify.samecallee.assumptions import STACK_OBJECT
+from pvverify.samecallee.assumptions import STACK_CANARY, STACK_OBJECT
 from pvverify.samecallee.instructions import full_reg
-from pvverify.samecallee.values import A, N, Q, below, bounds, const, interval, ints, piece, stacky, stride
+from pvverify.samecallee.values import (
+    CANARY,
+    A,
+    N,
+    Q,
+    below,
+    bounds,
+    const,
+    interval,
+    ints,
+    piece,
+    stacky,
+    stride,
+)
 
 Steps = list[tuple[int, Ctx, State]] | None
 
@@ -41,6 +54,39 @@ class Integers:
         full = full_reg(self.md.reg_name(ops[0].reg), self.bits)
         st.regs[full] = v
         touch(st, full)
+        return [(nxt, ctx, st)]
+
+    def _reads_canary(self, ins, op) -> bool:
+        """op is the stack protector's per-CPU canary word (Program.canary): a word
+        through its segment at its offset, absolute or %rip-relative (7.x's
+        `%gs:__stack_chk_guard(%rip)`)."""
+        c = self.p.canary
+        if c is None or op.type != x86.X86_OP_MEM or op.size != self.w or op.mem.index \
+                or not op.mem.segment or self.md.reg_name(op.mem.segment) != c[0]:
+            return False
+        base = self.md.reg_name(op.mem.base) if op.mem.base else None
+        if base not in (None, "rip", "eip"):
+            return False
+        at = op.mem.disp + (ins.address + ins.size if base else 0)
+        return at & self.arch.mask == c[1] & self.arch.mask
+
+    def _on_canary(self, st: State, ins, ops, ctx: Ctx, nxt: int) -> Steps:
+        """gcc's stack protector: `mov %gs:40, %rax` reads the canary (CANARY, kept
+        where it is stored and loaded back whole); `sub`/`xor %gs:40, %rax` at the end
+        gives 0, so the jcc right after does not reach __stack_chk_fail, where %rax
+        still holds the canary (STACK_CANARY); otherwise any value, both edges."""
+        if len(ops) != 2 or ops[0].type != x86.X86_OP_REG or ops[0].size != self.w \
+                or not self._reads_canary(ins, ops[1]):
+            return None
+        name = self.md.reg_name(ops[0].reg)
+        if ins.mnemonic.split()[-1] in ("mov", "movq", "movl"):
+            self.set_reg(st, name, CANARY, ins)
+            return [(nxt, ctx, st)]
+        checked = self.reg(st, name) == CANARY
+        if checked:
+            self.assumptions[STACK_CANARY] = None
+        self.set_reg(st, name, const(0) if checked else N, ins)
+        st.cmp = (full_reg(name, self.bits), "z", self.w)
         return [(nxt, ctx, st)]
 
     def _on_move_immediate(self, st: State, ins, ops, ctx: Ctx, nxt: int) -> Steps:

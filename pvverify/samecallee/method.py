@@ -51,6 +51,7 @@ SHORT = {
     frame.STACK_ALIGNED: "the stack pointer is width-aligned at entry",
     frame.CONTEXT_SWITCH: "a context switch returns to this task with its stack as it left it",
     frame.TRAP: "a trap ends the comparison",
+    frame.STACK_CANARY: "the stack canary is the task's own throughout",
 }
 
 

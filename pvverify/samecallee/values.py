@@ -164,8 +164,8 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
 
 def arith(v: Val) -> Val:
     """What an arbitrary computation from v may give."""
-    if v[0] in ("c", "i"):
-        return N
+    if v[0] in ("c", "i", "f", "k"):
+        return N  # (any computation on a flags image may set DF: no longer FLAGS)
     if below(v):
         return ("o", v[1], v[-1])
     return A if v[0] in ("s", "a", "h", "r", "sn") else Q if v[0] in ("p", "q", "hp") else v
@@ -176,6 +176,11 @@ def join_all(vals) -> Val:
     for v in vals:
         out = v if out is None else join(out, v)
     return out if out is not None else N
+
+
+# CANARY: the running task's stack-protector canary, as the prologue reads it from
+# its per-CPU word (STACK_CANARY); any computation on it is N
+CANARY: Val = ("k",)
 
 
 # FLAGS: the flags as pushf pushed them with DF clear (popf or iret of it keeps DF clear);
