@@ -52,27 +52,30 @@ class Unpeekable(Exception):  # noqa: N818
     """A caller value that cannot be written in the callee's frame (a lookup misses)."""
 
 
+def _offsets(v: tuple, run) -> tuple[int, ...] | None:
+    """Where v holds stack offsets (OFFSETS), None where it holds none; a kind this
+    module does not know ends the summary."""
+    where = OFFSETS.get(v[0])
+    if where is None and v[0] not in OFFSET_FREE:
+        raise NoSummary(run, f"a value of kind {v[0]!r}")
+    return where
+
+
 def rebase(v: tuple, d: int, run=None) -> tuple:
     """v with every stack offset moved by d (but an absolute one: `absolute`)."""
-    k = v[0]
-    where = OFFSETS.get(k)
+    where = _offsets(v, run)
     if where is None:
-        if k in OFFSET_FREE:
-            return v
-        raise NoSummary(run, f"a value of kind {k!r}")
+        return v
     if len(where) == 1:
-        return (k, v[1] + d)
-    return v if v[1] <= FAR // 2 else (k, v[1] + d, v[2] + d)
+        return (v[0], v[1] + d)
+    return v if v[1] <= FAR // 2 else (v[0], v[1] + d, v[2] + d)
 
 
 def reach(v: tuple, run=None) -> int | None:
     """The highest stack offset v may address, or None (no stack offset, or absolute)."""
-    k = v[0]
-    where = OFFSETS.get(k)
+    where = _offsets(v, run)
     if where is None:
-        if k in OFFSET_FREE:
-            return None
-        raise NoSummary(run, f"a value of kind {k!r}")
+        return None
     return None if len(where) > 1 and v[1] <= FAR // 2 else v[where[-1]]
 
 
