@@ -165,7 +165,7 @@ def join(a: Val, b: Val, thresholds: tuple[int, ...] | None = None) -> Val:
 def arith(v: Val) -> Val:
     """What an arbitrary computation from v may give."""
     if v[0] in ("c", "i", "f", "k"):
-        return N  # (any computation on a flags image may set DF: no longer FLAGS)
+        return N  # (arithmetic on a flags image may set DF; on the canary it is no canary)
     if below(v):
         return ("o", v[1], v[-1])
     return A if v[0] in ("s", "a", "h", "r", "sn") else Q if v[0] in ("p", "q", "hp") else v
